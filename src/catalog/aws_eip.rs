@@ -1,0 +1,30 @@
+//! `aws_eip`.
+
+use serde_json::Value;
+
+use super::TypeRules;
+use crate::model::{AttrPath, Severity};
+
+/// Rules for Elastic IPs.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_eip",
+    // `vpc` is a deprecated alias of domain; the association_* values follow `instance`.
+    ignored: &[
+        "vpc",
+        "associate_with_private_ip",
+        "address",
+        "customer_owned_ipv4_pool",
+    ],
+    sets: &[],
+    maps: &["tags"],
+    // A NAT gateway or instance association made after the EIP was read leaves these empty in
+    // state until the next refresh; they are drift only when the state recorded a value.
+    when_set: &["association_id", "network_interface", "private_ip"],
+    severity,
+    unmanaged: Severity::Low,
+};
+
+fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
+    // A public address moved to another instance or interface exposes that target.
+    matches!(path.root()?, "instance" | "network_interface").then_some(Severity::High)
+}

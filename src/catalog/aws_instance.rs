@@ -1,0 +1,46 @@
+//! `aws_instance`.
+
+use serde_json::Value;
+
+use super::TypeRules;
+use crate::model::{AttrPath, Severity};
+
+/// Rules for EC2 instances.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_instance",
+    // user_data needs one DescribeInstanceAttribute call per instance and the state keeps only
+    // its hash; the rest are Terraform-side arguments or values only AWS computes.
+    ignored: &[
+        "user_data",
+        "user_data_base64",
+        "user_data_replace_on_change",
+        "get_password_data",
+        "password_data",
+        "volume_tags",
+        "disable_api_termination",
+        "disable_api_stop",
+        "instance_initiated_shutdown_behavior",
+        "primary_network_interface_id",
+    ],
+    sets: &[
+        "vpc_security_group_ids",
+        "security_groups",
+        "secondary_private_ips",
+    ],
+    maps: &["tags"],
+    when_set: &[],
+    severity,
+    unmanaged: Severity::Medium,
+};
+
+fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
+    match path.root()? {
+        "vpc_security_group_ids"
+        | "security_groups"
+        | "iam_instance_profile"
+        | "associate_public_ip_address"
+        | "public_ip"
+        | "metadata_options" => Some(Severity::High),
+        _ => None,
+    }
+}

@@ -1,0 +1,15 @@
+//! `aws_internet_gateway`.
+
+use super::{TypeRules, no_opinion};
+use crate::model::Severity;
+
+/// Rules for internet gateways.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_internet_gateway",
+    ignored: &[],
+    sets: &[],
+    maps: &["tags"],
+    when_set: &[],
+    severity: no_opinion,
+    unmanaged: Severity::Medium,
+};

@@ -1,0 +1,17 @@
+//! `aws_key_pair`.
+
+use super::{TypeRules, no_opinion};
+use crate::model::Severity;
+
+/// Rules for key pairs.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_key_pair",
+    // The public key is write-only in practice: EC2 returns it only on request, and the
+    // provider keeps what was configured.
+    ignored: &["public_key", "key_name_prefix"],
+    sets: &[],
+    maps: &["tags"],
+    when_set: &[],
+    severity: no_opinion,
+    unmanaged: Severity::Medium,
+};

@@ -1,0 +1,15 @@
+//! `aws_nat_gateway`.
+
+use super::{TypeRules, no_opinion};
+use crate::model::Severity;
+
+/// Rules for NAT gateways.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_nat_gateway",
+    ignored: &["secondary_private_ip_address_count"],
+    sets: &["secondary_allocation_ids", "secondary_private_ip_addresses"],
+    maps: &["tags"],
+    when_set: &[],
+    severity: no_opinion,
+    unmanaged: Severity::Medium,
+};

@@ -1,0 +1,22 @@
+//! `aws_route_table`.
+
+use serde_json::Value;
+
+use super::TypeRules;
+use crate::model::{AttrPath, Severity};
+
+/// Rules for route tables.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_route_table",
+    ignored: &[],
+    sets: &["route", "propagating_vgws"],
+    maps: &["tags"],
+    when_set: &[],
+    severity,
+    unmanaged: Severity::Medium,
+};
+
+fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
+    // A changed route can send traffic around a firewall or out to the internet.
+    (path.root()? == "route").then_some(Severity::High)
+}

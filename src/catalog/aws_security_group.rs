@@ -1,0 +1,25 @@
+//! `aws_security_group`.
+
+use serde_json::Value;
+
+use super::{TypeRules, opens_to_world};
+use crate::model::{AttrPath, Severity};
+
+/// Rules for security groups.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_security_group",
+    ignored: &["revoke_rules_on_delete", "name_prefix"],
+    sets: &["ingress", "egress"],
+    maps: &["tags"],
+    when_set: &[],
+    severity,
+    unmanaged: Severity::Medium,
+};
+
+fn severity(path: &AttrPath, state: &Value, live: &Value) -> Option<Severity> {
+    match path.root()? {
+        "ingress" if opens_to_world(state, live) => Some(Severity::High),
+        "ingress" | "egress" => Some(Severity::Medium),
+        _ => None,
+    }
+}

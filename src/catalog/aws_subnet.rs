@@ -1,0 +1,27 @@
+//! `aws_subnet`.
+
+use serde_json::Value;
+
+use super::TypeRules;
+use crate::model::{AttrPath, Severity};
+
+/// Rules for subnets.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_subnet",
+    ignored: &[
+        "availability_zone_id",
+        "ipv6_cidr_block_association_id",
+        "ipv6_native",
+    ],
+    sets: &[],
+    maps: &["tags"],
+    when_set: &[],
+    severity,
+    unmanaged: Severity::Medium,
+};
+
+fn severity(path: &AttrPath, _: &Value, live: &Value) -> Option<Severity> {
+    // A subnet that starts handing out public IPs exposes every instance launched in it.
+    (path.root()? == "map_public_ip_on_launch" && *live == Value::Bool(true))
+        .then_some(Severity::High)
+}

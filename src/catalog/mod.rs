@@ -1,0 +1,130 @@
+//! Per-type rules, one small file per resource type: which attributes are never compared,
+//! which lists are sets, which lists/maps are maps, and how severe a change is.
+//!
+//! Listing code lives in `live::aws`; this module stays pure so `diff` can use it.
+
+use serde_json::Value;
+
+use crate::model::{AttrPath, Severity};
+
+mod aws_ebs_volume;
+mod aws_eip;
+mod aws_instance;
+mod aws_internet_gateway;
+mod aws_key_pair;
+mod aws_launch_template;
+mod aws_nat_gateway;
+mod aws_network_interface;
+mod aws_route_table;
+mod aws_security_group;
+mod aws_subnet;
+mod aws_vpc;
+
+/// Everything the diff needs to know about one resource type.
+#[derive(Debug)]
+pub struct TypeRules {
+    /// Terraform resource type.
+    pub name: &'static str,
+    /// Top-level attributes never compared: Terraform-only arguments, computed noise,
+    /// write-only arguments.
+    pub ignored: &'static [&'static str],
+    /// Top-level attributes whose lists are sets (every list inside them is a set too).
+    pub sets: &'static [&'static str],
+    /// Top-level map attributes, where a key present on one side only is a change.
+    pub maps: &'static [&'static str],
+    /// Attributes compared only when the state holds a non-empty value.
+    pub when_set: &'static [&'static str],
+    /// Severity of a change at a path; `None` falls back to [`default_severity`].
+    pub severity: fn(&AttrPath, &Value, &Value) -> Option<Severity>,
+    /// Severity of an unmanaged resource of this type.
+    pub unmanaged: Severity,
+}
+
+/// Attributes no type compares: Terraform meta arguments and bookkeeping.
+pub const ALWAYS_IGNORED: &[&str] = &["id", "timeouts", "tags_all", "region"];
+
+const ALL: &[&TypeRules] = &[
+    &aws_instance::RULES,
+    &aws_vpc::RULES,
+    &aws_subnet::RULES,
+    &aws_security_group::RULES,
+    &aws_ebs_volume::RULES,
+    &aws_internet_gateway::RULES,
+    &aws_route_table::RULES,
+    &aws_nat_gateway::RULES,
+    &aws_eip::RULES,
+    &aws_key_pair::RULES,
+    &aws_network_interface::RULES,
+    &aws_launch_template::RULES,
+];
+
+/// The rules for a type, if the catalog knows it.
+pub fn rules(rtype: &str) -> Option<&'static TypeRules> {
+    ALL.iter().copied().find(|r| r.name == rtype)
+}
+
+/// Every type the catalog (and the AWS lister) supports, in a stable order.
+pub fn supported_types() -> Vec<&'static str> {
+    ALL.iter().map(|r| r.name).collect()
+}
+
+/// Severity when a type has no opinion: tags and descriptions are cosmetic.
+pub fn default_severity(path: &AttrPath) -> Severity {
+    match path.root() {
+        Some("tags" | "description" | "tags_all") => Severity::Low,
+        _ => Severity::Medium,
+    }
+}
+
+/// Rules without an opinion on severity.
+fn no_opinion(_: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
+    None
+}
+
+/// True when `live` contains an IPv4/IPv6 "anywhere" CIDR that `state` does not.
+pub fn opens_to_world(state: &Value, live: &Value) -> bool {
+    let mut s = Vec::new();
+    let mut l = Vec::new();
+    collect_strings(state, &mut s);
+    collect_strings(live, &mut l);
+    ["0.0.0.0/0", "::/0"]
+        .iter()
+        .any(|w| l.contains(&w.to_string()) && !s.contains(&w.to_string()))
+}
+
+fn collect_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(m) => m.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_type_is_unique_and_found() {
+        let types = supported_types();
+        assert_eq!(types.len(), 12);
+        for t in &types {
+            assert_eq!(rules(t).unwrap().name, *t);
+        }
+        assert!(rules("aws_s3_bucket").is_none());
+    }
+
+    #[test]
+    fn world_open_detection() {
+        assert!(opens_to_world(
+            &json!([{"cidr_blocks": ["10.0.0.0/8"]}]),
+            &json!([{"cidr_blocks": ["10.0.0.0/8"]}, {"cidr_blocks": ["0.0.0.0/0"]}])
+        ));
+        assert!(!opens_to_world(
+            &json!([{"cidr_blocks": ["0.0.0.0/0"]}]),
+            &json!([{"cidr_blocks": ["0.0.0.0/0"]}])
+        ));
+    }
+}

@@ -1,0 +1,257 @@
+//! Command-line interface: argument types, one function per subcommand, and the only writer to
+//! stdout and stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::live::{Progress, snapshot};
+use crate::render::{self, Format};
+use crate::scan::{self, LiveChoice, ScanRequest};
+
+/// Exit code: in sync.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: error (including partial results without `--allow-partial`).
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code: drift found.
+pub const EXIT_DRIFT: u8 = 2;
+
+/// Find and fix drift between Terraform and the real cloud.
+#[derive(Debug, Parser)]
+#[command(name = "terraform-drift", version, about)]
+pub struct Cli {
+    /// Log verbosity (`-v` info, `-vv` debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compare state with the cloud and report missing, unmanaged and changed resources.
+    ///
+    /// Exit codes: 0 in sync, 2 drift found, 1 error.
+    Scan(ScanArgs),
+    /// Write the live inventory to a snapshot file (for `scan --live FILE`).
+    Discover(DiscoverArgs),
+}
+
+#[derive(Debug, Args)]
+struct Common {
+    /// Terraform root module.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// State file(s) or globs (tfstate v4 or `terraform show -json` output); repeatable.
+    #[arg(long, value_name = "PATH")]
+    state: Vec<String>,
+    /// AWS region(s) to list; default: the provider blocks' regions and the state's.
+    #[arg(long, value_name = "REGION")]
+    region: Vec<String>,
+    /// AWS named profile.
+    #[arg(long, env = "AWS_PROFILE")]
+    profile: Option<String>,
+    /// Concurrent API calls.
+    #[arg(long, default_value_t = 8)]
+    parallelism: usize,
+    /// terraform (or tofu) binary.
+    #[arg(long, value_name = "PATH")]
+    terraform: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ScanArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Live source: `aws`, or a snapshot file written by `discover`.
+    #[arg(long, default_value = "aws", value_name = "aws|FILE")]
+    live: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Also report what AWS creates by itself (default VPC, default security groups, …).
+    #[arg(long)]
+    include_defaults: bool,
+    /// Exit 0/2 even when some types could not be listed (the report still says so).
+    #[arg(long)]
+    allow_partial: bool,
+    /// Never colour the table.
+    #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
+    no_color: bool,
+}
+
+#[derive(Debug, Args)]
+struct DiscoverArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Snapshot file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// Parses the command line and runs it; returns the exit code.
+pub fn run() -> Result<u8> {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Scan(args) => scan_cmd(args).await,
+            Command::Discover(args) => discover_cmd(args).await,
+        }
+    })
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
+}
+
+fn request(common: Common, live: LiveChoice, include_defaults: bool) -> ScanRequest {
+    ScanRequest {
+        dir: common.dir,
+        state: common.state,
+        live,
+        regions: common.region,
+        profile: common.profile,
+        include_defaults,
+        parallelism: common.parallelism.max(1),
+        terraform: common.terraform,
+    }
+}
+
+/// A spinner on stderr while listing, only on a terminal.
+fn spinner() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_message("listing cloud resources…");
+    pb.enable_steady_tick(Duration::from_millis(100));
+    Some(pb)
+}
+
+fn progress_fn(pb: &Option<indicatif::ProgressBar>) -> impl Fn(Progress) + Sync + '_ {
+    move |p| {
+        if let Some(pb) = pb {
+            let Progress::Listed {
+                rtype,
+                region,
+                count,
+            } = p;
+            pb.set_message(format!("listed {count} {rtype} in {region}"));
+        }
+    }
+}
+
+async fn scan_cmd(args: ScanArgs) -> Result<u8> {
+    let live = match args.live.as_str() {
+        "aws" => LiveChoice::Aws,
+        path => LiveChoice::Snapshot(PathBuf::from(path)),
+    };
+    let req = request(args.common, live, args.include_defaults);
+    let pb = spinner();
+    let report = scan::scan(&req, &progress_fn(&pb)).await;
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let report = report?;
+    let color = !args.no_color && args.out.is_none() && std::io::stdout().is_terminal();
+    let text = render::render(&report, args.format, color);
+    match &args.out {
+        Some(path) => {
+            write_atomic(path, text.as_bytes())?;
+            eprintln!("{}", render::summary_line(&report));
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(if report.partial && !args.allow_partial {
+        eprintln!(
+            "error: the scan is partial (see the alerts above); pass --allow-partial to accept it"
+        );
+        EXIT_ERROR
+    } else if report.has_drift() {
+        EXIT_DRIFT
+    } else {
+        EXIT_OK
+    })
+}
+
+async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
+    let req = request(args.common, LiveChoice::Aws, false);
+    let inputs = match scan::read_inputs(&req).await {
+        Ok(i) => i,
+        // Discovery works without a state: regions then come from the config or flags.
+        Err(_) if !req.regions.is_empty() => scan::Inputs {
+            config: crate::config::read_dir(&req.dir).unwrap_or_default(),
+            state: Vec::new(),
+            ignore: Default::default(),
+            regions: req.regions.clone(),
+        },
+        Err(e) => return Err(e),
+    };
+    let pb = spinner();
+    let inv = scan::discover(&req, &inputs, &progress_fn(&pb)).await;
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let inv = inv?;
+    let snap = snapshot::from_inventory(&inv, &inputs.regions);
+    let mut text = serde_json::to_string_pretty(&snap)?;
+    text.push('\n');
+    write_atomic(&args.out, text.as_bytes())?;
+    for a in &inv.alerts {
+        eprintln!("warning: {}", a.message);
+    }
+    eprintln!(
+        "wrote {} resources of {} types in {} region(s) to {}",
+        snap.resources.len(),
+        snap.types.as_ref().map_or(0, Vec::len),
+        inputs.regions.len(),
+        args.out.display()
+    );
+    Ok(if inv.alerts.iter().any(|a| a.partial) {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Writes a file through a temporary file in the same directory and a rename, so a reader
+/// never sees half a file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

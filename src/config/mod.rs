@@ -1,0 +1,548 @@
+//! Terraform configuration reader: `*.tf` files of a root module and its local modules.
+//!
+//! Only what drift detection needs: where each resource is declared, its
+//! `lifecycle { ignore_changes }`, the provider blocks (region, alias, endpoints) and simple
+//! variable defaults to resolve `region = var.region`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use hcl::edit::Span;
+use hcl::edit::structure::{Block, Body};
+use hcl::{Expression, TraversalOperator};
+use thiserror::Error;
+
+use crate::model::{AttrPath, PathStep, SourceLoc};
+
+/// Why the configuration could not be read.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// A file or directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// What was being read.
+        path: String,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// A `.tf` file is not valid UTF-8.
+    #[error("{file} is not UTF-8 text")]
+    NotUtf8 {
+        /// File name.
+        file: String,
+    },
+    /// A syntax error.
+    #[error("{file}:{line}:{column}: invalid HCL: {message}")]
+    Parse {
+        /// File name.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// Parser message.
+        message: String,
+    },
+}
+
+/// What `lifecycle { ignore_changes }` says for one resource block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum IgnoreChanges {
+    /// Nothing ignored.
+    #[default]
+    None,
+    /// `ignore_changes = all`.
+    All,
+    /// The listed attribute paths (and everything below them).
+    Paths(Vec<AttrPath>),
+}
+
+impl IgnoreChanges {
+    /// True when a change at `path` is ignored.
+    pub fn ignores(&self, path: &AttrPath) -> bool {
+        match self {
+            IgnoreChanges::None => false,
+            IgnoreChanges::All => true,
+            IgnoreChanges::Paths(ps) => ps.iter().any(|p| path.starts_with(p)),
+        }
+    }
+}
+
+/// A `resource` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigResource {
+    /// Where the block starts.
+    pub loc: SourceLoc,
+    /// Its `lifecycle { ignore_changes }`.
+    pub ignore_changes: IgnoreChanges,
+    /// The `provider = aws.alias` argument, as `aws.alias`.
+    pub provider: Option<String>,
+}
+
+/// A `provider` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderBlock {
+    /// Provider local name, e.g. `aws`.
+    pub name: String,
+    /// `alias`, if any.
+    pub alias: Option<String>,
+    /// Module path prefix (`""` for the root module, `module.a.` otherwise).
+    pub module: String,
+    /// `region`, when it is a literal or a variable with a known value.
+    pub region: Option<String>,
+    /// `endpoints { ec2 = "…" }`, literal values only.
+    pub endpoints: BTreeMap<String, String>,
+}
+
+/// Everything read from the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Resource blocks by their address without instance keys (`module.a.aws_vpc.main`).
+    pub resources: HashMap<String, ConfigResource>,
+    /// Provider blocks of every module.
+    pub providers: Vec<ProviderBlock>,
+    /// Files read, relative to the root.
+    pub files: Vec<String>,
+}
+
+impl Config {
+    /// The region of the provider configuration a state resource used.
+    ///
+    /// `provider` is the state's provider address, e.g. `provider["registry.terraform.io/hashicorp/aws"].west`
+    /// or `module.a.provider["…"]`.
+    pub fn provider_region(&self, provider: &str) -> Option<String> {
+        let (module, rest) = match provider.find("provider[") {
+            Some(pos) => (&provider[..pos], &provider[pos..]),
+            None => ("", provider),
+        };
+        let alias = rest.rsplit_once("].").map(|(_, a)| a.to_string());
+        let name = rest
+            .split('"')
+            .nth(1)
+            .and_then(|src| src.rsplit('/').next())
+            .unwrap_or("aws");
+        let find = |module: &str| {
+            self.providers
+                .iter()
+                .find(|p| p.name == name && p.alias == alias && p.module == module)
+                .and_then(|p| p.region.clone())
+        };
+        // Providers are inherited from the root module when a module has none of its own.
+        find(module).or_else(|| find(""))
+    }
+
+    /// Regions named by the configuration's `aws` provider blocks.
+    pub fn aws_regions(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .providers
+            .iter()
+            .filter(|p| p.name == "aws")
+            .filter_map(|p| p.region.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The first literal `endpoints { NAME = … }` of an `aws` provider block.
+    pub fn aws_endpoint(&self, service: &str) -> Option<String> {
+        self.providers
+            .iter()
+            .filter(|p| p.name == "aws")
+            .find_map(|p| p.endpoints.get(service).cloned())
+    }
+}
+
+/// Reads the root module in `dir` and, recursively, the local modules it calls.
+pub fn read_dir(dir: &Path) -> Result<Config, ConfigError> {
+    let mut config = Config::default();
+    read_module(dir, dir, "", 0, &mut config)?;
+    Ok(config)
+}
+
+const MAX_MODULE_DEPTH: usize = 16;
+
+fn read_module(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    depth: usize,
+    config: &mut Config,
+) -> Result<(), ConfigError> {
+    let io = |source| ConfigError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+        .collect();
+    files.sort();
+    let mut vars = read_tfvars(dir, depth == 0)?;
+    let mut bodies = Vec::new();
+    for path in files {
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let bytes = std::fs::read(&path).map_err(|source| ConfigError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| ConfigError::NotUtf8 {
+            file: shown.clone(),
+        })?;
+        let body = parse_body(&text, &shown)?;
+        collect_variable_defaults(&body, &mut vars);
+        config.files.push(shown.clone());
+        bodies.push((shown, text, body));
+    }
+    let mut modules = Vec::new();
+    for (file, text, body) in &bodies {
+        for block in body.blocks() {
+            match block.ident.as_str() {
+                "resource" if block.labels.len() == 2 => {
+                    let rtype = block.labels[0].as_str();
+                    let name = block.labels[1].as_str();
+                    let line = block.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+                    config.resources.insert(
+                        format!("{prefix}{rtype}.{name}"),
+                        ConfigResource {
+                            loc: SourceLoc {
+                                file: file.clone(),
+                                line,
+                            },
+                            ignore_changes: ignore_changes(block),
+                            provider: block
+                                .body
+                                .get_attribute("provider")
+                                .map(|a| expr_text(&Expression::from(a.value.clone()))),
+                        },
+                    );
+                }
+                "provider" if block.labels.len() == 1 => {
+                    config.providers.push(provider_block(block, prefix, &vars));
+                }
+                "module" if block.labels.len() == 1 => {
+                    let source = block
+                        .body
+                        .get_attribute("source")
+                        .and_then(|a| literal_string(&Expression::from(a.value.clone()), &vars));
+                    if let Some(src) = source
+                        && (src.starts_with("./") || src.starts_with("../"))
+                    {
+                        modules.push((block.labels[0].as_str().to_string(), src));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if depth >= MAX_MODULE_DEPTH {
+        return Ok(());
+    }
+    for (name, src) in modules {
+        let child = dir.join(&src);
+        // A module outside the scanned tree is still read (`../modules/x` is common), but only
+        // when it resolves to a real directory.
+        if child.is_dir() {
+            read_module(
+                root,
+                &child,
+                &format!("{prefix}module.{name}."),
+                depth + 1,
+                config,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Parses one HCL file, mapping syntax errors to `file:line:col`.
+pub fn parse_body(text: &str, file: &str) -> Result<Body, ConfigError> {
+    hcl::edit::parser::parse_body(text).map_err(|e| ConfigError::Parse {
+        file: file.to_string(),
+        line: e.location().line(),
+        column: e.location().column(),
+        message: e
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("syntax error")
+            .to_string(),
+    })
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn read_tfvars(dir: &Path, is_root: bool) -> Result<HashMap<String, String>, ConfigError> {
+    let mut vars = HashMap::new();
+    if !is_root {
+        return Ok(vars);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| ConfigError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            n == "terraform.tfvars" || n.ends_with(".auto.tfvars")
+        })
+        .collect();
+    // Terraform loads terraform.tfvars first, then *.auto.tfvars in lexical order.
+    files.sort_by_key(|p| (!p.ends_with("terraform.tfvars"), p.clone()));
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let shown = path.display().to_string();
+        let body = parse_body(&text, &shown)?;
+        for attr in body.attributes() {
+            if let Some(s) = literal_string(&Expression::from(attr.value.clone()), &HashMap::new())
+            {
+                vars.insert(attr.key.as_str().to_string(), s);
+            }
+        }
+    }
+    Ok(vars)
+}
+
+fn collect_variable_defaults(body: &Body, vars: &mut HashMap<String, String>) {
+    for block in body.blocks() {
+        if block.ident.as_str() == "variable" && block.labels.len() == 1 {
+            let name = block.labels[0].as_str();
+            if vars.contains_key(name) {
+                continue;
+            }
+            if let Some(d) = block.body.get_attribute("default")
+                && let Some(s) = literal_string(&Expression::from(d.value.clone()), vars)
+            {
+                vars.insert(name.to_string(), s);
+            }
+        }
+    }
+}
+
+/// A string literal, or `var.x` with a known value.
+fn literal_string(expr: &Expression, vars: &HashMap<String, String>) -> Option<String> {
+    match expr {
+        Expression::String(s) => Some(s.clone()),
+        Expression::TemplateExpr(t) => {
+            let raw = t.to_string();
+            let inner = raw.trim_matches('"');
+            (!inner.contains("${") && !inner.contains("%{")).then(|| inner.to_string())
+        }
+        Expression::Traversal(t) => {
+            if let Expression::Variable(v) = &t.expr
+                && v.as_str() == "var"
+                && let [TraversalOperator::GetAttr(name)] = t.operators.as_slice()
+            {
+                return vars.get(name.as_str()).cloned();
+            }
+            None
+        }
+        Expression::Parenthesis(e) => literal_string(e, vars),
+        _ => None,
+    }
+}
+
+fn provider_block(block: &Block, prefix: &str, vars: &HashMap<String, String>) -> ProviderBlock {
+    let attr = |k: &str| {
+        block
+            .body
+            .get_attribute(k)
+            .and_then(|a| literal_string(&Expression::from(a.value.clone()), vars))
+    };
+    let mut endpoints = BTreeMap::new();
+    for eb in block.body.get_blocks("endpoints") {
+        for a in eb.body.attributes() {
+            if let Some(v) = literal_string(&Expression::from(a.value.clone()), vars) {
+                endpoints.insert(a.key.as_str().to_string(), v);
+            }
+        }
+    }
+    ProviderBlock {
+        name: block.labels[0].as_str().to_string(),
+        alias: attr("alias"),
+        module: prefix.to_string(),
+        region: attr("region"),
+        endpoints,
+    }
+}
+
+fn ignore_changes(block: &Block) -> IgnoreChanges {
+    let Some(lc) = block.body.get_blocks("lifecycle").next() else {
+        return IgnoreChanges::None;
+    };
+    let Some(attr) = lc.body.get_attribute("ignore_changes") else {
+        return IgnoreChanges::None;
+    };
+    match Expression::from(attr.value.clone()) {
+        Expression::Variable(v) if v.as_str() == "all" => IgnoreChanges::All,
+        Expression::String(s) if s == "all" => IgnoreChanges::All,
+        Expression::Array(items) => {
+            IgnoreChanges::Paths(items.iter().filter_map(traversal_path).collect())
+        }
+        _ => IgnoreChanges::None,
+    }
+}
+
+/// `tags["Owner"]`, `ingress[0].cidr_blocks` or the legacy string form `"tags"` as a path.
+fn traversal_path(expr: &Expression) -> Option<AttrPath> {
+    match expr {
+        Expression::Variable(v) => Some(AttrPath::attr(v.as_str())),
+        Expression::String(s) => Some(AttrPath::parse(s)),
+        Expression::Traversal(t) => {
+            let mut path = traversal_path(&t.expr)?;
+            for op in &t.operators {
+                let step = match op {
+                    TraversalOperator::GetAttr(id) => PathStep::Key(id.as_str().to_string()),
+                    TraversalOperator::LegacyIndex(i) => PathStep::Index(*i as usize),
+                    TraversalOperator::Index(Expression::Number(n)) => {
+                        PathStep::Index(n.as_u64()? as usize)
+                    }
+                    TraversalOperator::Index(Expression::String(s)) => PathStep::Key(s.clone()),
+                    // A splat or computed index cannot be resolved statically: stop at the
+                    // attribute it applies to, which ignores slightly more, never less.
+                    _ => break,
+                };
+                path = path.child(step);
+            }
+            Some(path)
+        }
+        _ => None,
+    }
+}
+
+/// The source text of a simple expression (`aws.west`).
+fn expr_text(expr: &Expression) -> String {
+    match expr {
+        Expression::Variable(v) => v.as_str().to_string(),
+        Expression::Traversal(t) => {
+            let mut s = expr_text(&t.expr);
+            for op in &t.operators {
+                if let TraversalOperator::GetAttr(id) = op {
+                    s.push('.');
+                    s.push_str(id.as_str());
+                }
+            }
+            s
+        }
+        Expression::String(s) => s.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn reads_resources_modules_providers_and_ignore_changes() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            "main.tf",
+            r#"
+variable "region" { default = "eu-west-1" }
+provider "aws" { region = var.region }
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+  endpoints { ec2 = "http://127.0.0.1:5000" }
+}
+
+# comment
+resource "aws_instance" "web" {
+  ami = "ami-1"
+  lifecycle {
+    ignore_changes = [tags["Owner"], user_data, ingress[0].cidr_blocks]
+  }
+}
+resource "aws_vpc" "v" {
+  provider = aws.west
+  lifecycle { ignore_changes = all }
+}
+module "net" { source = "./modules/net" }
+module "remote" { source = "terraform-aws-modules/vpc/aws" }
+"#,
+        );
+        write(
+            d.path(),
+            "modules/net/main.tf",
+            "resource \"aws_subnet\" \"this\" {\n  count = 2\n}\n",
+        );
+        let c = read_dir(d.path()).unwrap();
+        let web = &c.resources["aws_instance.web"];
+        assert_eq!(web.loc.line, 11);
+        assert_eq!(web.loc.file, "main.tf");
+        assert!(web.ignore_changes.ignores(&AttrPath::parse("tags.Owner")));
+        assert!(!web.ignore_changes.ignores(&AttrPath::parse("tags.Name")));
+        assert!(
+            web.ignore_changes
+                .ignores(&AttrPath::parse("ingress[0].cidr_blocks"))
+        );
+        assert_eq!(c.resources["aws_vpc.v"].ignore_changes, IgnoreChanges::All);
+        assert_eq!(
+            c.resources["aws_vpc.v"].provider.as_deref(),
+            Some("aws.west")
+        );
+        let sub = &c.resources["module.net.aws_subnet.this"];
+        assert_eq!(sub.loc.file, "modules/net/main.tf");
+        assert_eq!(sub.loc.line, 1);
+        assert_eq!(c.aws_regions(), ["eu-west-1", "us-west-2"]);
+        assert_eq!(
+            c.provider_region(r#"provider["registry.terraform.io/hashicorp/aws"].west"#)
+                .as_deref(),
+            Some("us-west-2")
+        );
+        assert_eq!(
+            c.provider_region(r#"module.net.provider["registry.terraform.io/hashicorp/aws"]"#)
+                .as_deref(),
+            Some("eu-west-1")
+        );
+        assert_eq!(
+            c.aws_endpoint("ec2").as_deref(),
+            Some("http://127.0.0.1:5000")
+        );
+    }
+
+    #[test]
+    fn invalid_hcl_names_file_line_and_column() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "bad.tf", "resource \"a\" \"b\" {\n  x = \n}\n");
+        let err = read_dir(d.path()).unwrap_err().to_string();
+        assert!(err.starts_with("bad.tf:"), "{err}");
+        assert!(err.contains("invalid HCL"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn tfvars_override_defaults() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            "main.tf",
+            "variable \"r\" { default = \"a\" }\nprovider \"aws\" { region = var.r }\n",
+        );
+        write(d.path(), "terraform.tfvars", "r = \"ap-south-1\"\n");
+        assert_eq!(read_dir(d.path()).unwrap().aws_regions(), ["ap-south-1"]);
+    }
+}

@@ -1,0 +1,460 @@
+//! The drift engine: joins state and live resources and classifies what differs.
+//!
+//! Pure and deterministic: the same inputs give the same report, in the same order.
+
+pub mod ignore;
+pub mod normalize;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::catalog::{self, ALWAYS_IGNORED, TypeRules};
+use crate::config::{Config, IgnoreChanges};
+use crate::model::{Alert, AttrPath, LiveInventory, PathStep, Resource, Severity};
+pub use ignore::DriftIgnore;
+use normalize::{canonical, equivalent, is_empty};
+
+/// What kind of drift a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Both exist; attributes differ.
+    Changed,
+    /// In state, gone from the cloud.
+    Missing,
+    /// In the cloud, in no state.
+    Unmanaged,
+}
+
+impl Kind {
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Changed => "changed",
+            Kind::Missing => "missing",
+            Kind::Unmanaged => "unmanaged",
+        }
+    }
+}
+
+/// One changed attribute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// Attribute path, e.g. `tags.Owner`.
+    pub path: String,
+    /// Value in state (redacted when sensitive).
+    pub state: Value,
+    /// Value in the cloud (redacted when sensitive).
+    pub live: Value,
+    /// How much this change matters.
+    pub severity: Severity,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Drift {
+    /// Changed, missing or unmanaged.
+    pub kind: Kind,
+    /// Resource type.
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// Cloud ID.
+    pub id: String,
+    /// State address, `null` for unmanaged resources.
+    pub address: Option<String>,
+    /// Region, when known.
+    pub region: Option<String>,
+    /// Highest severity of the finding.
+    pub severity: Severity,
+    /// File declaring the resource, when known.
+    pub file: Option<String>,
+    /// Line of the resource block, when known.
+    pub line: Option<usize>,
+    /// Attribute changes (only for `changed`).
+    pub changes: Vec<Change>,
+    /// The live resource's attributes (unmanaged only), input for codify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live_attributes: Option<serde_json::Map<String, Value>>,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Managed resources found in the cloud (in sync or changed).
+    pub managed: usize,
+    /// Resources with attribute drift.
+    pub changed: usize,
+    /// Resources in state but gone from the cloud.
+    pub missing: usize,
+    /// Resources in the cloud and in no state.
+    pub unmanaged: usize,
+    /// State resources of types or regions the live source did not list.
+    pub unchecked: usize,
+    /// managed / (managed + unmanaged), in percent with one decimal.
+    pub coverage_percent: f64,
+}
+
+/// The result of a comparison.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    /// Contract version of the JSON output.
+    pub format_version: &'static str,
+    /// Counts.
+    pub summary: Summary,
+    /// Findings, sorted by kind, type, address and ID.
+    pub drift: Vec<Drift>,
+    /// Non-fatal problems; some make the report partial.
+    pub alerts: Vec<Alert>,
+    /// True when some resources could not be checked because of an alert.
+    pub partial: bool,
+}
+
+impl Report {
+    /// True when anything drifted.
+    pub fn has_drift(&self) -> bool {
+        !self.drift.is_empty()
+    }
+}
+
+/// Options that change what is reported.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Report AWS-created defaults (default VPC, default security groups, …) as unmanaged.
+    pub include_defaults: bool,
+    /// Region for state resources whose region cannot be told from state or config.
+    pub default_region: Option<String>,
+}
+
+/// Everything the engine compares.
+pub struct Input<'a> {
+    /// Managed resources from every state read.
+    pub state: &'a [Resource],
+    /// What the live source found.
+    pub live: &'a LiveInventory,
+    /// The configuration (locations, `ignore_changes`, provider regions).
+    pub config: &'a Config,
+    /// `.driftignore` rules.
+    pub ignore: &'a DriftIgnore,
+    /// Options.
+    pub options: &'a Options,
+}
+
+/// Secret-looking attribute names: redacted even when the state does not mark them.
+const SECRET_WORDS: &[&str] = &["password", "secret", "token", "private_key", "passphrase"];
+
+/// The marker shown instead of a sensitive value.
+pub const REDACTED: &str = "(sensitive value)";
+
+/// Compares state with the live inventory.
+pub fn diff(input: &Input) -> Report {
+    let mut by_id: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, r) in input.live.resources.iter().enumerate() {
+        by_id.entry((&r.rtype, &r.id)).or_default().push(i);
+    }
+    let mut matched = vec![false; input.live.resources.len()];
+    let mut managed_ids: HashSet<(&str, &str)> = HashSet::new();
+    let mut report = Report {
+        format_version: "1",
+        ..Report::default()
+    };
+
+    for s in input.state {
+        if s.id.is_empty() {
+            continue;
+        }
+        let region = s
+            .region
+            .clone()
+            .or_else(|| {
+                s.provider
+                    .as_deref()
+                    .and_then(|p| input.config.provider_region(p))
+            })
+            .or_else(|| input.options.default_region.clone());
+        let Some(rules) = catalog::rules(&s.rtype) else {
+            report.summary.unchecked += 1;
+            continue;
+        };
+        if input.ignore.ignores_resource(&s.rtype, &s.id) {
+            continue;
+        }
+        let candidates = by_id.get(&(s.rtype.as_str(), s.id.as_str()));
+        let found = candidates.and_then(|c| {
+            c.iter()
+                .copied()
+                .find(|&i| region.is_none() || input.live.resources[i].region == region)
+        });
+        let covered = input.live.coverage.covers(&s.rtype, region.as_deref());
+        let Some(li) = found else {
+            if covered {
+                report.drift.push(finding(Kind::Missing, s, region, input));
+            } else {
+                report.summary.unchecked += 1;
+            }
+            continue;
+        };
+        matched[li] = true;
+        managed_ids.insert((&s.rtype, &s.id));
+        report.summary.managed += 1;
+        let live = &input.live.resources[li];
+        let ignore_changes = s
+            .address
+            .as_ref()
+            .and_then(|a| input.config.resources.get(&a.config_key()))
+            .map(|c| &c.ignore_changes);
+        let changes: Vec<Change> = compare(rules, s, live)
+            .into_iter()
+            .filter(|(path, _)| !ignore_changes.is_some_and(|ic: &IgnoreChanges| ic.ignores(path)))
+            .filter(|(path, _)| !input.ignore.ignores_change(&s.rtype, &s.id, path))
+            .map(|(_, c)| c)
+            .collect();
+        if !changes.is_empty() {
+            let mut d = finding(Kind::Changed, s, region, input);
+            d.severity = changes.iter().map(|c| c.severity).max().unwrap_or_default();
+            d.changes = changes;
+            report.drift.push(d);
+        }
+    }
+
+    for (i, live) in input.live.resources.iter().enumerate() {
+        if matched[i] || (live.aws_default && !input.options.include_defaults) {
+            continue;
+        }
+        if let Some(c) = &live.companion_of {
+            let owner_live = by_id.contains_key(&(c.owner_type.as_str(), c.owner_id.as_str()));
+            if managed_ids.contains(&(c.owner_type.as_str(), c.owner_id.as_str()))
+                || (c.dies_with_owner && owner_live)
+            {
+                continue;
+            }
+        }
+        if !input
+            .live
+            .coverage
+            .covers(&live.rtype, live.region.as_deref())
+            || input.ignore.ignores_resource(&live.rtype, &live.id)
+        {
+            continue;
+        }
+        let severity = catalog::rules(&live.rtype)
+            .map(|r| r.unmanaged)
+            .unwrap_or_default();
+        report.drift.push(Drift {
+            kind: Kind::Unmanaged,
+            rtype: live.rtype.clone(),
+            id: live.id.clone(),
+            address: None,
+            region: live.region.clone(),
+            severity,
+            file: None,
+            line: None,
+            changes: Vec::new(),
+            live_attributes: Some(redact_attributes(live)),
+        });
+    }
+
+    let sum = &mut report.summary;
+    for d in &report.drift {
+        match d.kind {
+            Kind::Changed => sum.changed += 1,
+            Kind::Missing => sum.missing += 1,
+            Kind::Unmanaged => sum.unmanaged += 1,
+        }
+    }
+    let total = sum.managed + sum.unmanaged;
+    sum.coverage_percent = if total == 0 {
+        100.0
+    } else {
+        (sum.managed as f64 * 1000.0 / total as f64).floor() / 10.0
+    };
+    report.drift.sort_by(|a, b| {
+        (a.kind, &a.rtype, &a.address, &a.region, &a.id)
+            .cmp(&(b.kind, &b.rtype, &b.address, &b.region, &b.id))
+    });
+    report.alerts = input.live.alerts.clone();
+    report.partial = report.alerts.iter().any(|a| a.partial);
+    report
+}
+
+fn finding(kind: Kind, s: &Resource, region: Option<String>, input: &Input) -> Drift {
+    let loc = s
+        .address
+        .as_ref()
+        .and_then(|a| input.config.resources.get(&a.config_key()))
+        .map(|c| c.loc.clone());
+    Drift {
+        kind,
+        rtype: s.rtype.clone(),
+        id: s.id.clone(),
+        address: s.address.as_ref().map(ToString::to_string),
+        region,
+        severity: Severity::High,
+        file: loc.as_ref().map(|l| l.file.clone()),
+        line: loc.map(|l| l.line),
+        changes: Vec::new(),
+        live_attributes: None,
+    }
+}
+
+/// True when a value at `path` must never be shown.
+pub fn is_sensitive(path: &AttrPath, marked: &[AttrPath]) -> bool {
+    marked.iter().any(|m| path.starts_with(m))
+        || path.0.iter().any(|s| match s {
+            PathStep::Key(k) => {
+                let k = k.to_ascii_lowercase();
+                SECRET_WORDS.iter().any(|w| k.contains(w))
+            }
+            PathStep::Index(_) => false,
+        })
+}
+
+fn redact_attributes(r: &Resource) -> serde_json::Map<String, Value> {
+    r.attributes
+        .iter()
+        .map(|(k, v)| {
+            let p = AttrPath::attr(k);
+            let v = if is_sensitive(&p, &r.sensitive) && !is_empty(v) {
+                Value::String(REDACTED.into())
+            } else {
+                v.clone()
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// The attribute changes between a state object and its live counterpart, each with its path.
+///
+/// Only attributes the live side carries are compared: a live source that cannot see an
+/// attribute must not report it.
+pub fn compare(rules: &TypeRules, state: &Resource, live: &Resource) -> Vec<(AttrPath, Change)> {
+    let mut out = Vec::new();
+    for (key, live_v) in &live.attributes {
+        if ALWAYS_IGNORED.contains(&key.as_str()) || rules.ignored.contains(&key.as_str()) {
+            continue;
+        }
+        // With provider default_tags, `tags_all` holds every tag the provider manages.
+        let state_key = if key == "tags" && state.attributes.contains_key("tags_all") {
+            "tags_all"
+        } else {
+            key.as_str()
+        };
+        let Some(state_v) = state.attributes.get(state_key) else {
+            continue;
+        };
+        if rules.when_set.contains(&key.as_str()) && is_empty(state_v) {
+            continue;
+        }
+        let as_set = rules.sets.contains(&key.as_str());
+        let is_map = rules.maps.contains(&key.as_str());
+        walk(
+            rules,
+            &AttrPath::attr(key),
+            state_v,
+            live_v,
+            as_set,
+            is_map,
+            &mut out,
+        );
+    }
+    for (path, change) in &mut out {
+        if is_sensitive(path, &state.sensitive) {
+            change.state = Value::String(REDACTED.into());
+            change.live = Value::String(REDACTED.into());
+        }
+    }
+    out
+}
+
+fn walk(
+    rules: &TypeRules,
+    path: &AttrPath,
+    state: &Value,
+    live: &Value,
+    as_set: bool,
+    is_map: bool,
+    out: &mut Vec<(AttrPath, Change)>,
+) {
+    if equivalent(state, live, as_set) {
+        return;
+    }
+    match (state, live) {
+        // Maps (tags): key by key, a missing key is a change.
+        (Value::Object(_) | Value::Null, Value::Object(_) | Value::Null) if is_map => {
+            let empty = serde_json::Map::new();
+            let s = state.as_object().unwrap_or(&empty);
+            let l = live.as_object().unwrap_or(&empty);
+            let mut keys: Vec<&String> = s.keys().chain(l.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let sv = s.get(k).unwrap_or(&Value::Null);
+                let lv = l.get(k).unwrap_or(&Value::Null);
+                walk(
+                    rules,
+                    &path.child(PathStep::Key(k.clone())),
+                    sv,
+                    lv,
+                    false,
+                    false,
+                    out,
+                );
+            }
+        }
+        // Nested blocks: only what the live side carries.
+        (Value::Object(s), Value::Object(l)) if !as_set => {
+            for (k, lv) in l {
+                if let Some(sv) = s.get(k) {
+                    walk(
+                        rules,
+                        &path.child(PathStep::Key(k.clone())),
+                        sv,
+                        lv,
+                        false,
+                        false,
+                        out,
+                    );
+                }
+            }
+        }
+        // Lists of blocks of the same length (root_block_device): element by element.
+        (Value::Array(s), Value::Array(l))
+            if !as_set && s.len() == l.len() && l.iter().all(Value::is_object) =>
+        {
+            for (i, (sv, lv)) in s.iter().zip(l).enumerate() {
+                walk(
+                    rules,
+                    &path.child(PathStep::Index(i)),
+                    sv,
+                    lv,
+                    false,
+                    false,
+                    out,
+                );
+            }
+        }
+        _ => {
+            let (sv, lv) = if as_set {
+                (canonical(state, true), canonical(live, true))
+            } else {
+                (state.clone(), live.clone())
+            };
+            let severity =
+                (rules.severity)(path, &sv, &lv).unwrap_or_else(|| catalog::default_severity(path));
+            out.push((
+                path.clone(),
+                Change {
+                    path: path.to_string(),
+                    state: sv,
+                    live: lv,
+                    severity,
+                },
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

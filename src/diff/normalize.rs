@@ -1,0 +1,185 @@
+//! Value normalization shared by every type: what the AWS provider treats as "the same".
+
+use serde_json::{Map, Value};
+
+/// True for the values the provider (SDKv2) cannot tell apart from "unset": null, `""`, `[]`, `{}`.
+pub fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// A canonical form for comparison.
+///
+/// `as_set` sorts every list inside the value (for set attributes such as security group
+/// rules, whose nested lists are sets too). Objects inside sets lose empty and `false` members,
+/// because one side often spells "unset" as `""`/`false` and the other leaves it out.
+pub fn canonical(v: &Value, as_set: bool) -> Value {
+    match v {
+        Value::Array(items) => {
+            let mut out: Vec<Value> = if as_set {
+                items
+                    .iter()
+                    .flat_map(explode)
+                    .map(|i| canonical(&i, true))
+                    .collect()
+            } else {
+                items.iter().map(|i| canonical(i, false)).collect()
+            };
+            if as_set {
+                out.sort_by_cached_key(|x| x.to_string());
+                out.dedup();
+            }
+            if out.iter().all(is_empty) && !out.is_empty() && as_set {
+                return Value::Array(Vec::new());
+            }
+            Value::Array(out)
+        }
+        Value::Object(m) => {
+            let mut out = Map::new();
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            for k in keys {
+                let c = canonical(&m[k], as_set);
+                if as_set && (is_empty(&c) || c == Value::Bool(false)) {
+                    continue;
+                }
+                out.insert(k.clone(), c);
+            }
+            Value::Object(out)
+        }
+        Value::Number(n) => {
+            // 1 and 1.0 are the same number to Terraform.
+            match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+                _ => v.clone(),
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// Splits a set element such as a security group rule into one element per source.
+///
+/// The provider groups rule sources by (protocol, ports, description), but how it groups them
+/// depends on the order rules were added; one source per element is the stable form.
+fn explode(v: &Value) -> Vec<Value> {
+    let Value::Object(m) = v else {
+        return vec![v.clone()];
+    };
+    let lists: Vec<&String> = m
+        .iter()
+        .filter(|(_, v)| matches!(v, Value::Array(a) if !a.is_empty() && a.iter().all(|x| !x.is_object())))
+        .map(|(k, _)| k)
+        .collect();
+    let is_self = m.get("self") == Some(&Value::Bool(true));
+    if lists.is_empty()
+        || (lists.len() == 1 && !is_self && m[lists[0]].as_array().is_some_and(|a| a.len() == 1))
+    {
+        return vec![v.clone()];
+    }
+    let base: Map<String, Value> = m
+        .iter()
+        .filter(|(k, v)| !(v.is_array() && lists.contains(k)) && k.as_str() != "self")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut out = Vec::new();
+    for k in &lists {
+        for item in m[*k].as_array().into_iter().flatten() {
+            let mut atom = base.clone();
+            atom.insert((*k).clone(), Value::Array(vec![item.clone()]));
+            out.push(Value::Object(atom));
+        }
+    }
+    if is_self {
+        let mut atom = base;
+        atom.insert("self".into(), Value::Bool(true));
+        out.push(Value::Object(atom));
+    }
+    out
+}
+
+/// Equality after canonicalization, with all empty values equal.
+pub fn equivalent(a: &Value, b: &Value, as_set: bool) -> bool {
+    if is_empty(a) && is_empty(b) {
+        return true;
+    }
+    let (ca, cb) = (canonical(a, as_set), canonical(b, as_set));
+    (is_empty(&ca) && is_empty(&cb)) || ca == cb || loose_scalar_eq(&ca, &cb)
+}
+
+/// State values sometimes carry numbers or bools as strings (flatmap states, moto quirks).
+fn loose_scalar_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(s), Value::Number(n)) | (Value::Number(n), Value::String(s)) => {
+            s.parse::<f64>().ok() == n.as_f64()
+        }
+        (Value::String(s), Value::Bool(x)) | (Value::Bool(x), Value::String(s)) => {
+            s.parse::<bool>().ok() == Some(*x)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn empties_are_equal() {
+        for (a, b) in [
+            (json!(null), json!({})),
+            (json!([]), json!(null)),
+            (json!(""), json!(null)),
+        ] {
+            assert!(equivalent(&a, &b, false), "{a} vs {b}");
+        }
+        assert!(!equivalent(&json!(null), &json!(false), false));
+        assert!(!equivalent(&json!(""), &json!("x"), false));
+    }
+
+    #[test]
+    fn sets_ignore_order_and_unset_members() {
+        let state = json!([
+            {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["10.0.0.0/8", "1.2.3.4/32"],
+             "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": false, "description": ""},
+            {"from_port": 443, "to_port": 443, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}
+        ]);
+        let live = json!([
+            {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]},
+            {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["1.2.3.4/32", "10.0.0.0/8"]}
+        ]);
+        assert!(equivalent(&state, &live, true));
+        assert!(!equivalent(&state, &live, false));
+        let changed = json!([{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["10.0.0.0/8"]}]);
+        assert!(!equivalent(&state, &changed, true));
+    }
+
+    #[test]
+    fn rule_grouping_does_not_matter() {
+        let state = json!([
+            {"protocol": "tcp", "from_port": 22, "to_port": 22, "description": "d", "cidr_blocks": ["10.0.0.0/8"], "self": false},
+            {"protocol": "tcp", "from_port": 22, "to_port": 22, "description": "d", "cidr_blocks": ["1.2.3.4/32"], "self": true}
+        ]);
+        let live = json!([
+            {"protocol": "tcp", "from_port": 22, "to_port": 22, "description": "d", "cidr_blocks": ["1.2.3.4/32", "10.0.0.0/8"], "self": true}
+        ]);
+        assert!(equivalent(&state, &live, true));
+        let without_self = json!([
+            {"protocol": "tcp", "from_port": 22, "to_port": 22, "description": "d", "cidr_blocks": ["1.2.3.4/32", "10.0.0.0/8"]}
+        ]);
+        assert!(!equivalent(&state, &without_self, true));
+    }
+
+    #[test]
+    fn numbers_and_strings() {
+        assert!(equivalent(&json!(1), &json!(1.0), false));
+        assert!(equivalent(&json!("8"), &json!(8), false));
+        assert!(equivalent(&json!("true"), &json!(true), false));
+    }
+}

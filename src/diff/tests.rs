@@ -1,0 +1,305 @@
+use serde_json::json;
+
+use super::*;
+use crate::config::{ConfigResource, IgnoreChanges};
+use crate::model::{Address, Companion, Coverage, SourceLoc};
+
+fn state(rtype: &str, name: &str, id: &str, attrs: serde_json::Value) -> Resource {
+    let address = Address {
+        module: vec![],
+        rtype: rtype.into(),
+        name: name.into(),
+        key: None,
+    };
+    let mut r = Resource::live(rtype, id, "us-east-1");
+    r.address = Some(address);
+    r.attributes = attrs.as_object().unwrap().clone();
+    r
+}
+
+fn live(rtype: &str, id: &str, attrs: serde_json::Value) -> Resource {
+    let mut r = Resource::live(rtype, id, "us-east-1");
+    r.attributes = attrs.as_object().unwrap().clone();
+    r
+}
+
+fn inventory(resources: Vec<Resource>) -> LiveInventory {
+    let mut coverage = Coverage::default();
+    for t in catalog::supported_types() {
+        coverage.add(t, Some("us-east-1"));
+    }
+    LiveInventory {
+        resources,
+        coverage,
+        alerts: vec![],
+    }
+}
+
+fn run(st: &[Resource], inv: &LiveInventory, config: &Config, ignore: &str) -> Report {
+    diff(&Input {
+        state: st,
+        live: inv,
+        config,
+        ignore: &DriftIgnore::parse(ignore),
+        options: &Options::default(),
+    })
+}
+
+#[test]
+fn in_sync_with_normalizations_reports_nothing() {
+    let st = vec![
+        state(
+            "aws_instance",
+            "web",
+            "i-1",
+            json!({"instance_type": "t3.micro", "tags": null, "tags_all": {},
+                   "vpc_security_group_ids": ["sg-2", "sg-1"], "key_name": "", "timeouts": null,
+                   "user_data_replace_on_change": false}),
+        ),
+        state(
+            "aws_subnet",
+            "a",
+            "subnet-1",
+            json!({"tags": {"Name": "a"}, "tags_all": {"Name": "a", "Env": "prod"}}),
+        ),
+    ];
+    let inv = inventory(vec![
+        live(
+            "aws_instance",
+            "i-1",
+            json!({"instance_type": "t3.micro", "tags": {}, "vpc_security_group_ids": ["sg-1", "sg-2"]}),
+        ),
+        live(
+            "aws_subnet",
+            "subnet-1",
+            json!({"tags": {"Env": "prod", "Name": "a"}}),
+        ),
+    ]);
+    let r = run(&st, &inv, &Config::default(), "");
+    assert!(r.drift.is_empty(), "{:#?}", r.drift);
+    assert_eq!(r.summary.managed, 2);
+    assert_eq!(r.summary.coverage_percent, 100.0);
+}
+
+#[test]
+fn changed_missing_unmanaged_and_unchecked() {
+    let st = vec![
+        state(
+            "aws_instance",
+            "web",
+            "i-1",
+            json!({"instance_type": "t3.micro", "tags": {"Name": "w"}, "tags_all": {"Name": "w"}}),
+        ),
+        state("aws_vpc", "gone", "vpc-9", json!({})),
+        state("aws_s3_bucket", "b", "bucket", json!({})),
+    ];
+    let inv = inventory(vec![
+        live(
+            "aws_instance",
+            "i-1",
+            json!({"instance_type": "t3.large", "tags": {"Name": "w", "Owner": "bob"}}),
+        ),
+        live("aws_security_group", "sg-new", json!({"name": "x"})),
+    ]);
+    let mut config = Config::default();
+    config.resources.insert(
+        "aws_instance.web".into(),
+        ConfigResource {
+            loc: SourceLoc {
+                file: "main.tf".into(),
+                line: 7,
+            },
+            ignore_changes: IgnoreChanges::None,
+            provider: None,
+        },
+    );
+    let r = run(&st, &inv, &config, "");
+    let kinds: Vec<(Kind, &str)> = r.drift.iter().map(|d| (d.kind, d.id.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Kind::Changed, "i-1"),
+            (Kind::Missing, "vpc-9"),
+            (Kind::Unmanaged, "sg-new")
+        ]
+    );
+    let changed = &r.drift[0];
+    assert_eq!(changed.file.as_deref(), Some("main.tf"));
+    assert_eq!(changed.line, Some(7));
+    let paths: Vec<&str> = changed.changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["instance_type", "tags.Owner"]);
+    assert_eq!(changed.changes[1].state, json!(null));
+    assert_eq!(changed.changes[1].live, json!("bob"));
+    assert_eq!(changed.severity, Severity::Medium);
+    assert_eq!(r.summary.unchecked, 1);
+    assert_eq!(r.summary.managed, 1);
+    assert_eq!(r.summary.coverage_percent, 50.0);
+}
+
+#[test]
+fn uncovered_types_are_unchecked_not_missing() {
+    let st = vec![state("aws_vpc", "v", "vpc-1", json!({}))];
+    let inv = LiveInventory::default();
+    let r = run(&st, &inv, &Config::default(), "");
+    assert!(r.drift.is_empty());
+    assert_eq!(r.summary.unchecked, 1);
+}
+
+#[test]
+fn defaults_and_companions_are_not_unmanaged() {
+    let st = vec![state("aws_instance", "web", "i-1", json!({}))];
+    let mut default_vpc = live("aws_vpc", "vpc-default", json!({}));
+    default_vpc.aws_default = true;
+    let mut root = live("aws_ebs_volume", "vol-root", json!({}));
+    root.companion_of = Some(Companion {
+        owner_type: "aws_instance".into(),
+        owner_id: "i-1".into(),
+        dies_with_owner: false,
+    });
+    let mut other_root = live("aws_ebs_volume", "vol-other", json!({}));
+    other_root.companion_of = Some(Companion {
+        owner_type: "aws_instance".into(),
+        owner_id: "i-unmanaged".into(),
+        dies_with_owner: true,
+    });
+    let inv = inventory(vec![
+        live("aws_instance", "i-1", json!({})),
+        live("aws_instance", "i-unmanaged", json!({})),
+        default_vpc,
+        root,
+        other_root,
+    ]);
+    let r = run(&st, &inv, &Config::default(), "");
+    let ids: Vec<&str> = r.drift.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["i-unmanaged"]);
+    let with_defaults = diff(&Input {
+        state: &st,
+        live: &inv,
+        config: &Config::default(),
+        ignore: &DriftIgnore::default(),
+        options: &Options {
+            include_defaults: true,
+            ..Options::default()
+        },
+    });
+    assert_eq!(with_defaults.drift.len(), 2);
+}
+
+#[test]
+fn ignore_changes_and_driftignore() {
+    let st = vec![state(
+        "aws_instance",
+        "web",
+        "i-1",
+        json!({"instance_type": "a", "ami": "x", "tags": {"Owner": "a", "Name": "n"}}),
+    )];
+    let inv = inventory(vec![
+        live(
+            "aws_instance",
+            "i-1",
+            json!({"instance_type": "b", "ami": "y", "tags": {"Owner": "b", "Name": "m"}}),
+        ),
+        live("aws_vpc", "vpc-x", json!({})),
+    ]);
+    let mut config = Config::default();
+    config.resources.insert(
+        "aws_instance.web".into(),
+        ConfigResource {
+            loc: SourceLoc {
+                file: "main.tf".into(),
+                line: 1,
+            },
+            ignore_changes: IgnoreChanges::Paths(vec![
+                AttrPath::parse("tags.Owner"),
+                AttrPath::attr("ami"),
+            ]),
+            provider: None,
+        },
+    );
+    let r = run(
+        &st,
+        &inv,
+        &config,
+        "aws_instance.i-1.tags.Name\naws_vpc.*\n",
+    );
+    assert_eq!(r.drift.len(), 1);
+    let paths: Vec<&str> = r.drift[0].changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["instance_type"]);
+    let r = run(&st, &inv, &config, "aws_instance.*\n");
+    assert!(r.drift.iter().all(|d| d.rtype != "aws_instance"));
+}
+
+#[test]
+fn security_group_opened_to_world_is_high() {
+    let rule = |cidr: &str| {
+        json!({"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": [cidr],
+               "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": false, "description": ""})
+    };
+    let st = vec![state(
+        "aws_security_group",
+        "sg",
+        "sg-1",
+        json!({"ingress": [rule("10.0.0.0/8")]}),
+    )];
+    let inv = inventory(vec![live(
+        "aws_security_group",
+        "sg-1",
+        json!({"ingress": [rule("10.0.0.0/8"), rule("0.0.0.0/0")]}),
+    )]);
+    let r = run(&st, &inv, &Config::default(), "");
+    assert_eq!(r.drift[0].changes[0].path, "ingress");
+    assert_eq!(r.drift[0].severity, Severity::High);
+}
+
+#[test]
+fn sensitive_values_are_redacted() {
+    let mut s = state(
+        "aws_instance",
+        "web",
+        "i-1",
+        json!({"instance_type": "SECRET-MARKER-1", "tags": {"db_password": "SECRET-MARKER-2"}}),
+    );
+    s.sensitive = vec![AttrPath::attr("instance_type")];
+    let inv = inventory(vec![live(
+        "aws_instance",
+        "i-1",
+        json!({"instance_type": "other", "tags": {"db_password": "SECRET-MARKER-3"}}),
+    )]);
+    let r = run(&[s], &inv, &Config::default(), "");
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(!text.contains("SECRET-MARKER"), "{text}");
+    assert_eq!(r.drift[0].changes.len(), 2);
+}
+
+#[test]
+fn nested_blocks_compare_only_live_keys() {
+    let st = vec![state(
+        "aws_instance",
+        "web",
+        "i-1",
+        json!({"root_block_device": [{"volume_size": 8, "iops": 0, "volume_type": "gp2", "tags": {}}]}),
+    )];
+    let inv = inventory(vec![live(
+        "aws_instance",
+        "i-1",
+        json!({"root_block_device": [{"volume_size": 20, "volume_type": "gp2"}]}),
+    )]);
+    let r = run(&st, &inv, &Config::default(), "");
+    assert_eq!(
+        r.drift[0].changes[0].path,
+        "root_block_device[0].volume_size"
+    );
+    assert_eq!(r.drift[0].changes.len(), 1);
+}
+
+#[test]
+fn partial_alerts_make_the_report_partial() {
+    let mut inv = inventory(vec![]);
+    inv.alerts.push(Alert {
+        kind: "access_denied".into(),
+        message: "x".into(),
+        partial: true,
+    });
+    let r = run(&[], &inv, &Config::default(), "");
+    assert!(r.partial);
+}

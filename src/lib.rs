@@ -1,0 +1,25 @@
+//! terraform-drift: find and fix drift between Terraform and the real cloud.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//!  inputs (I/O, async)            pure core (sync, no I/O)                   outputs
+//!  state   tfstate v4 / show -json ─┐
+//!  config  *.tf via hcl-rs ─────────┼─> model ─> diff (catalog rules) ─> diff::Report ─> render
+//!  live    aws-sdk-ec2, snapshot ───┘
+//!                  scan: gathers the inputs concurrently and calls diff (used by cli)
+//! ```
+//!
+//! A module only uses modules to its left: `model`, `catalog`, `diff` and `render` never touch
+//! `live`, `terraform`, `scan` or `cli` (a unit test in `scan` enforces it).
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod diff;
+pub mod live;
+pub mod model;
+pub mod render;
+pub mod scan;
+pub mod state;
+pub mod terraform;

@@ -1,0 +1,43 @@
+//! Live discovery: what exists in the cloud, behind one entry point.
+//!
+//! Sources: `aws` (aws-sdk-ec2, bulk paginated Describe calls) and `snapshot` (a JSON file
+//! written by `discover`, for offline runs).
+
+pub mod aws;
+pub mod snapshot;
+
+use crate::model::LiveInventory;
+
+/// Where live resources come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// The AWS APIs.
+    Aws(aws::AwsOptions),
+    /// A snapshot file.
+    Snapshot(std::path::PathBuf),
+}
+
+/// Progress events for a spinner.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// A listing of one type in one region finished with this many resources.
+    Listed {
+        /// Resource type.
+        rtype: String,
+        /// Region.
+        region: String,
+        /// Resources found.
+        count: usize,
+    },
+}
+
+/// Lists live resources from `source`.
+pub async fn discover(
+    source: &Source,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> anyhow::Result<LiveInventory> {
+    match source {
+        Source::Aws(opts) => Ok(aws::discover(opts, progress).await),
+        Source::Snapshot(path) => Ok(snapshot::read(path)?),
+    }
+}

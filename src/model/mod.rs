@@ -1,0 +1,452 @@
+//! The shared vocabulary: resource addresses, attribute paths, resources and alerts.
+//!
+//! Everything here is plain data. Inputs (`state`, `config`, `live`) produce it, `diff` consumes it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// An instance key from `count` (number) or `for_each` (string).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum InstanceKey {
+    /// `count` index.
+    Int(i64),
+    /// `for_each` key.
+    Str(String),
+}
+
+impl InstanceKey {
+    /// Reads a state `index_key` (number or string); anything else is no key.
+    pub fn from_json(v: &Value) -> Option<InstanceKey> {
+        match v {
+            Value::Number(n) => n.as_i64().map(InstanceKey::Int),
+            Value::String(s) => Some(InstanceKey::Str(s.clone())),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for InstanceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstanceKey::Int(i) => write!(f, "[{i}]"),
+            InstanceKey::Str(s) => write!(f, "[{}]", serde_json::Value::String(s.clone())),
+        }
+    }
+}
+
+/// One step of a module path: `module.NAME[KEY]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModuleStep {
+    /// The module call name.
+    pub name: String,
+    /// The instance key when the module call uses `count` or `for_each`.
+    pub key: Option<InstanceKey>,
+}
+
+/// A managed resource instance address such as `module.net["a"].aws_subnet.this[0]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Address {
+    /// Module path from the root module.
+    pub module: Vec<ModuleStep>,
+    /// Resource type, e.g. `aws_instance`.
+    pub rtype: String,
+    /// Resource name in the configuration.
+    pub name: String,
+    /// Instance key.
+    pub key: Option<InstanceKey>,
+}
+
+impl Address {
+    /// Parses a module address such as `module.a["x"].module.b[0]` (as in `terraform show -json`).
+    pub fn parse_module_path(s: &str) -> Option<Vec<ModuleStep>> {
+        let mut steps = Vec::new();
+        let mut rest = s.trim();
+        while !rest.is_empty() {
+            rest = rest.strip_prefix("module.")?;
+            let end = rest.find(['[', '.']).unwrap_or(rest.len());
+            let name = rest[..end].to_string();
+            rest = &rest[end..];
+            let mut key = None;
+            if rest.starts_with('[') {
+                let (k, after) = parse_key(rest)?;
+                key = Some(k);
+                rest = after;
+            }
+            steps.push(ModuleStep { name, key });
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+        }
+        Some(steps)
+    }
+
+    /// The address without instance keys, used to find the resource block in the config:
+    /// `module.a.aws_instance.web`.
+    pub fn config_key(&self) -> String {
+        let mut s = String::new();
+        for m in &self.module {
+            s.push_str("module.");
+            s.push_str(&m.name);
+            s.push('.');
+        }
+        s.push_str(&self.rtype);
+        s.push('.');
+        s.push_str(&self.name);
+        s
+    }
+}
+
+/// Parses a leading `[0]` or `["key"]`, returning the key and the rest of the input.
+fn parse_key(s: &str) -> Option<(InstanceKey, &str)> {
+    let inner = s.strip_prefix('[')?;
+    if inner.starts_with('"') {
+        // The key is a JSON-style quoted string; find its closing quote honouring escapes.
+        let mut escaped = false;
+        for (i, c) in inner.char_indices().skip(1) {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    let key: String = serde_json::from_str(&inner[..=i]).ok()?;
+                    let rest = inner[i + 1..].strip_prefix(']')?;
+                    return Some((InstanceKey::Str(key), rest));
+                }
+                _ => escaped = false,
+            }
+        }
+        None
+    } else {
+        let end = inner.find(']')?;
+        let n = inner[..end].trim().parse().ok()?;
+        Some((InstanceKey::Int(n), &inner[end + 1..]))
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for m in &self.module {
+            write!(f, "module.{}", m.name)?;
+            if let Some(k) = &m.key {
+                write!(f, "{k}")?;
+            }
+            f.write_str(".")?;
+        }
+        write!(f, "{}.{}", self.rtype, self.name)?;
+        if let Some(k) = &self.key {
+            write!(f, "{k}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One step into an attribute value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathStep {
+    /// Object attribute or map key.
+    Key(String),
+    /// List index.
+    Index(usize),
+}
+
+/// A path into a resource's attributes, shown as `tags.Owner` or `ingress[0].cidr_blocks`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AttrPath(pub Vec<PathStep>);
+
+impl AttrPath {
+    /// A path of one attribute name.
+    pub fn attr(name: &str) -> AttrPath {
+        AttrPath(vec![PathStep::Key(name.to_string())])
+    }
+
+    /// This path extended by one step.
+    pub fn child(&self, step: PathStep) -> AttrPath {
+        let mut v = self.0.clone();
+        v.push(step);
+        AttrPath(v)
+    }
+
+    /// True when `self` equals `other` or lies inside it.
+    pub fn starts_with(&self, other: &AttrPath) -> bool {
+        self.0.len() >= other.0.len() && self.0[..other.0.len()] == other.0[..]
+    }
+
+    /// The top-level attribute name, if any.
+    pub fn root(&self) -> Option<&str> {
+        match self.0.first() {
+            Some(PathStep::Key(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Parses the display form (`a.b[0].c`, `tags["x.y"]`); also accepts `a.0.b` for indexes.
+    pub fn parse(s: &str) -> AttrPath {
+        let mut steps = Vec::new();
+        let mut rest = s;
+        while !rest.is_empty() {
+            if rest.starts_with('[') {
+                match parse_key(rest) {
+                    Some((InstanceKey::Int(i), after)) => {
+                        steps.push(PathStep::Index(i.max(0) as usize));
+                        rest = after;
+                    }
+                    Some((InstanceKey::Str(k), after)) => {
+                        steps.push(PathStep::Key(k));
+                        rest = after;
+                    }
+                    None => {
+                        steps.push(PathStep::Key(rest.to_string()));
+                        break;
+                    }
+                }
+            } else {
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                let word = &rest[..end];
+                if !word.is_empty() {
+                    steps.push(match word.parse::<usize>() {
+                        Ok(i) if !steps.is_empty() => PathStep::Index(i),
+                        _ => PathStep::Key(word.to_string()),
+                    });
+                }
+                rest = &rest[end..];
+            }
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+        }
+        AttrPath(steps)
+    }
+}
+
+impl fmt::Display for AttrPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, step) in self.0.iter().enumerate() {
+            match step {
+                PathStep::Index(n) => write!(f, "[{n}]")?,
+                PathStep::Key(k) => {
+                    let plain = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':');
+                    if plain {
+                        if i > 0 {
+                            f.write_str(".")?;
+                        }
+                        f.write_str(k)?;
+                    } else {
+                        write!(f, "[{}]", serde_json::Value::String(k.clone()))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a resource block is declared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceLoc {
+    /// File path as shown to the user (relative to the scanned directory when possible).
+    pub file: String,
+    /// 1-based line of the `resource` keyword.
+    pub line: usize,
+}
+
+/// How a live resource relates to another one that owns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Companion {
+    /// Owner's resource type, e.g. `aws_instance`.
+    pub owner_type: String,
+    /// Owner's cloud ID.
+    pub owner_id: String,
+    /// True when the companion is deleted together with its owner (root volume, primary ENI).
+    pub dies_with_owner: bool,
+}
+
+/// A resource as seen by one side (state or cloud), with attributes named as in Terraform state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// Resource type, e.g. `aws_instance`.
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// Cloud ID (the state `id` attribute).
+    pub id: String,
+    /// State address; `None` for live resources.
+    #[serde(skip)]
+    pub address: Option<Address>,
+    /// AWS region when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Provider configuration address from the state (`provider["…/aws"].west`).
+    #[serde(skip)]
+    pub provider: Option<String>,
+    /// Attribute values in the provider's state shape.
+    #[serde(default)]
+    pub attributes: Map<String, Value>,
+    /// Paths whose values are sensitive and must never be shown.
+    #[serde(skip)]
+    pub sensitive: Vec<AttrPath>,
+    /// Created by AWS itself (default VPC, default security group, main route table, …).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aws_default: bool,
+    /// Set when the resource belongs to another one (root volume, primary network interface).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companion_of: Option<Companion>,
+    /// Which state file the resource came from.
+    #[serde(skip)]
+    pub origin: Option<String>,
+}
+
+impl Resource {
+    /// A live resource with just a type, ID and region.
+    pub fn live(rtype: &str, id: impl Into<String>, region: &str) -> Resource {
+        Resource {
+            rtype: rtype.to_string(),
+            id: id.into(),
+            address: None,
+            region: Some(region.to_string()),
+            provider: None,
+            attributes: Map::new(),
+            sensitive: Vec::new(),
+            aws_default: false,
+            companion_of: None,
+            origin: None,
+        }
+    }
+
+    /// Sets an attribute, returning `self` for chaining.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Resource {
+        self.attributes.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// Severity of a finding.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Cosmetic (tags, descriptions).
+    Low,
+    /// Behavioural change.
+    #[default]
+    Medium,
+    /// Security exposure or a lost resource.
+    High,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        })
+    }
+}
+
+/// A non-fatal problem met while gathering inputs (a type that could not be listed, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    /// Machine-readable kind, e.g. `access_denied`, `list_failed`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Human-readable explanation naming the resource type and region.
+    pub message: String,
+    /// True when the alert means some resources could not be checked.
+    #[serde(default)]
+    pub partial: bool,
+}
+
+/// Which resource types (and regions) a live source listed completely.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    entries: std::collections::BTreeSet<(String, Option<String>)>,
+}
+
+impl Coverage {
+    /// Records that `rtype` was listed completely in `region` (`None`: in every region).
+    pub fn add(&mut self, rtype: &str, region: Option<&str>) {
+        self.entries
+            .insert((rtype.to_string(), region.map(str::to_string)));
+    }
+
+    /// True when resources of `rtype` in `region` can be judged missing or unmanaged.
+    pub fn covers(&self, rtype: &str, region: Option<&str>) -> bool {
+        self.entries.contains(&(rtype.to_string(), None))
+            || region.is_some_and(|r| {
+                self.entries
+                    .contains(&(rtype.to_string(), Some(r.to_string())))
+            })
+    }
+
+    /// True when `rtype` was listed in at least one region.
+    pub fn covers_type(&self, rtype: &str) -> bool {
+        self.entries.iter().any(|(t, _)| t == rtype)
+    }
+
+    /// The covered types, deduplicated and sorted.
+    pub fn types(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.entries.iter().map(|(t, _)| t.clone()).collect();
+        v.dedup();
+        v
+    }
+}
+
+/// What a live source found.
+#[derive(Debug, Clone, Default)]
+pub struct LiveInventory {
+    /// Live resources.
+    pub resources: Vec<Resource>,
+    /// What was listed completely.
+    pub coverage: Coverage,
+    /// Problems met while listing.
+    pub alerts: Vec<Alert>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_display_and_module_parse() {
+        let a = Address {
+            module: Address::parse_module_path(r#"module.net["a.b"].module.sub[2]"#).unwrap(),
+            rtype: "aws_subnet".into(),
+            name: "this".into(),
+            key: Some(InstanceKey::Int(0)),
+        };
+        assert_eq!(
+            a.to_string(),
+            r#"module.net["a.b"].module.sub[2].aws_subnet.this[0]"#
+        );
+        assert_eq!(a.config_key(), "module.net.module.sub.aws_subnet.this");
+        assert_eq!(Address::parse_module_path("").unwrap(), vec![]);
+        assert!(Address::parse_module_path("modul.x").is_none());
+    }
+
+    #[test]
+    fn attr_path_round_trip() {
+        for s in [
+            "tags.Owner",
+            "ingress[0].cidr_blocks",
+            r#"tags["a.b c"]"#,
+            "root_block_device[0].volume_size",
+        ] {
+            assert_eq!(AttrPath::parse(s).to_string(), s);
+        }
+        assert_eq!(
+            AttrPath::parse("ingress.0.cidr_blocks").to_string(),
+            "ingress[0].cidr_blocks"
+        );
+        assert!(AttrPath::parse("tags.Owner").starts_with(&AttrPath::attr("tags")));
+    }
+
+    #[test]
+    fn coverage_by_region() {
+        let mut c = Coverage::default();
+        c.add("aws_vpc", Some("us-east-1"));
+        c.add("aws_instance", None);
+        assert!(c.covers("aws_vpc", Some("us-east-1")));
+        assert!(!c.covers("aws_vpc", Some("eu-west-1")));
+        assert!(!c.covers("aws_vpc", None));
+        assert!(c.covers("aws_instance", Some("eu-west-1")));
+    }
+}

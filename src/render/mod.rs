@@ -1,0 +1,345 @@
+//! One report, many formats: a terminal table, the stable JSON contract, and markdown for PR
+//! comments.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::diff::{Drift, Kind, Report};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// The stable JSON contract (`format_version` "1").
+    Json,
+    /// GitHub-flavoured markdown, fit for a pull request comment.
+    Markdown,
+}
+
+/// Renders `report` in `format`; `color` adds ANSI colours (tables only).
+pub fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table(report, color),
+        Format::Json => json(report),
+        Format::Markdown => markdown(report),
+    }
+}
+
+/// The JSON contract. Field names are stable: add, never rename.
+pub fn json(report: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("a report always serializes");
+    s.push('\n');
+    s
+}
+
+/// The one-line summary used by every format.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let mut line = format!(
+        "{} managed, {} changed, {} missing, {} unmanaged, {} unchecked; coverage {:.1}%",
+        s.managed, s.changed, s.missing, s.unmanaged, s.unchecked, s.coverage_percent
+    );
+    if report.partial {
+        line.push_str(" (PARTIAL: some resources could not be checked, see alerts)");
+    }
+    line
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn resource_label(d: &Drift) -> String {
+    d.address.clone().unwrap_or_else(|| d.rtype.clone())
+}
+
+fn location(d: &Drift) -> String {
+    match (&d.file, d.line) {
+        (Some(f), Some(l)) => format!("{f}:{l}"),
+        (Some(f), None) => f.clone(),
+        _ => "-".to_string(),
+    }
+}
+
+fn paint(text: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn kind_color(k: Kind) -> &'static str {
+    match k {
+        Kind::Changed => "33",
+        Kind::Missing => "31",
+        Kind::Unmanaged => "35",
+    }
+}
+
+fn table(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    if report.drift.is_empty() {
+        out.push_str(&paint("No drift detected.", "32", color));
+        out.push('\n');
+    } else {
+        let header = ["KIND", "RESOURCE", "ID", "REGION", "SEVERITY", "LOCATION"];
+        let rows: Vec<[String; 6]> = report
+            .drift
+            .iter()
+            .map(|d| {
+                [
+                    d.kind.as_str().to_string(),
+                    resource_label(d),
+                    d.id.clone(),
+                    d.region.clone().unwrap_or_else(|| "-".into()),
+                    d.severity.to_string(),
+                    location(d),
+                ]
+            })
+            .collect();
+        let mut widths = header.map(str::len);
+        for r in &rows {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let line = |cells: [&str; 6]| {
+            let mut s = String::new();
+            for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
+                if i == 5 {
+                    s.push_str(c);
+                } else {
+                    let _ = write!(s, "{c:<w$}  ");
+                }
+            }
+            s.trim_end().to_string()
+        };
+        out.push_str(&paint(&line(header), "1", color));
+        out.push('\n');
+        for (d, r) in report.drift.iter().zip(&rows) {
+            let kind = format!("{:<w$}", r[0], w = widths[0]);
+            let rest = line([
+                "",
+                r[1].as_str(),
+                r[2].as_str(),
+                r[3].as_str(),
+                r[4].as_str(),
+                r[5].as_str(),
+            ]);
+            let _ = writeln!(
+                out,
+                "{}{}",
+                paint(&kind, kind_color(d.kind), color),
+                &rest[widths[0]..]
+            );
+            for c in &d.changes {
+                let _ = writeln!(
+                    out,
+                    "    ~ {}: {} -> {}",
+                    c.path,
+                    show(&c.state),
+                    show(&c.live)
+                );
+            }
+        }
+    }
+    for a in &report.alerts {
+        let _ = writeln!(out, "{} {}", paint("warning:", "33;1", color), a.message);
+    }
+    out.push('\n');
+    out.push_str(&summary_line(report));
+    out.push('\n');
+    out
+}
+
+/// Escapes a markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+        .replace('`', "'")
+}
+
+fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let n = report.drift.len();
+    if n == 0 {
+        out.push_str("### ✅ terraform-drift: no drift\n\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "### ⚠️ terraform-drift: {n} resource{} drifted\n",
+            if n == 1 { "" } else { "s" }
+        );
+        out.push_str("| Kind | Resource | ID | Region | Severity | Where |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
+        for d in &report.drift {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | `{}` | {} | {} | {} |",
+                d.kind.as_str(),
+                cell(&resource_label(d)),
+                cell(&d.id),
+                cell(d.region.as_deref().unwrap_or("-")),
+                d.severity,
+                cell(&location(d)),
+            );
+        }
+        let changed: Vec<&Drift> = report
+            .drift
+            .iter()
+            .filter(|d| !d.changes.is_empty())
+            .collect();
+        if !changed.is_empty() {
+            out.push_str("\n<details><summary>Attribute changes</summary>\n\n");
+            out.push_str("| Resource | Attribute | State | Live |\n|---|---|---|---|\n");
+            for d in changed {
+                for c in &d.changes {
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | `{}` | `{}` | `{}` |",
+                        cell(&resource_label(d)),
+                        cell(&c.path),
+                        cell(&show(&c.state)),
+                        cell(&show(&c.live))
+                    );
+                }
+            }
+            out.push_str("\n</details>\n");
+        }
+    }
+    if !report.alerts.is_empty() {
+        out.push('\n');
+        for a in &report.alerts {
+            let _ = writeln!(out, "> **Warning:** {}", cell(&a.message));
+        }
+    }
+    let _ = writeln!(out, "\n**Summary:** {}", summary_line(report));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Change, Summary};
+    use crate::model::{Alert, Severity};
+    use serde_json::json;
+
+    fn sample() -> Report {
+        Report {
+            format_version: "1",
+            summary: Summary {
+                managed: 3,
+                changed: 1,
+                missing: 1,
+                unmanaged: 1,
+                unchecked: 2,
+                coverage_percent: 75.0,
+            },
+            drift: vec![
+                Drift {
+                    kind: Kind::Changed,
+                    rtype: "aws_instance".into(),
+                    id: "i-0abc".into(),
+                    address: Some("module.app.aws_instance.web[0]".into()),
+                    region: Some("us-east-1".into()),
+                    severity: Severity::Medium,
+                    file: Some("modules/app/main.tf".into()),
+                    line: Some(12),
+                    changes: vec![
+                        Change {
+                            path: "instance_type".into(),
+                            state: json!("t3.micro"),
+                            live: json!("t3.large"),
+                            severity: Severity::Medium,
+                        },
+                        Change {
+                            path: "tags.Owner".into(),
+                            state: json!(null),
+                            live: json!("a|b"),
+                            severity: Severity::Low,
+                        },
+                    ],
+                    live_attributes: None,
+                },
+                Drift {
+                    kind: Kind::Missing,
+                    rtype: "aws_subnet".into(),
+                    id: "subnet-1".into(),
+                    address: Some("aws_subnet.b".into()),
+                    region: Some("us-east-1".into()),
+                    severity: Severity::High,
+                    file: Some("main.tf".into()),
+                    line: Some(30),
+                    changes: vec![],
+                    live_attributes: None,
+                },
+                Drift {
+                    kind: Kind::Unmanaged,
+                    rtype: "aws_security_group".into(),
+                    id: "sg-9".into(),
+                    address: None,
+                    region: Some("us-east-1".into()),
+                    severity: Severity::Medium,
+                    file: None,
+                    line: None,
+                    changes: vec![],
+                    live_attributes: None,
+                },
+            ],
+            alerts: vec![Alert {
+                kind: "access_denied".into(),
+                message: "aws_ebs_volume in us-east-1: access denied".into(),
+                partial: true,
+            }],
+            partial: true,
+        }
+    }
+
+    #[test]
+    fn table_snapshot() {
+        insta::assert_snapshot!(render(&sample(), Format::Table, false));
+    }
+
+    #[test]
+    fn markdown_snapshot() {
+        insta::assert_snapshot!(render(&sample(), Format::Markdown, false));
+    }
+
+    #[test]
+    fn json_contract_fields() {
+        let v: Value = serde_json::from_str(&render(&sample(), Format::Json, false)).unwrap();
+        assert_eq!(v["format_version"], "1");
+        for k in [
+            "managed",
+            "changed",
+            "missing",
+            "unmanaged",
+            "unchecked",
+            "coverage_percent",
+        ] {
+            assert!(v["summary"][k].is_number(), "{k}");
+        }
+        let d = &v["drift"][0];
+        for k in [
+            "kind", "type", "id", "address", "region", "severity", "file", "line", "changes",
+        ] {
+            assert!(d.get(k).is_some(), "{k}");
+        }
+        assert_eq!(d["changes"][0]["path"], "instance_type");
+        assert_eq!(v["drift"][2]["address"], Value::Null);
+        assert_eq!(v["alerts"][0]["type"], "access_denied");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        assert!(!render(&sample(), Format::Table, false).contains('\x1b'));
+        assert!(render(&sample(), Format::Table, true).contains('\x1b'));
+    }
+}

@@ -1,0 +1,621 @@
+//! Terraform state readers: tfstate format v4, `terraform show -json` and plan JSON (`prior_state`).
+//!
+//! Parsing is pure (`parse`); `read_file` adds the file I/O. Errors name the file and say what
+//! to do, because a state file is the one input the user cannot just "fix" by editing.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use crate::model::{Address, AttrPath, InstanceKey, PathStep, Resource};
+
+/// Why a state file could not be read.
+#[derive(Debug, Error)]
+pub enum StateError {
+    /// The file could not be read at all.
+    #[error("cannot read state file {file}: {source}")]
+    Io {
+        /// File name.
+        file: String,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// Zero bytes or only whitespace.
+    #[error(
+        "state file {file} is empty: point --state at a real state, or run `terraform state pull > state.json`"
+    )]
+    Empty {
+        /// File name.
+        file: String,
+    },
+    /// Bytes that are not UTF-8.
+    #[error(
+        "state file {file} is not UTF-8 text (byte offset {offset}): it is not a Terraform state; check --state"
+    )]
+    NotUtf8 {
+        /// File name.
+        file: String,
+        /// First invalid byte.
+        offset: usize,
+    },
+    /// Broken JSON.
+    #[error("state file {file} is not valid JSON ({detail}){hint}")]
+    NotJson {
+        /// File name.
+        file: String,
+        /// Parser message with line and column.
+        detail: String,
+        /// A hint, e.g. for truncated files.
+        hint: &'static str,
+    },
+    /// Valid JSON of some other kind.
+    #[error(
+        "{file} is JSON but not a Terraform state (no \"version\" 4 or \"format_version\"): pass a tfstate file or `terraform show -json` output"
+    )]
+    NotState {
+        /// File name.
+        file: String,
+    },
+    /// Format versions 1 to 3 (Terraform 0.11 and older).
+    #[error(
+        "state file {file} uses format version {version} (Terraform 0.11 or older): upgrade it by running `terraform init` and `terraform apply -refresh-only` with Terraform 0.12 or newer, then retry"
+    )]
+    OldVersion {
+        /// File name.
+        file: String,
+        /// The version found.
+        version: u64,
+    },
+    /// A format version newer than 4.
+    #[error(
+        "state file {file} uses format version {version}, newer than the versions this tool reads (4): upgrade terraform-drift"
+    )]
+    FutureVersion {
+        /// File name.
+        file: String,
+        /// The version found.
+        version: u64,
+    },
+    /// A structurally wrong v4 file.
+    #[error("state file {file} is malformed: {detail}")]
+    Malformed {
+        /// File name.
+        file: String,
+        /// What is wrong, with the JSON location.
+        detail: String,
+    },
+}
+
+/// The managed resources of one state document.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// Managed resource instances (data sources and deposed objects are skipped).
+    pub resources: Vec<Resource>,
+    /// The Terraform version that wrote the state, when recorded.
+    pub terraform_version: Option<String>,
+}
+
+/// Reads and parses a state file.
+pub fn read_file(path: &Path) -> Result<State, StateError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| StateError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse(&bytes, &file)
+}
+
+/// Parses state bytes; `file` names the source in errors and in `Resource::origin`.
+pub fn parse(bytes: &[u8], file: &str) -> Result<State, StateError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| StateError::NotUtf8 {
+        file: file.to_string(),
+        offset: e.valid_up_to(),
+    })?;
+    if text.trim().is_empty() {
+        return Err(StateError::Empty {
+            file: file.to_string(),
+        });
+    }
+    let doc: Value = serde_json::from_str(text).map_err(|e| StateError::NotJson {
+        file: file.to_string(),
+        detail: e.to_string(),
+        hint: if e.is_eof() {
+            ": the file looks truncated; pull a fresh copy with `terraform state pull`"
+        } else {
+            ""
+        },
+    })?;
+    let Value::Object(obj) = &doc else {
+        return Err(StateError::NotState {
+            file: file.to_string(),
+        });
+    };
+    if obj.contains_key("format_version") && !obj.contains_key("version") {
+        return parse_show_json(obj, file);
+    }
+    let version = match obj.get("version") {
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+        _ => {
+            return Err(StateError::NotState {
+                file: file.to_string(),
+            });
+        }
+    };
+    match version {
+        4 => parse_v4(obj, file),
+        1..=3 => Err(StateError::OldVersion {
+            file: file.to_string(),
+            version,
+        }),
+        v if v > 4 => Err(StateError::FutureVersion {
+            file: file.to_string(),
+            version: v,
+        }),
+        _ => Err(StateError::NotState {
+            file: file.to_string(),
+        }),
+    }
+}
+
+fn malformed(file: &str, detail: impl Into<String>) -> StateError {
+    StateError::Malformed {
+        file: file.to_string(),
+        detail: detail.into(),
+    }
+}
+
+fn parse_v4(obj: &Map<String, Value>, file: &str) -> Result<State, StateError> {
+    let mut state = State {
+        terraform_version: obj
+            .get("terraform_version")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        ..State::default()
+    };
+    let resources = match obj.get("resources") {
+        None | Some(Value::Null) => return Ok(state),
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(malformed(file, "\"resources\" is not an array")),
+    };
+    for (ri, r) in resources.iter().enumerate() {
+        let Value::Object(r) = r else {
+            return Err(malformed(file, format!("resources[{ri}] is not an object")));
+        };
+        if r.get("mode").and_then(Value::as_str) != Some("managed") {
+            continue;
+        }
+        let field = |k: &str| {
+            r.get(k)
+                .and_then(Value::as_str)
+                .ok_or_else(|| malformed(file, format!("resources[{ri}] has no string \"{k}\"")))
+        };
+        let rtype = field("type")?;
+        let name = field("name")?;
+        let module = match r.get("module").and_then(Value::as_str) {
+            Some(m) => Address::parse_module_path(m).ok_or_else(|| {
+                malformed(
+                    file,
+                    format!("resources[{ri}] has an invalid module address {m:?}"),
+                )
+            })?,
+            None => Vec::new(),
+        };
+        let provider = r
+            .get("provider")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let Some(Value::Array(instances)) = r.get("instances") else {
+            continue;
+        };
+        for inst in instances {
+            let Value::Object(inst) = inst else {
+                return Err(malformed(
+                    file,
+                    format!("resources[{ri}].instances has a non-object"),
+                ));
+            };
+            // Deposed objects are leftovers of create_before_destroy, not the current resource.
+            if inst.get("deposed").is_some() {
+                continue;
+            }
+            let attributes = match (inst.get("attributes"), inst.get("attributes_flat")) {
+                (Some(Value::Object(a)), _) => a.clone(),
+                (_, Some(Value::Object(flat))) => expand_flatmap(flat),
+                _ => Map::new(),
+            };
+            let sensitive = inst
+                .get("sensitive_attributes")
+                .map(sensitive_paths_v4)
+                .unwrap_or_default();
+            let address = Address {
+                module: module.clone(),
+                rtype: rtype.to_string(),
+                name: name.to_string(),
+                key: inst.get("index_key").and_then(InstanceKey::from_json),
+            };
+            state.resources.push(resource(
+                address,
+                provider.clone(),
+                attributes,
+                sensitive,
+                file,
+            ));
+        }
+    }
+    Ok(state)
+}
+
+fn resource(
+    address: Address,
+    provider: Option<String>,
+    attributes: Map<String, Value>,
+    sensitive: Vec<AttrPath>,
+    file: &str,
+) -> Resource {
+    let id = match attributes.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    Resource {
+        rtype: address.rtype.clone(),
+        id,
+        region: region_of(&attributes),
+        address: Some(address),
+        provider,
+        attributes,
+        sensitive,
+        aws_default: false,
+        companion_of: None,
+        origin: Some(file.to_string()),
+    }
+}
+
+/// The AWS region a state object lives in, from `region`, its ARN or its availability zone.
+pub fn region_of(attrs: &Map<String, Value>) -> Option<String> {
+    if let Some(Value::String(r)) = attrs.get("region")
+        && !r.is_empty()
+    {
+        return Some(r.clone());
+    }
+    if let Some(Value::String(arn)) = attrs.get("arn") {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        if parts.len() == 6 && parts[0] == "arn" && !parts[3].is_empty() {
+            return Some(parts[3].to_string());
+        }
+    }
+    if let Some(Value::String(az)) = attrs.get("availability_zone") {
+        return region_from_az(az);
+    }
+    None
+}
+
+/// `us-east-1a` -> `us-east-1`; local zones such as `us-west-2-lax-1a` -> `us-west-2`.
+pub fn region_from_az(az: &str) -> Option<String> {
+    let parts: Vec<&str> = az.split('-').collect();
+    // The region is the prefix up to and including the first all-digit-leading part.
+    for (i, p) in parts.iter().enumerate().skip(1) {
+        let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            let mut region = parts[..i].join("-");
+            region.push('-');
+            region.push_str(&digits);
+            return Some(region);
+        }
+    }
+    None
+}
+
+/// State v4 `sensitive_attributes`: a list of paths, each a list of `get_attr`/`index` steps.
+fn sensitive_paths_v4(v: &Value) -> Vec<AttrPath> {
+    let Value::Array(paths) = v else {
+        return Vec::new();
+    };
+    paths
+        .iter()
+        .filter_map(|p| {
+            let steps = match p {
+                Value::Array(steps) => steps.clone(),
+                Value::Object(_) => vec![p.clone()],
+                _ => return None,
+            };
+            let mut path = AttrPath::default();
+            for s in steps {
+                let value = s.get("value")?;
+                let step = match s.get("type").and_then(Value::as_str)? {
+                    "get_attr" => PathStep::Key(value.as_str()?.to_string()),
+                    _ => {
+                        let inner = value.get("value").unwrap_or(value);
+                        match inner {
+                            Value::Number(n) => PathStep::Index(n.as_u64()? as usize),
+                            Value::String(s) => PathStep::Key(s.clone()),
+                            _ => return None,
+                        }
+                    }
+                };
+                path = path.child(step);
+            }
+            (!path.0.is_empty()).then_some(path)
+        })
+        .collect()
+}
+
+/// `terraform show -json` (state) or plan JSON, whose `prior_state` is the state the plan read.
+fn parse_show_json(obj: &Map<String, Value>, file: &str) -> Result<State, StateError> {
+    let (values, tf_version) = if let Some(Value::Object(prior)) = obj.get("prior_state") {
+        (prior.get("values"), prior.get("terraform_version"))
+    } else {
+        (obj.get("values"), obj.get("terraform_version"))
+    };
+    let mut state = State {
+        terraform_version: tf_version.and_then(Value::as_str).map(str::to_string),
+        ..State::default()
+    };
+    if let Some(Value::Object(values)) = values
+        && let Some(Value::Object(root)) = values.get("root_module")
+    {
+        walk_show_module(root, file, &mut state)?;
+    }
+    Ok(state)
+}
+
+fn walk_show_module(
+    module: &Map<String, Value>,
+    file: &str,
+    state: &mut State,
+) -> Result<(), StateError> {
+    if let Some(Value::Array(resources)) = module.get("resources") {
+        for r in resources {
+            if r.get("mode").and_then(Value::as_str) != Some("managed") {
+                continue;
+            }
+            let addr = r.get("address").and_then(Value::as_str).unwrap_or("?");
+            let get = |k: &str| {
+                r.get(k)
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| malformed(file, format!("resource {addr} has no \"{k}\"")))
+            };
+            let module_path = match r.get("address").and_then(Value::as_str) {
+                // The module part is everything before the last "<type>.<name>" segment.
+                Some(a) => match a.rfind(&format!("{}.{}", get("type")?, get("name")?)) {
+                    Some(pos) if pos > 0 => {
+                        Address::parse_module_path(a[..pos].trim_end_matches('.'))
+                            .unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                },
+                None => Vec::new(),
+            };
+            let address = Address {
+                module: module_path,
+                rtype: get("type")?.to_string(),
+                name: get("name")?.to_string(),
+                key: r.get("index").and_then(InstanceKey::from_json),
+            };
+            let attributes = match r.get("values") {
+                Some(Value::Object(v)) => v.clone(),
+                _ => Map::new(),
+            };
+            let mut sensitive = Vec::new();
+            if let Some(sv) = r.get("sensitive_values") {
+                collect_sensitive_mirror(sv, &AttrPath::default(), &mut sensitive);
+            }
+            let provider = r
+                .get("provider_name")
+                .and_then(Value::as_str)
+                .map(|p| format!("provider[\"{p}\"]"));
+            state
+                .resources
+                .push(resource(address, provider, attributes, sensitive, file));
+        }
+    }
+    if let Some(Value::Array(children)) = module.get("child_modules") {
+        for c in children {
+            if let Value::Object(c) = c {
+                walk_show_module(c, file, state)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `sensitive_values` mirrors the value's shape with `true` at sensitive leaves.
+fn collect_sensitive_mirror(v: &Value, at: &AttrPath, out: &mut Vec<AttrPath>) {
+    match v {
+        Value::Bool(true) if !at.0.is_empty() => out.push(at.clone()),
+        Value::Object(m) => {
+            for (k, v) in m {
+                collect_sensitive_mirror(v, &at.child(PathStep::Key(k.clone())), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                collect_sensitive_mirror(v, &at.child(PathStep::Index(i)), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Expands Terraform 0.11-style flat attributes (`tags.%`, `ingress.#`, `ingress.123.from_port`).
+fn expand_flatmap(flat: &Map<String, Value>) -> Map<String, Value> {
+    let entries: Vec<(&str, &Value)> = flat.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    expand_level(&entries)
+}
+
+fn expand_level(entries: &[(&str, &Value)]) -> Map<String, Value> {
+    let mut tops: Vec<&str> = entries
+        .iter()
+        .map(|(k, _)| k.split('.').next().unwrap_or(k))
+        .collect();
+    tops.sort_unstable();
+    tops.dedup();
+    let mut out = Map::new();
+    for top in tops {
+        let prefix = format!("{top}.");
+        let children: Vec<(&str, &Value)> = entries
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|rest| (rest, *v)))
+            .collect();
+        let direct = entries.iter().find(|(k, _)| *k == top).map(|(_, v)| *v);
+        let value = if children.iter().any(|(k, _)| *k == "%") {
+            // A map: its keys may contain dots, so they are leaves as written.
+            Value::Object(
+                children
+                    .iter()
+                    .filter(|(k, _)| *k != "%")
+                    .map(|(k, v)| (k.to_string(), (*v).clone()))
+                    .collect(),
+            )
+        } else if children.iter().any(|(k, _)| *k == "#") {
+            let mut idx: Vec<&str> = children
+                .iter()
+                .filter(|(k, _)| *k != "#")
+                .map(|(k, _)| k.split('.').next().unwrap_or(k))
+                .collect();
+            idx.sort_by_key(|s| (s.parse::<u64>().unwrap_or(u64::MAX), s.to_string()));
+            idx.dedup();
+            Value::Array(
+                idx.iter()
+                    .map(|i| {
+                        let pre = format!("{i}.");
+                        let sub: Vec<(&str, &Value)> = children
+                            .iter()
+                            .filter_map(|(k, v)| k.strip_prefix(&pre).map(|r| (r, *v)))
+                            .collect();
+                        if sub.is_empty() {
+                            children
+                                .iter()
+                                .find(|(k, _)| k == i)
+                                .map(|(_, v)| (*v).clone())
+                                .unwrap_or(Value::Null)
+                        } else {
+                            Value::Object(expand_level(&sub))
+                        }
+                    })
+                    .collect(),
+            )
+        } else if let Some(v) = direct {
+            v.clone()
+        } else {
+            Value::Object(expand_level(&children))
+        };
+        out.insert(top.to_string(), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V4: &str = r#"{
+      "version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "x",
+      "outputs": {},
+      "resources": [
+        {"mode": "data", "type": "aws_ami", "name": "a", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"attributes": {"id": "ami-1"}}]},
+        {"module": "module.net[\"blue\"]", "mode": "managed", "type": "aws_subnet", "name": "this",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"].west",
+         "instances": [
+           {"index_key": 0, "schema_version": 1, "attributes": {"id": "subnet-1", "availability_zone": "us-west-2b"},
+            "sensitive_attributes": [[{"type": "get_attr", "value": "secret"}]]},
+           {"index_key": 1, "attributes": {"id": "subnet-2", "arn": "arn:aws:ec2:eu-west-1:1:subnet/subnet-2"}},
+           {"index_key": 2, "deposed": "abc", "attributes": {"id": "subnet-old"}}
+         ]},
+        {"mode": "managed", "type": "aws_instance", "name": "web",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"index_key": "a", "attributes": {"id": "i-1"}}]}
+      ]
+    }"#;
+
+    #[test]
+    fn v4_modules_count_for_each_data_and_deposed() {
+        let s = parse(V4.as_bytes(), "t.tfstate").unwrap();
+        let addrs: Vec<String> = s
+            .resources
+            .iter()
+            .map(|r| r.address.as_ref().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            addrs,
+            [
+                r#"module.net["blue"].aws_subnet.this[0]"#,
+                r#"module.net["blue"].aws_subnet.this[1]"#,
+                r#"aws_instance.web["a"]"#
+            ]
+        );
+        assert_eq!(s.resources[0].region.as_deref(), Some("us-west-2"));
+        assert_eq!(s.resources[1].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(s.resources[0].sensitive, vec![AttrPath::attr("secret")]);
+        assert_eq!(s.terraform_version.as_deref(), Some("1.11.4"));
+    }
+
+    #[test]
+    fn bad_inputs_have_clear_errors() {
+        let cases: [(&[u8], &str); 8] = [
+            (b"", "is empty"),
+            (b"  \n", "is empty"),
+            (b"{\"version\": 4, \"resources\": [", "looks truncated"),
+            (b"\xff\xfe{}", "not UTF-8"),
+            (b"hello", "not valid JSON"),
+            (b"{\"version\": 3}", "format version 3"),
+            (b"{\"version\": 5}", "newer than"),
+            (b"[1,2]", "not a Terraform state"),
+        ];
+        for (input, want) in cases {
+            let err = parse(input, "bad.tfstate").unwrap_err().to_string();
+            assert!(err.contains(want), "{err:?} should contain {want:?}");
+            assert!(err.contains("bad.tfstate"), "{err}");
+            assert!(!err.contains('\n'), "one line: {err}");
+        }
+    }
+
+    #[test]
+    fn show_json_and_plan_prior_state() {
+        let show = r#"{"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {
+          "resources": [{"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+            "provider_name": "registry.terraform.io/hashicorp/aws", "values": {"id": "vpc-1", "password": "p"},
+            "sensitive_values": {"password": true}}],
+          "child_modules": [{"address": "module.a[0]", "resources": [{"address": "module.a[0].aws_eip.x[\"k\"]",
+            "mode": "managed", "type": "aws_eip", "name": "x", "index": "k", "values": {"id": "eipalloc-1"}}]}]}}}"#;
+        let s = parse(show.as_bytes(), "show.json").unwrap();
+        assert_eq!(s.resources.len(), 2);
+        assert_eq!(
+            s.resources[1].address.as_ref().unwrap().to_string(),
+            r#"module.a[0].aws_eip.x["k"]"#
+        );
+        assert_eq!(s.resources[0].sensitive, vec![AttrPath::attr("password")]);
+        let plan = format!(r#"{{"format_version": "1.2", "prior_state": {show}}}"#);
+        assert_eq!(
+            parse(plan.as_bytes(), "plan.json").unwrap().resources.len(),
+            2
+        );
+        let empty = parse(br#"{"format_version": "1.0"}"#, "e.json").unwrap();
+        assert!(empty.resources.is_empty());
+    }
+
+    #[test]
+    fn flatmap_expansion() {
+        let flat: Map<String, Value> = serde_json::from_str(
+            r#"{"id": "sg-1", "tags.%": "1", "tags.Name": "x", "ingress.#": "1",
+                "ingress.123.from_port": "80", "ingress.123.cidr_blocks.#": "1", "ingress.123.cidr_blocks.0": "0.0.0.0/0"}"#,
+        )
+        .unwrap();
+        let v = Value::Object(expand_flatmap(&flat));
+        assert_eq!(v["tags"]["Name"], "x");
+        assert_eq!(v["ingress"][0]["from_port"], "80");
+        assert_eq!(v["ingress"][0]["cidr_blocks"][0], "0.0.0.0/0");
+    }
+
+    #[test]
+    fn az_to_region() {
+        assert_eq!(region_from_az("us-east-1a").as_deref(), Some("us-east-1"));
+        assert_eq!(
+            region_from_az("us-west-2-lax-1a").as_deref(),
+            Some("us-west-2")
+        );
+        assert_eq!(region_from_az("nonsense"), None);
+    }
+}
