@@ -346,16 +346,8 @@ fn instance(i: &t::Instance, region: &str) -> Option<Resource> {
             strs(i.security_groups().iter().map(|g| g.group_id())),
         );
     }
-    if let Some(primary) = i
-        .network_interfaces()
-        .iter()
-        .find(|n| n.attachment().and_then(|at| at.device_index()) == Some(0))
-    {
-        a.insert(
-            "associate_public_ip_address".into(),
-            json!(primary.association().and_then(|x| x.public_ip()).is_some()),
-        );
-    }
+    // `associate_public_ip_address` is a launch-time choice; the current association follows
+    // the instance state (a stopped instance loses its public IP), so it is not compared here.
     if let Some(m) = i.metadata_options() {
         let mut mo = Map::new();
         put(

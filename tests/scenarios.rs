@@ -1,0 +1,521 @@
+//! Scenario suite: terraform applies a config into moto, the SDK changes things out of band,
+//! the binary must report exactly the injected drift, and everything `terraform plan
+//! -refresh-only` reports for attributes the lister reads.
+
+mod common;
+
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, AttributeValue, DomainType, InstanceType, IpPermission, IpRange, Tag,
+};
+use common::{Scenario, block_on, change_paths, findings};
+use serde_json::Value;
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = v
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn drift_of<'a>(report: &'a Value, address: &str) -> &'a Value {
+    report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["address"] == address)
+        .unwrap_or_else(|| panic!("no finding for {address}: {report:#}"))
+}
+
+fn tag(k: &str, v: &str) -> Tag {
+    Tag::builder().key(k).value(v).build()
+}
+
+#[test]
+fn instance_stopped_and_resized() {
+    let s = Scenario::new("scenarios/instance_stopped_resized");
+    s.apply();
+    let id = s.id("aws_instance.web");
+    let c = s.ec2();
+    block_on(async {
+        c.stop_instances().instance_ids(&id).send().await.unwrap();
+        c.modify_instance_attribute()
+            .instance_id(&id)
+            .instance_type(AttributeValue::builder().value("t3.large").build())
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[("changed", "aws_instance.web")])
+    );
+    assert_eq!(
+        sorted(change_paths(&report, "aws_instance.web")),
+        ["instance_state", "instance_type"]
+    );
+    let d = drift_of(&report, "aws_instance.web");
+    assert_eq!(d["file"], "main.tf");
+    assert_eq!(d["line"], 29);
+    assert_eq!(d["region"], "us-east-1");
+    let types: Vec<&Value> = d["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["path"] == "instance_type")
+        .collect();
+    assert_eq!(types[0]["state"], "t3.micro");
+    assert_eq!(types[0]["live"], "t3.large");
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn tags_added_and_removed() {
+    let s = Scenario::new("scenarios/tags_added_removed");
+    s.apply();
+    let vpc = s.id("aws_vpc.main");
+    let subnet = s.id("aws_subnet.a");
+    let c = s.ec2();
+    block_on(async {
+        c.create_tags()
+            .resources(&vpc)
+            .tags(tag("Owner", "alice"))
+            .send()
+            .await
+            .unwrap();
+        c.delete_tags()
+            .resources(&subnet)
+            .tags(Tag::builder().key("Team").build())
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[("changed", "aws_subnet.a"), ("changed", "aws_vpc.main")])
+    );
+    assert_eq!(change_paths(&report, "aws_vpc.main"), ["tags.Owner"]);
+    assert_eq!(change_paths(&report, "aws_subnet.a"), ["tags.Team"]);
+    let vpc_drift = drift_of(&report, "aws_vpc.main");
+    assert_eq!(vpc_drift["changes"][0]["state"], Value::Null);
+    assert_eq!(vpc_drift["changes"][0]["live"], "alice");
+    assert_eq!(vpc_drift["severity"], "low");
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn security_group_rule_opened_to_the_world() {
+    let s = Scenario::new("scenarios/sg_rule_added");
+    s.apply();
+    let sg = s.id("aws_security_group.api");
+    let c = s.ec2();
+    block_on(async {
+        c.authorize_security_group_ingress()
+            .group_id(&sg)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(22)
+                    .to_port(22)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[("changed", "aws_security_group.api")])
+    );
+    assert_eq!(change_paths(&report, "aws_security_group.api"), ["ingress"]);
+    let d = drift_of(&report, "aws_security_group.api");
+    assert_eq!(d["severity"], "high");
+    assert!(d["changes"][0]["live"].to_string().contains("0.0.0.0/0"));
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn deleted_resources_are_missing() {
+    let s = Scenario::new("scenarios/resource_deleted");
+    s.apply();
+    let subnet = s.id("aws_subnet.b");
+    let vol = s.id("aws_ebs_volume.data");
+    let c = s.ec2();
+    block_on(async {
+        c.delete_subnet().subnet_id(&subnet).send().await.unwrap();
+        c.delete_volume().volume_id(&vol).send().await.unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            ("missing", "aws_ebs_volume.data"),
+            ("missing", "aws_subnet.b")
+        ])
+    );
+    assert_eq!(drift_of(&report, "aws_subnet.b")["severity"], "high");
+    assert_eq!(report["summary"]["missing"], 2);
+    assert_eq!(report["summary"]["managed"], 2);
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn unmanaged_resources_without_their_companions() {
+    let s = Scenario::new("scenarios/unmanaged_created");
+    s.apply();
+    let subnet = s.id("aws_subnet.a");
+    let vpc = s.id("aws_vpc.main");
+    let c = s.ec2();
+    let ids = block_on(async {
+        let run = c
+            .run_instances()
+            .image_id("ami-1e749f67")
+            .instance_type(InstanceType::T3Micro)
+            .min_count(1)
+            .max_count(1)
+            .subnet_id(&subnet)
+            .send()
+            .await
+            .unwrap();
+        let instance = run.instances()[0].instance_id().unwrap().to_string();
+        let sg = c
+            .create_security_group()
+            .group_name("rogue")
+            .description("made by hand")
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap();
+        let vol = c
+            .create_volume()
+            .availability_zone("us-east-1a")
+            .size(5)
+            .send()
+            .await
+            .unwrap();
+        let eip = c
+            .allocate_address()
+            .domain(DomainType::Vpc)
+            .send()
+            .await
+            .unwrap();
+        c.create_key_pair().key_name("rogue").send().await.unwrap();
+        [
+            instance,
+            sg.group_id().unwrap().to_string(),
+            vol.volume_id().unwrap().to_string(),
+            eip.allocation_id().unwrap().to_string(),
+            "rogue".to_string(),
+        ]
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            ("unmanaged", "aws_ebs_volume"),
+            ("unmanaged", "aws_eip"),
+            ("unmanaged", "aws_instance"),
+            ("unmanaged", "aws_key_pair"),
+            ("unmanaged", "aws_security_group"),
+        ])
+    );
+    let mut got: Vec<String> = report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    got.sort();
+    let mut want = ids.to_vec();
+    want.sort();
+    assert_eq!(got, want);
+    for d in report["drift"].as_array().unwrap() {
+        assert_eq!(d["address"], Value::Null);
+        assert_eq!(d["region"], "us-east-1");
+    }
+    // The default VPC, subnets and security groups moto created are AWS's own.
+    let (_, with_defaults, _) = s.scan_json(&["--include-defaults"]);
+    let defaults = with_defaults["summary"]["unmanaged"].as_u64().unwrap();
+    assert!(defaults > 5, "defaults were not listed: {with_defaults:#}");
+}
+
+#[test]
+fn modules_count_and_for_each_addresses() {
+    let s = Scenario::new("scenarios/modules_count_foreach");
+    s.apply();
+    let subnet1 = s.id("module.net.aws_subnet.this[1]");
+    let db = s.id("aws_security_group.this[\"db\"]");
+    let c = s.ec2();
+    block_on(async {
+        c.create_tags()
+            .resources(&subnet1)
+            .tags(tag("Name", "renamed"))
+            .send()
+            .await
+            .unwrap();
+        c.modify_subnet_attribute()
+            .subnet_id(&subnet1)
+            .map_public_ip_on_launch(AttributeBooleanValue::builder().value(true).build())
+            .send()
+            .await
+            .unwrap();
+        c.create_tags()
+            .resources(&db)
+            .tags(tag("Cost", "42"))
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            ("changed", "aws_security_group.this[\"db\"]"),
+            ("changed", "module.net.aws_subnet.this[1]"),
+        ])
+    );
+    assert_eq!(
+        sorted(change_paths(&report, "module.net.aws_subnet.this[1]")),
+        ["map_public_ip_on_launch", "tags.Name"]
+    );
+    let sub = drift_of(&report, "module.net.aws_subnet.this[1]");
+    assert_eq!(sub["file"], "modules/net/main.tf");
+    assert_eq!(sub["line"], 6);
+    assert_eq!(sub["severity"], "high");
+    assert_eq!(
+        change_paths(&report, "aws_security_group.this[\"db\"]"),
+        ["tags.Cost"]
+    );
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn ignore_changes_is_honoured() {
+    let s = Scenario::new("scenarios/ignore_changes");
+    s.apply();
+    let vpc = s.id("aws_vpc.main");
+    let subnet = s.id("aws_subnet.a");
+    let c = s.ec2();
+    block_on(async {
+        c.create_tags()
+            .resources(&vpc)
+            .tags(tag("Name", "changed"))
+            .send()
+            .await
+            .unwrap();
+        c.create_tags()
+            .resources(&subnet)
+            .tags(tag("Owner", "team-b"))
+            .tags(tag("Team", "new"))
+            .send()
+            .await
+            .unwrap();
+        c.modify_subnet_attribute()
+            .subnet_id(&subnet)
+            .map_public_ip_on_launch(AttributeBooleanValue::builder().value(true).build())
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(findings(&report), pairs(&[("changed", "aws_subnet.a")]));
+    assert_eq!(change_paths(&report, "aws_subnet.a"), ["tags.Team"]);
+}
+
+#[test]
+fn driftignore_is_honoured() {
+    let s = Scenario::new("scenarios/driftignore");
+    s.apply();
+    let vpc = s.id("aws_vpc.main");
+    let c = s.ec2();
+    block_on(async {
+        c.create_security_group()
+            .group_name("other-team")
+            .description("x")
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap();
+        c.create_tags()
+            .resources(&vpc)
+            .tags(tag("Owner", "bob"))
+            .tags(tag("Cost", "7"))
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(findings(&report), pairs(&[("changed", "aws_vpc.main")]));
+    assert_eq!(change_paths(&report, "aws_vpc.main"), ["tags.Cost"]);
+}
+
+#[test]
+fn default_tags_are_compared_through_tags_all() {
+    let s = Scenario::new("scenarios/default_tags");
+    s.apply();
+    // No change yet: tags vs tags_all must not look like drift.
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 0, "{report:#}");
+    let vpc = s.id("aws_vpc.main");
+    let subnet = s.id("aws_subnet.a");
+    let c = s.ec2();
+    block_on(async {
+        c.create_tags()
+            .resources(&vpc)
+            .tags(tag("Env", "dev"))
+            .send()
+            .await
+            .unwrap();
+        c.delete_tags()
+            .resources(&subnet)
+            .tags(Tag::builder().key("Team").build())
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(change_paths(&report, "aws_vpc.main"), ["tags.Env"]);
+    assert_eq!(change_paths(&report, "aws_subnet.a"), ["tags.Team"]);
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn volume_resized() {
+    let s = Scenario::new("scenarios/volume_resized");
+    s.apply();
+    let vol = s.id("aws_ebs_volume.data");
+    let c = s.ec2();
+    block_on(async {
+        c.modify_volume()
+            .volume_id(&vol)
+            .size(20)
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(change_paths(&report, "aws_ebs_volume.data"), ["size"]);
+    let d = drift_of(&report, "aws_ebs_volume.data");
+    assert_eq!(d["changes"][0]["state"], 10);
+    assert_eq!(d["changes"][0]["live"], 20);
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn elastic_ip_moved_to_another_instance() {
+    let s = Scenario::new("scenarios/eip_moved");
+    s.apply();
+    let alloc = s.id("aws_eip.ip");
+    let b = s.id("aws_instance.b");
+    let c = s.ec2();
+    block_on(async {
+        c.associate_address()
+            .allocation_id(&alloc)
+            .instance_id(&b)
+            .allow_reassociation(true)
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    let d = drift_of(&report, "aws_eip.ip");
+    assert!(
+        change_paths(&report, "aws_eip.ip").contains(&"instance".to_string()),
+        "{report:#}"
+    );
+    assert_eq!(d["severity"], "high");
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn route_added_to_a_route_table() {
+    let s = Scenario::new("scenarios/route_added");
+    s.apply();
+    let rt = s.id("aws_route_table.public");
+    let igw = s.id("aws_internet_gateway.gw");
+    let c = s.ec2();
+    block_on(async {
+        c.create_route()
+            .route_table_id(&rt)
+            .destination_cidr_block("192.168.0.0/16")
+            .gateway_id(&igw)
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[("changed", "aws_route_table.public")])
+    );
+    assert_eq!(change_paths(&report, "aws_route_table.public"), ["route"]);
+    assert_eq!(drift_of(&report, "aws_route_table.public")["severity"], "high");
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn every_region_the_config_uses_is_scanned() {
+    let s = Scenario::new("scenarios/multi_region");
+    s.apply();
+    let west = s.id("aws_vpc.west");
+    let c = common::ec2(&s.moto.url, "us-west-2");
+    block_on(async {
+        c.create_tags()
+            .resources(&west)
+            .tags(tag("Name", "moved"))
+            .send()
+            .await
+            .unwrap();
+        // An unmanaged VPC in the second region.
+        c.create_vpc()
+            .cidr_block("10.9.0.0/16")
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[("changed", "aws_vpc.west"), ("unmanaged", "aws_vpc")])
+    );
+    assert_eq!(drift_of(&report, "aws_vpc.west")["region"], "us-west-2");
+    s.assert_oracle(&report);
+}
+
+#[test]
+fn show_json_state_and_explicit_state_flag() {
+    let s = Scenario::new("scenarios/volume_resized");
+    s.apply();
+    let show = s.path().join("show.json");
+    std::fs::write(&show, serde_json::to_vec(&s.show_state()).unwrap()).unwrap();
+    let (code, report, _) = s.scan_json(&["--state", show.to_str().unwrap()]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["managed"], 1);
+    // The same through a glob.
+    let (code, report, _) = s.scan_json(&["--state", "*.tfstate"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["managed"], 1);
+}
