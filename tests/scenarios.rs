@@ -54,10 +54,7 @@ fn instance_stopped_and_resized() {
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
-    assert_eq!(
-        findings(&report),
-        pairs(&[("changed", "aws_instance.web")])
-    );
+    assert_eq!(findings(&report), pairs(&[("changed", "aws_instance.web")]));
     assert_eq!(
         sorted(change_paths(&report, "aws_instance.web")),
         ["instance_state", "instance_type"]
@@ -471,7 +468,10 @@ fn route_added_to_a_route_table() {
         pairs(&[("changed", "aws_route_table.public")])
     );
     assert_eq!(change_paths(&report, "aws_route_table.public"), ["route"]);
-    assert_eq!(drift_of(&report, "aws_route_table.public")["severity"], "high");
+    assert_eq!(
+        drift_of(&report, "aws_route_table.public")["severity"],
+        "high"
+    );
     s.assert_oracle(&report);
 }
 

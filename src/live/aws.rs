@@ -341,10 +341,24 @@ fn instance(i: &t::Instance, region: &str) -> Option<Resource> {
             .and_then(|arn| arn.rsplit('/').next()),
     );
     if i.vpc_id().is_some() {
-        a.insert(
-            "vpc_security_group_ids".into(),
-            strs(i.security_groups().iter().map(|g| g.group_id())),
-        );
+        // Instances launched with an interface specification may list their groups only on
+        // the primary interface; a lone `default` group there is AWS's fallback, which the
+        // provider does not record when the instance itself lists no group.
+        let primary = i
+            .network_interfaces()
+            .iter()
+            .find(|n| n.attachment().and_then(|at| at.device_index()) == Some(0));
+        let groups = if !i.security_groups().is_empty() {
+            strs(i.security_groups().iter().map(|g| g.group_id()))
+        } else {
+            let eni_groups = primary.map(|n| n.groups()).unwrap_or_default();
+            if eni_groups.iter().all(|g| g.group_name() == Some("default")) {
+                json!([])
+            } else {
+                strs(eni_groups.iter().map(|g| g.group_id()))
+            }
+        };
+        a.insert("vpc_security_group_ids".into(), groups);
     }
     // `associate_public_ip_address` is a launch-time choice; the current association follows
     // the instance state (a stopped instance loses its public IP), so it is not compared here.

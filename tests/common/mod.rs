@@ -191,14 +191,17 @@ impl Scenario {
     }
 
     fn terraform(&self, args: &[&str]) -> Output {
-        Command::new("terraform")
+        let child = Command::new("terraform")
             .args(args)
             .current_dir(self.path())
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
             .stdin(Stdio::null())
-            .output()
-            .expect("terraform runs")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("terraform runs");
+        wait_with_deadline(child, TERRAFORM_DEADLINE, &format!("terraform {args:?}"))
     }
 
     /// `terraform init` + `apply`, failing the test on error.
@@ -298,6 +301,43 @@ impl Scenario {
             .as_array()
             .cloned()
             .unwrap_or_default()
+    }
+}
+
+/// A terraform command that takes longer is stuck (e.g. a provider retrying an API moto lacks).
+const TERRAFORM_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Waits for `child`, killing it and failing the test after `deadline`.
+pub fn wait_with_deadline(mut child: Child, deadline: Duration, what: &str) -> Output {
+    // Drain the pipes on threads so a chatty child cannot block on a full pipe.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut b).ok();
+        b
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut b).ok();
+        b
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish in {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: t_out.join().unwrap(),
+        stderr: t_err.join().unwrap(),
     }
 }
 
@@ -412,7 +452,11 @@ impl Scenario {
                 {
                     continue;
                 }
-                let ours_key = if key == "tags_all" { "tags" } else { key.as_str() };
+                let ours_key = if key == "tags_all" {
+                    "tags"
+                } else {
+                    key.as_str()
+                };
                 if ALWAYS_IGNORED.contains(&ours_key) {
                     continue;
                 }
@@ -435,7 +479,9 @@ impl Scenario {
             }
         }
         if !unread.is_empty() {
-            eprintln!("oracle: attributes terraform refreshed that the native lister does not read: {unread:?}");
+            eprintln!(
+                "oracle: attributes terraform refreshed that the native lister does not read: {unread:?}"
+            );
         }
         unread
     }

@@ -1,0 +1,90 @@
+//! Runs the state parser over the shared real-world corpus (`../shared/corpus`): every file
+//! parses or fails with a clear one-line error naming it, never a panic, and every well-formed
+//! v4 state, `show -json` output and plan file is accepted.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use terraform_drift::state::{self, StateError};
+
+fn corpus_files() -> Option<Vec<PathBuf>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        return None;
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "tfstate" || e == "json") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    Some(files)
+}
+
+#[test]
+fn every_corpus_file_parses_or_fails_clearly() {
+    let Some(files) = corpus_files() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/corpus is missing in CI"
+        );
+        eprintln!("../shared/corpus not found; skipping");
+        return;
+    };
+    assert!(files.len() > 50, "corpus too small: {}", files.len());
+    let (mut ok, mut old, mut bad, mut resources) = (0, 0, 0, 0);
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let name = f.display().to_string();
+        let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
+        let version = doc
+            .as_ref()
+            .and_then(|d| d.get("version"))
+            .and_then(Value::as_u64);
+        let is_show = doc
+            .as_ref()
+            .is_some_and(|d| d.get("format_version").is_some() && d.get("version").is_none());
+        match state::parse(&bytes, &name) {
+            Ok(s) => {
+                ok += 1;
+                resources += s.resources.len();
+                assert!(
+                    version == Some(4) || is_show,
+                    "{name} was accepted but is neither v4 nor show/plan JSON"
+                );
+                for r in &s.resources {
+                    assert!(r.address.is_some(), "{name}: resource without address");
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(msg.contains(&name), "{msg} does not name the file");
+                assert!(!msg.contains('\n'), "{msg} is not one line");
+                match e {
+                    StateError::OldVersion { .. } => old += 1,
+                    _ => {
+                        bad += 1;
+                        // A well-formed v4 file must never be rejected.
+                        assert!(
+                            version != Some(4) || doc.is_none(),
+                            "{name} is v4 but was rejected: {msg}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "corpus: {} files, {ok} parsed ({resources} managed resources), {old} old-format, {bad} rejected",
+        files.len()
+    );
+    assert!(ok >= 50, "only {ok} parsed");
+    assert!(old >= 10, "old-format files not recognised: {old}");
+}
