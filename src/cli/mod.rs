@@ -54,9 +54,9 @@ struct Common {
     /// AWS named profile.
     #[arg(long, env = "AWS_PROFILE")]
     profile: Option<String>,
-    /// Concurrent API calls.
-    #[arg(long, default_value_t = 8)]
-    parallelism: usize,
+    /// Concurrent API calls [default: 8].
+    #[arg(long)]
+    parallelism: Option<usize>,
     /// terraform (or tofu) binary.
     #[arg(long, value_name = "PATH")]
     terraform: Option<PathBuf>,
@@ -66,12 +66,12 @@ struct Common {
 struct ScanArgs {
     #[command(flatten)]
     common: Common,
-    /// Live source: `aws`, or a snapshot file written by `discover`.
-    #[arg(long, default_value = "aws", value_name = "aws|FILE")]
-    live: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    /// Live source: `aws` (default), or a snapshot file written by `discover`.
+    #[arg(long, value_name = "aws|FILE")]
+    live: Option<String>,
+    /// Output format [default: table].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -126,16 +126,76 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
-fn request(common: Common, live: LiveChoice, include_defaults: bool) -> ScanRequest {
+/// `DIR/.terraform-drift.toml`: defaults for flags (flags and environment win).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    live: Option<String>,
+    region: Option<Vec<String>>,
+    state: Option<Vec<String>>,
+    profile: Option<String>,
+    parallelism: Option<usize>,
+    include_defaults: Option<bool>,
+    allow_partial: Option<bool>,
+    format: Option<String>,
+}
+
+/// The settings file name, looked up in the scanned directory.
+pub const SETTINGS_FILE: &str = ".terraform-drift.toml";
+
+fn settings(dir: &Path) -> Result<Settings> {
+    let path = dir.join(SETTINGS_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// A path from the settings file is relative to the directory holding it.
+fn relative_to(dir: &Path, p: &str) -> String {
+    if Path::new(p).is_absolute() {
+        p.to_string()
+    } else {
+        dir.join(p).display().to_string()
+    }
+}
+
+fn request(
+    common: Common,
+    settings: &Settings,
+    live: LiveChoice,
+    include_defaults: bool,
+) -> ScanRequest {
+    let dir = common.dir;
+    let state = if common.state.is_empty() {
+        settings
+            .state
+            .iter()
+            .flatten()
+            .map(|p| relative_to(&dir, p))
+            .collect()
+    } else {
+        common.state
+    };
     ScanRequest {
-        dir: common.dir,
-        state: common.state,
+        state,
         live,
-        regions: common.region,
-        profile: common.profile,
+        regions: if common.region.is_empty() {
+            settings.region.clone().unwrap_or_default()
+        } else {
+            common.region
+        },
+        profile: common.profile.or_else(|| settings.profile.clone()),
         include_defaults,
-        parallelism: common.parallelism.max(1),
+        parallelism: common
+            .parallelism
+            .or(settings.parallelism)
+            .unwrap_or(8)
+            .max(1),
         terraform: common.terraform,
+        dir,
     }
 }
 
@@ -164,11 +224,24 @@ fn progress_fn(pb: &Option<indicatif::ProgressBar>) -> impl Fn(Progress) + Sync 
 }
 
 async fn scan_cmd(args: ScanArgs) -> Result<u8> {
-    let live = match args.live.as_str() {
-        "aws" => LiveChoice::Aws,
-        path => LiveChoice::Snapshot(PathBuf::from(path)),
+    let settings = settings(&args.common.dir)?;
+    let live = match args.live.as_deref() {
+        Some("aws") => LiveChoice::Aws,
+        Some(path) => LiveChoice::Snapshot(PathBuf::from(path)),
+        None => match settings.live.as_deref() {
+            None | Some("aws") => LiveChoice::Aws,
+            Some(path) => LiveChoice::Snapshot(PathBuf::from(relative_to(&args.common.dir, path))),
+        },
     };
-    let req = request(args.common, live, args.include_defaults);
+    let format = match (args.format, settings.format.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some(name)) => <Format as clap::ValueEnum>::from_str(name, true)
+            .map_err(|_| anyhow::anyhow!("{SETTINGS_FILE}: unknown format {name:?}"))?,
+        (None, None) => Format::Table,
+    };
+    let allow_partial = args.allow_partial || settings.allow_partial.unwrap_or(false);
+    let include_defaults = args.include_defaults || settings.include_defaults.unwrap_or(false);
+    let req = request(args.common, &settings, live, include_defaults);
     let pb = spinner();
     let report = scan::scan(&req, &progress_fn(&pb)).await;
     if let Some(pb) = &pb {
@@ -176,7 +249,7 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     }
     let report = report?;
     let color = !args.no_color && args.out.is_none() && std::io::stdout().is_terminal();
-    let text = render::render(&report, args.format, color);
+    let text = render::render(&report, format, color);
     match &args.out {
         Some(path) => {
             write_atomic(path, text.as_bytes())?;
@@ -188,7 +261,7 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
             out.flush()?;
         }
     }
-    Ok(if report.partial && !args.allow_partial {
+    Ok(if report.partial && !allow_partial {
         eprintln!(
             "error: the scan is partial (see the alerts above); pass --allow-partial to accept it"
         );
@@ -201,7 +274,8 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
 }
 
 async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
-    let req = request(args.common, LiveChoice::Aws, false);
+    let settings = settings(&args.common.dir)?;
+    let req = request(args.common, &settings, LiveChoice::Aws, false);
     let inputs = match scan::read_inputs(&req).await {
         Ok(i) => i,
         // Discovery works without a state: regions then come from the config or flags.

@@ -55,7 +55,40 @@ fn show(v: &Value) -> String {
 }
 
 fn resource_label(d: &Drift) -> String {
-    d.address.clone().unwrap_or_else(|| d.rtype.clone())
+    if let Some(a) = &d.address {
+        return a.clone();
+    }
+    // Unmanaged resources have no address; their Name tag is what people recognise.
+    match d
+        .live_attributes
+        .as_ref()
+        .and_then(|a| a.get("tags"))
+        .and_then(|t| t.get("Name"))
+        .and_then(Value::as_str)
+    {
+        Some(name) => format!("{} {}", d.rtype, Value::String(name.to_string())),
+        None => d.rtype.clone(),
+    }
+}
+
+/// Change lines for the table: sets and lists as added/removed elements, scalars as a -> b.
+fn change_lines(path: &str, state: &Value, live: &Value) -> Vec<String> {
+    if let (Value::Array(s), Value::Array(l)) = (state, live) {
+        let mut lines: Vec<String> = s
+            .iter()
+            .filter(|x| !l.contains(x))
+            .map(|x| format!("    - {path}: {}", show(x)))
+            .collect();
+        lines.extend(
+            l.iter()
+                .filter(|x| !s.contains(x))
+                .map(|x| format!("    + {path}: {}", show(x))),
+        );
+        if !lines.is_empty() {
+            return lines;
+        }
+    }
+    vec![format!("    ~ {path}: {} -> {}", show(state), show(live))]
 }
 
 fn location(d: &Drift) -> String {
@@ -139,13 +172,10 @@ fn table(report: &Report, color: bool) -> String {
                 &rest[widths[0]..]
             );
             for c in &d.changes {
-                let _ = writeln!(
-                    out,
-                    "    ~ {}: {} -> {}",
-                    c.path,
-                    show(&c.state),
-                    show(&c.live)
-                );
+                for line in change_lines(&c.path, &c.state, &c.live) {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
             }
         }
     }

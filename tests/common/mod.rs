@@ -250,13 +250,20 @@ impl Scenario {
 
     /// Runs the binary with this scenario's credentials.
     pub fn drift(&self, args: &[&str]) -> Run {
-        let out = Command::new(bin())
+        self.drift_with_env(args, &[])
+    }
+
+    /// Runs the binary with extra environment variables.
+    pub fn drift_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(bin());
+        cmd.env_remove("AWS_ENDPOINT_URL");
+        let out = cmd
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(self.path())
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_ENDPOINT_URL")
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_REGION")
             .stdin(Stdio::null())
