@@ -17,7 +17,12 @@ fn discover_lists_everything_and_scan_reads_the_snapshot() {
     let region = "eu-north-1";
     let c = ec2(&url, region);
     let created = block_on(async {
-        let vpc = c.create_vpc().cidr_block("10.0.0.0/16").send().await.unwrap();
+        let vpc = c
+            .create_vpc()
+            .cidr_block("10.0.0.0/16")
+            .send()
+            .await
+            .unwrap();
         let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
         let subnet = c
             .create_subnet()
@@ -56,7 +61,11 @@ fn discover_lists_everything_and_scan_reads_the_snapshot() {
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
     assert_eq!(v["format_version"], "1");
     assert_eq!(v["types"].as_array().unwrap().len(), 12);
@@ -75,7 +84,9 @@ fn discover_lists_everything_and_scan_reads_the_snapshot() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["type"] == "aws_ebs_volume" && r["companion_of"]["owner_type"] == "aws_instance")
+        .filter(|r| {
+            r["type"] == "aws_ebs_volume" && r["companion_of"]["owner_type"] == "aws_instance"
+        })
         .count();
     assert_eq!(companions, 120);
 

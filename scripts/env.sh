@@ -1,0 +1,55 @@
+# Sourced by scripts/test.sh and bench/run.sh: checks the tools, installs a pinned moto into a
+# venv and writes a terraform CLI config that installs the AWS provider offline.
+# Exports MOTO_SERVER, MOTO_PYTHON, TF_CLI_CONFIG_FILE; defines start_moto.
+
+MOTO_VERSION=5.2.5
+PLUGIN_MIRROR=${TF_DRIFT_PLUGIN_MIRROR:-/opt/tf-plugins}
+root=${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+
+die() { echo "setup: $*" >&2; exit 1; }
+
+command -v terraform >/dev/null || die "terraform is not on PATH (need 1.11.x)"
+ls "$PLUGIN_MIRROR"/registry.terraform.io/hashicorp/aws/*/linux_amd64/terraform-provider-aws_* >/dev/null 2>&1 \
+  || die "the AWS provider is missing from the filesystem mirror $PLUGIN_MIRROR"
+command -v python3 >/dev/null || die "python3 is needed for moto"
+command -v curl >/dev/null || die "curl is needed to wait for moto"
+
+venv="$root/target/moto-venv"
+if ! "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+  echo "setup: installing moto[server]==$MOTO_VERSION into $venv" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+fi
+export MOTO_SERVER="$venv/bin/moto_server"
+export MOTO_PYTHON="$venv/bin/python"
+
+mkdir -p "$root/target/tf-plugin-cache"
+export TF_CLI_CONFIG_FILE="$root/target/terraformrc"
+cat > "$TF_CLI_CONFIG_FILE" <<TFRC
+plugin_cache_dir = "$root/target/tf-plugin-cache"
+provider_installation {
+  filesystem_mirror {
+    path    = "$PLUGIN_MIRROR"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+TFRC
+export TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE=1
+export CHECKPOINT_DISABLE=1
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# start_moto PORT LOGFILE: starts moto in the background (pid in $moto_pid) and waits for it.
+start_moto() {
+  "$MOTO_SERVER" -H 127.0.0.1 -p "$1" >"$2" 2>&1 &
+  moto_pid=$!
+  for _ in $(seq 150); do
+    curl -fsS "http://127.0.0.1:$1/moto-api/" >/dev/null 2>&1 && return 0
+    kill -0 $moto_pid 2>/dev/null || die "moto failed to start (see $2)"
+    sleep 0.1
+  done
+  die "moto did not answer on port $1"
+}
