@@ -43,6 +43,8 @@ pub struct ScanRequest {
     pub parallelism: usize,
     /// Explicit terraform binary.
     pub terraform: Option<PathBuf>,
+    /// Types to list; empty means every supported type.
+    pub types: Vec<String>,
 }
 
 /// The inputs a scan read, kept for reporting and later stages (codify, patch).
@@ -152,7 +154,7 @@ pub async fn discover(
             }
             live::Source::Aws(AwsOptions {
                 regions: inputs.regions.clone(),
-                types: Vec::new(),
+                types: req.types.clone(),
                 endpoint_url: inputs.config.aws_endpoint("ec2"),
                 profile: req.profile.clone(),
                 concurrency: req.parallelism,

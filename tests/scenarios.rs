@@ -519,3 +519,21 @@ fn show_json_state_and_explicit_state_flag() {
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["managed"], 1);
 }
+
+#[test]
+fn initialised_backend_is_read_with_state_pull() {
+    let s = Scenario::new("scenarios/backend_local");
+    s.apply();
+    assert!(!s.path().join("terraform.tfstate").exists());
+    assert!(s.path().join("states/main.tfstate").exists());
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["managed"], 1);
+    let vpc = s.id("aws_vpc.main");
+    block_on(async {
+        s.ec2().delete_vpc().vpc_id(&vpc).send().await.unwrap();
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(findings(&report), pairs(&[("missing", "aws_vpc.main")]));
+}

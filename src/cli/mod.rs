@@ -93,6 +93,9 @@ struct DiscoverArgs {
     /// Snapshot file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Only these resource types (repeatable); default: every supported type.
+    #[arg(long = "type", value_name = "TYPE")]
+    types: Vec<String>,
 }
 
 /// Parses the command line and runs it; returns the exit code.
@@ -195,6 +198,7 @@ fn request(
             .unwrap_or(8)
             .max(1),
         terraform: common.terraform,
+        types: Vec::new(),
         dir,
     }
 }
@@ -275,7 +279,15 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
 
 async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
     let settings = settings(&args.common.dir)?;
-    let req = request(args.common, &settings, LiveChoice::Aws, false);
+    let mut req = request(args.common, &settings, LiveChoice::Aws, false);
+    for t in &args.types {
+        anyhow::ensure!(
+            crate::catalog::rules(t).is_some(),
+            "unknown resource type {t:?}; supported: {}",
+            crate::catalog::supported_types().join(", ")
+        );
+    }
+    req.types = args.types;
     let inputs = match scan::read_inputs(&req).await {
         Ok(i) => i,
         // Discovery works without a state: regions then come from the config or flags.

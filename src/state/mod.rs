@@ -126,13 +126,13 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<State, StateError> {
             ""
         },
     })?;
-    let Value::Object(obj) = &doc else {
+    let Value::Object(obj) = doc else {
         return Err(StateError::NotState {
             file: file.to_string(),
         });
     };
     if obj.contains_key("format_version") && !obj.contains_key("version") {
-        return parse_show_json(obj, file);
+        return parse_show_json(&obj, file);
     }
     let version = match obj.get("version") {
         Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
@@ -165,7 +165,7 @@ fn malformed(file: &str, detail: impl Into<String>) -> StateError {
     }
 }
 
-fn parse_v4(obj: &Map<String, Value>, file: &str) -> Result<State, StateError> {
+fn parse_v4(mut obj: Map<String, Value>, file: &str) -> Result<State, StateError> {
     let mut state = State {
         terraform_version: obj
             .get("terraform_version")
@@ -173,13 +173,15 @@ fn parse_v4(obj: &Map<String, Value>, file: &str) -> Result<State, StateError> {
             .map(str::to_string),
         ..State::default()
     };
-    let resources = match obj.get("resources") {
+    // The document is consumed: attribute maps move into resources instead of being copied,
+    // which halves peak memory on large states.
+    let resources = match obj.remove("resources") {
         None | Some(Value::Null) => return Ok(state),
         Some(Value::Array(a)) => a,
         Some(_) => return Err(malformed(file, "\"resources\" is not an array")),
     };
-    for (ri, r) in resources.iter().enumerate() {
-        let Value::Object(r) = r else {
+    for (ri, r) in resources.into_iter().enumerate() {
+        let Value::Object(mut r) = r else {
             return Err(malformed(file, format!("resources[{ri}] is not an object")));
         };
         if r.get("mode").and_then(Value::as_str) != Some("managed") {
@@ -188,6 +190,7 @@ fn parse_v4(obj: &Map<String, Value>, file: &str) -> Result<State, StateError> {
         let field = |k: &str| {
             r.get(k)
                 .and_then(Value::as_str)
+                .map(str::to_string)
                 .ok_or_else(|| malformed(file, format!("resources[{ri}] has no string \"{k}\"")))
         };
         let rtype = field("type")?;
@@ -205,11 +208,11 @@ fn parse_v4(obj: &Map<String, Value>, file: &str) -> Result<State, StateError> {
             .get("provider")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let Some(Value::Array(instances)) = r.get("instances") else {
+        let Some(Value::Array(instances)) = r.remove("instances") else {
             continue;
         };
         for inst in instances {
-            let Value::Object(inst) = inst else {
+            let Value::Object(mut inst) = inst else {
                 return Err(malformed(
                     file,
                     format!("resources[{ri}].instances has a non-object"),
@@ -219,8 +222,8 @@ fn parse_v4(obj: &Map<String, Value>, file: &str) -> Result<State, StateError> {
             if inst.get("deposed").is_some() {
                 continue;
             }
-            let attributes = match (inst.get("attributes"), inst.get("attributes_flat")) {
-                (Some(Value::Object(a)), _) => a.clone(),
+            let attributes = match (inst.remove("attributes"), inst.get("attributes_flat")) {
+                (Some(Value::Object(a)), _) => a,
                 (_, Some(Value::Object(flat))) => expand_flatmap(flat),
                 _ => Map::new(),
             };

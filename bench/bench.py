@@ -1,0 +1,506 @@
+"""terraform-drift benchmarks, side by side with Terraform, on one machine in one run.
+
+Run through bench/run.sh (it builds the release binaries and sets up moto and terraform).
+Sections (select with --only): estate, engine, discovery. Prints one table at the end.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+import boto3
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "target", "bench")
+BIN = os.path.join(ROOT, "target", "release", "terraform-drift")
+LOOP = os.path.join(ROOT, "target", "release", "examples", "describe_loop")
+AMI = "ami-1e749f67"
+ROWS = []
+
+
+def row(section, measure, ours, theirs, ratio, target, ok):
+    ROWS.append((section, measure, ours, theirs, ratio, target, "yes" if ok else "NO"))
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- moto
+
+
+class Moto:
+    """A moto server kept alive between runs (its port and pid in WORK/<name>.json)."""
+
+    def __init__(self, name, record=False):
+        self.meta = os.path.join(WORK, f"{name}.json")
+        self.record = os.path.join(WORK, f"{name}.recording")
+        self.warm = False
+        if os.path.exists(self.meta):
+            m = json.load(open(self.meta))
+            self.port, self.pid = m["port"], m["pid"]
+            if self._alive():
+                self.warm = True
+                return
+        import socket
+
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        env = dict(os.environ, MOTO_RECORDER_FILEPATH=self.record)
+        p = subprocess.Popen(
+            [os.environ["MOTO_SERVER"], "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+        self.pid = p.pid
+        for _ in range(200):
+            if self._alive():
+                break
+            time.sleep(0.1)
+        else:
+            raise SystemExit("moto did not start")
+        json.dump({"port": self.port, "pid": self.pid}, open(self.meta, "w"))
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def _alive(self):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{self.port}/moto-api/", timeout=2)
+            return True
+        except Exception:
+            return False
+
+    def _api(self, path):
+        req = urllib.request.Request(f"{self.url}/moto-api/recorder/{path}", method="POST")
+        return urllib.request.urlopen(req, timeout=30).read()
+
+    def count_requests(self, fn):
+        """Runs fn() with moto's request recorder on; returns (result, requests seen)."""
+        self._api("reset-recording")
+        self._api("start-recording")
+        try:
+            result = fn()
+        finally:
+            self._api("stop-recording")
+        data = urllib.request.urlopen(
+            f"{self.url}/moto-api/recorder/download-recording", timeout=60
+        ).read()
+        lines = [l for l in data.splitlines() if l.strip()]
+        ec2 = [l for l in lines if b"moto-api" not in l]
+        return result, len(ec2)
+
+    def ec2(self, region="us-east-1"):
+        return boto3.client(
+            "ec2",
+            region_name=region,
+            endpoint_url=self.url,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def timed(cmd, cwd=None, env=None, check=True):
+    """Runs cmd; returns (seconds, peak RSS in MiB, completed process)."""
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = p.communicate()
+    elapsed = time.perf_counter() - start
+    # communicate() reaped the child; its rusage is in RUSAGE_CHILDREN's max only, so read
+    # the peak from /usr/bin/time when asked instead (see rss()).
+    if check and p.returncode not in (0, 2):
+        raise SystemExit(f"{cmd} failed ({p.returncode}):\n{err.decode()[-3000:]}")
+    return elapsed, subprocess.CompletedProcess(cmd, p.returncode, out, err)
+
+
+def rss_mib(cmd, cwd=None, env=None):
+    """Peak RSS of one run of cmd, in MiB, measured by /usr/bin/time."""
+    p = subprocess.run(
+        ["/usr/bin/time", "-f", "%M"] + cmd, cwd=cwd, env=env, capture_output=True
+    )
+    return int(p.stderr.decode().strip().splitlines()[-1]) / 1024
+
+
+def median_time(cmd, runs, cwd=None, env=None):
+    times = []
+    last = None
+    for _ in range(runs):
+        t, last = timed(cmd, cwd=cwd, env=env)
+        times.append(t)
+    return statistics.median(times), last
+
+
+def drift_env(moto):
+    return dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_ENDPOINT_URL=moto.url,
+        AWS_REGION="us-east-1",
+    )
+
+
+def fmt_s(x):
+    return f"{x:.2f} s" if x >= 0.1 else f"{x * 1000:.0f} ms"
+
+
+# ---------------------------------------------------------------- 1+2: estate
+
+
+def estate_config(url, n):
+    """About n managed resources: VPCs, subnets, security groups, instances, volumes, EIPs."""
+    vpcs = 4
+    per = (n - vpcs) // 5
+    subnets, sgs, instances, volumes, eips = per, per, per, per, n - vpcs - 4 * per
+    return f"""
+provider "aws" {{
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  endpoints {{
+    ec2 = "{url}"
+    sts = "{url}"
+  }}
+}}
+
+resource "aws_vpc" "v" {{
+  count      = {vpcs}
+  cidr_block = "10.${{count.index}}.0.0/16"
+  tags       = {{ Name = "bench-${{count.index}}" }}
+}}
+
+resource "aws_subnet" "s" {{
+  count      = {subnets}
+  vpc_id     = aws_vpc.v[count.index % {vpcs}].id
+  cidr_block = "10.${{count.index % {vpcs}}}.${{floor(count.index / {vpcs}) * 16}}.0/20"
+  tags       = {{ Name = "bench-${{count.index}}", Tier = "app" }}
+}}
+
+resource "aws_security_group" "g" {{
+  count       = {sgs}
+  name        = "bench-${{count.index}}"
+  description = "bench"
+  vpc_id      = aws_vpc.v[count.index % {vpcs}].id
+  ingress {{
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }}
+}}
+
+resource "aws_instance" "i" {{
+  count                  = {instances}
+  ami                    = "{AMI}"
+  instance_type          = "t3.micro"
+  subnet_id              = aws_subnet.s[count.index].id
+  vpc_security_group_ids = [aws_security_group.g[count.index].id]
+  tags                   = {{ Name = "bench-${{count.index}}" }}
+}}
+
+resource "aws_ebs_volume" "d" {{
+  count             = {volumes}
+  availability_zone = "us-east-1a"
+  size              = 10
+  tags              = {{ Name = "bench-${{count.index}}" }}
+}}
+
+resource "aws_eip" "e" {{
+  count  = {eips}
+  domain = "vpc"
+}}
+"""
+
+
+def tf(args, cwd, check=True):
+    p = subprocess.run(
+        ["terraform"] + args, cwd=cwd, capture_output=True, env=dict(os.environ, TF_IN_AUTOMATION="1")
+    )
+    if check and p.returncode not in (0, 2):
+        raise SystemExit(f"terraform {args} failed:\n{p.stderr.decode()[-3000:]}")
+    return p
+
+
+def state_ids(cwd):
+    show = json.loads(tf(["show", "-json"], cwd).stdout)
+    return {r["address"]: r["values"]["id"] for r in show["values"]["root_module"]["resources"]}
+
+
+def bench_estate(args):
+    moto = Moto("estate")
+    d = os.path.join(WORK, "estate")
+    marker = os.path.join(d, "oob-done")
+    if not (moto.warm and os.path.exists(marker)):
+        log(f"building an estate of {args.estate} resources in moto (terraform apply)")
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        open(os.path.join(d, "main.tf"), "w").write(estate_config(moto.url, args.estate))
+        tf(["init", "-input=false"], d)
+        t0 = time.perf_counter()
+        tf(["apply", "-auto-approve", "-input=false", "-parallelism=20"], d)
+        log(f"applied in {time.perf_counter() - t0:.0f} s; making out-of-band changes")
+        ids = state_ids(d)
+        ec2 = moto.ec2()
+        for i in (0, 1):
+            iid = ids[f"aws_instance.i[{i}]"]
+            ec2.stop_instances(InstanceIds=[iid])
+            ec2.modify_instance_attribute(InstanceId=iid, InstanceType={"Value": "t3.large"})
+        for i in (2, 3, 4):
+            ec2.create_tags(Resources=[ids[f"aws_subnet.s[{i}]"]], Tags=[{"Key": "Owner", "Value": "oob"}])
+        ec2.authorize_security_group_ingress(
+            GroupId=ids["aws_security_group.g[5]"],
+            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+        )
+        ec2.delete_volume(VolumeId=ids["aws_ebs_volume.d[6]"])
+        open(marker, "w").write("ok")
+    else:
+        log("reusing the warm estate")
+    managed = len(state_ids(d))
+    env = drift_env(moto)
+    env.pop("AWS_ENDPOINT_URL")  # the provider block's endpoints { ec2 } is used, like a user would
+
+    ours_cmd = [BIN, "scan", d, "--format", "json"]
+    t_ours, ours = median_time(ours_cmd, args.runs, env=env)
+    report = json.loads(ours.stdout)
+    (_, ours_calls) = moto.count_requests(lambda: timed(ours_cmd, env=env))
+
+    plan = ["plan", "-refresh-only", "-input=false", "-lock=false", "-out=refresh.tfplan"]
+    t_tf, _ = median_time(["terraform"] + plan, args.runs, cwd=d)
+    (_, tf_calls) = moto.count_requests(lambda: tf(plan, d))
+    drift = json.loads(tf(["show", "-json", "refresh.tfplan"], d).stdout).get("resource_drift", [])
+
+    def empty(v):
+        return v in (None, "", [], {})
+
+    theirs = set()
+    for e in drift:
+        b, a = e["change"]["before"], e["change"]["after"]
+        if e["change"]["actions"] == ["delete"]:
+            theirs.add(e["address"])
+            continue
+        real = [k for k in b if b.get(k) != a.get(k) and not (empty(b.get(k)) and empty(a.get(k)))]
+        if real:
+            theirs.add(e["address"])
+    ours_set = {x["address"] for x in report["drift"] if x["kind"] in ("changed", "missing")}
+    same = ours_set == theirs
+    if not same:
+        log(f"findings differ: only ours {sorted(ours_set - theirs)}, only terraform {sorted(theirs - ours_set)}")
+    ratio = t_tf / t_ours
+    row("scan vs refresh", f"{managed} resources, {len(ours_set)} drifted (same findings: {'yes' if same else 'NO'})",
+        fmt_s(t_ours), fmt_s(t_tf), f"{ratio:.1f}x faster", ">= 20x", ratio >= 20 and same)
+    per = ours_calls / managed
+    row("API calls", "requests per managed resource", f"{per:.3f} ({ours_calls})",
+        f"{tf_calls / managed:.2f} ({tf_calls})", f"{tf_calls / max(ours_calls, 1):.0f}x fewer", "<= 0.05", per <= 0.05)
+
+
+# ---------------------------------------------------------------- 3: engine
+
+
+def instance_attrs(i, rnd):
+    sub = f"subnet-{i % 997:017x}"
+    sg = f"sg-{i % 499:017x}"
+    return {
+        "ami": "ami-0abcdef1234567890",
+        "arn": f"arn:aws:ec2:us-east-1:123456789012:instance/i-{i:017x}",
+        "associate_public_ip_address": False,
+        "availability_zone": "us-east-1a",
+        "capacity_reservation_specification": [{"capacity_reservation_preference": "open", "capacity_reservation_target": []}],
+        "cpu_options": [{"amd_sev_snp": "", "core_count": 1, "threads_per_core": 2}],
+        "credit_specification": [{"cpu_credits": "unlimited"}],
+        "disable_api_stop": False,
+        "disable_api_termination": False,
+        "ebs_block_device": [],
+        "ebs_optimized": False,
+        "enclave_options": [{"enabled": False}],
+        "ephemeral_block_device": [],
+        "get_password_data": False,
+        "hibernation": False,
+        "host_id": "",
+        "iam_instance_profile": "",
+        "id": f"i-{i:017x}",
+        "instance_initiated_shutdown_behavior": "stop",
+        "instance_state": "running",
+        "instance_type": "t3.micro",
+        "ipv6_address_count": 0,
+        "ipv6_addresses": [],
+        "key_name": "deploy",
+        "launch_template": [],
+        "maintenance_options": [{"auto_recovery": "default"}],
+        "metadata_options": [{"http_endpoint": "enabled", "http_protocol_ipv6": "disabled", "http_put_response_hop_limit": 2,
+                              "http_tokens": "required", "instance_metadata_tags": "disabled"}],
+        "monitoring": False,
+        "network_interface": [],
+        "outpost_arn": "",
+        "password_data": "",
+        "placement_group": "",
+        "primary_network_interface_id": f"eni-{i:017x}",
+        "private_dns": f"ip-10-0-{i % 250}-{i % 200}.ec2.internal",
+        "private_ip": f"10.{i % 250}.{(i // 250) % 250}.{i % 200 + 4}",
+        "public_dns": "",
+        "public_ip": "",
+        "root_block_device": [{"delete_on_termination": True, "device_name": "/dev/xvda", "encrypted": True, "iops": 3000,
+                               "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/abcd", "tags": {}, "tags_all": {},
+                               "throughput": 125, "volume_id": f"vol-{i:017x}", "volume_size": 8, "volume_type": "gp3"}],
+        "secondary_private_ips": [],
+        "security_groups": [],
+        "source_dest_check": True,
+        "subnet_id": sub,
+        "tags": {"Name": f"web-{i}", "Team": rnd.choice(["a", "b", "c"])},
+        "tags_all": {"Name": f"web-{i}", "Team": "a", "Env": "prod"},
+        "tenancy": "default",
+        "timeouts": None,
+        "user_data": None,
+        "user_data_replace_on_change": False,
+        "volume_tags": None,
+        "vpc_security_group_ids": [sg],
+    }
+
+
+def synth(n):
+    """A v4 state with n instances (in count blocks of 100) and a live snapshot with 1% drift."""
+    st = os.path.join(WORK, f"state-{n}.tfstate")
+    lv = os.path.join(WORK, f"live-{n}.json")
+    if os.path.exists(st) and os.path.exists(lv):
+        return st, lv
+    log(f"generating a {n}-resource state and snapshot")
+    rnd = random.Random(n)
+    resources, live = [], []
+    for b in range(n // 100):
+        insts = []
+        for k in range(100):
+            i = b * 100 + k
+            a = instance_attrs(i, rnd)
+            a["tags_all"] = dict(a["tags"], Env="prod")
+            insts.append({"index_key": k, "schema_version": 1, "attributes": a, "sensitive_attributes": [],
+                          "private": "eyJzY2hlbWFfdmVyc2lvbiI6IjEifQ==", "dependencies": []})
+            la = {"ami": a["ami"], "instance_type": a["instance_type"], "instance_state": "running",
+                  "availability_zone": a["availability_zone"], "subnet_id": a["subnet_id"], "key_name": a["key_name"],
+                  "private_ip": a["private_ip"], "ebs_optimized": False, "source_dest_check": True, "monitoring": False,
+                  "tenancy": "default", "vpc_security_group_ids": a["vpc_security_group_ids"],
+                  "metadata_options": a["metadata_options"], "tags": a["tags_all"],
+                  "root_block_device": [{"volume_size": 8, "volume_type": "gp3", "encrypted": True,
+                                         "volume_id": a["root_block_device"][0]["volume_id"], "delete_on_termination": True}]}
+            if i % 100 == 0:
+                la["instance_type"] = "t3.large"
+            live.append({"type": "aws_instance", "id": a["id"], "region": "us-east-1", "attributes": la})
+        resources.append({"mode": "managed", "type": "aws_instance", "name": f"web{b}",
+                          "provider": 'provider["registry.terraform.io/hashicorp/aws"]', "instances": insts})
+    json.dump({"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "bench", "outputs": {},
+               "resources": resources, "check_results": None}, open(st, "w"))
+    json.dump({"format_version": "1", "types": ["aws_instance"], "resources": live}, open(lv, "w"))
+    return st, lv
+
+
+def bench_engine(args):
+    d = os.path.join(WORK, "engine")
+    os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, "main.tf"), "w").write('provider "aws" {\n  region = "us-east-1"\n}\n')
+    if not os.path.isdir(os.path.join(d, ".terraform")):
+        tf(["init", "-input=false"], d)
+    for n in args.engine_sizes:
+        st, lv = synth(n)
+        size_mb = os.path.getsize(st) / 2**20
+        cmd = [BIN, "scan", d, "--state", st, "--live", lv, "--format", "json", "--out", os.devnull]
+        t_ours, _ = median_time(cmd, args.runs)
+        rss = rss_mib(cmd)
+        t_tf, _ = median_time(["terraform", "show", "-json", st], 1, cwd=d)
+        ratio = t_tf / t_ours
+        ok = ratio >= 5 and (n < 100_000 or (t_ours <= 1.0 and rss <= 1024))
+        row("engine", f"{n} resources ({size_mb:.0f} MB state): parse + diff, peak RSS {rss:.0f} MiB",
+            fmt_s(t_ours), fmt_s(t_tf) + " (show -json)", f"{ratio:.1f}x faster",
+            ">= 5x; 100k <= 1 s, <= 1 GB", ok)
+
+
+# ---------------------------------------------------------------- 4: discovery
+
+
+def bench_discovery(args):
+    moto = Moto("discovery")
+    ec2 = moto.ec2()
+    have = sum(len(r["Instances"]) for p in ec2.get_paginator("describe_instances").paginate(MaxResults=1000)
+               for r in p["Reservations"])
+    if have < args.instances:
+        log(f"creating {args.instances - have} instances in moto (once; reused while moto runs)")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/17")["Subnet"]["SubnetId"]
+        while have < args.instances:
+            k = min(100, args.instances - have)
+            ec2.run_instances(ImageId=AMI, MinCount=k, MaxCount=k, SubnetId=subnet)
+            have += k
+    env = drift_env(moto)
+    d = os.path.join(WORK, "discovery")
+    os.makedirs(d, exist_ok=True)
+    out = os.path.join(d, "live.json")
+    ours_cmd = [BIN, "discover", d, "--region", "us-east-1", "--type", "aws_instance", "--out", out]
+    t_ours, _ = median_time(ours_cmd, args.runs, env=env)
+    t_loop, p = median_time([LOOP], args.runs, env=env)
+    assert int(p.stdout.decode().strip()) == have, p.stdout
+    listed = sum(1 for r in json.load(open(out))["resources"] if r["type"] == "aws_instance")
+    ratio = t_ours / t_loop
+    row("discovery", f"{have} instances in moto (listed {listed})", fmt_s(t_ours), fmt_s(t_loop) + " (bare loop)",
+        f"{ratio:.2f}x the loop", "<= 1.1x", ratio <= 1.1 and listed == have)
+
+
+# ---------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", action="append", choices=["estate", "engine", "discovery"])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--estate", type=int, default=240)
+    ap.add_argument("--engine-sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--instances", type=int, default=10_000)
+    ap.add_argument("--stop", action="store_true", help="stop the warm moto servers and exit")
+    args = ap.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    if args.stop:
+        for name in ("estate", "discovery"):
+            meta = os.path.join(WORK, f"{name}.json")
+            if os.path.exists(meta):
+                try:
+                    os.kill(json.load(open(meta))["pid"], signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+                os.remove(meta)
+        return
+    sections = args.only or ["estate", "engine", "discovery"]
+    if "estate" in sections:
+        bench_estate(args)
+    if "engine" in sections:
+        bench_engine(args)
+    if "discovery" in sections:
+        bench_discovery(args)
+    cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": \t")
+    print(f"\nmachine: {os.cpu_count()} cores, {cpu}; medians of {args.runs} runs\n")
+    head = ("section", "measure", "terraform-drift", "alternative", "ratio", "target", "met")
+    widths = [max(len(str(r[i])) for r in ROWS + [head]) for i in range(len(head))]
+    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in ROWS:
+        print(line(r))
+
+
+if __name__ == "__main__":
+    main()
