@@ -99,18 +99,18 @@ async fn read_states(req: &ScanRequest) -> Result<Vec<Resource>> {
             files.extend(matches);
         }
         for f in files {
-            out.extend(state::read_file(&f)?.resources);
+            out.extend(state::read_file_with(&f, &catalog::keeps)?.resources);
         }
         return Ok(out);
     }
     if terraform::has_backend(&req.dir) {
         let tf = Terraform::find(req.terraform.as_deref())?;
         let bytes = tf.state_pull(&req.dir).await?;
-        return Ok(state::parse(&bytes, "terraform state pull")?.resources);
+        return Ok(state::parse_with(&bytes, "terraform state pull", &catalog::keeps)?.resources);
     }
     let local = req.dir.join("terraform.tfstate");
     if local.is_file() {
-        return Ok(state::read_file(&local)?.resources);
+        return Ok(state::read_file_with(&local, &catalog::keeps)?.resources);
     }
     bail!(
         "no state found for {}: pass --state FILE, run `terraform init` for a remote backend, or run from the directory holding terraform.tfstate",
@@ -166,19 +166,34 @@ pub async fn discover(
 
 /// Runs a whole scan.
 pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Result<Report> {
+    let t = std::time::Instant::now();
     let inputs = read_inputs(req).await?;
+    tracing::info!(
+        resources = inputs.state.len(),
+        elapsed_ms = t.elapsed().as_millis() as u64,
+        "read config and state"
+    );
+    let t = std::time::Instant::now();
     let live = discover(req, &inputs, progress).await?;
+    tracing::info!(
+        resources = live.resources.len(),
+        elapsed_ms = t.elapsed().as_millis() as u64,
+        "listed live resources"
+    );
+    let t = std::time::Instant::now();
     let options = diff::Options {
         include_defaults: req.include_defaults,
         default_region: inputs.regions.first().cloned(),
     };
-    Ok(diff::diff(&diff::Input {
+    let report = diff::diff(&diff::Input {
         state: &inputs.state,
         live: &live,
         config: &inputs.config,
         ignore: &inputs.ignore,
         options: &options,
-    }))
+    });
+    tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "compared");
+    Ok(report)
 }
 
 /// Where a directory's state comes from, for messages.

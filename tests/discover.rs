@@ -78,6 +78,17 @@ fn discover_lists_everything_and_scan_reads_the_snapshot() {
             .count()
     };
     assert_eq!(count("aws_instance"), 120);
+    // The catalog's `compared` list is the contract: the lister emits nothing else.
+    for r in v["resources"].as_array().unwrap() {
+        let rules = terraform_drift::catalog::rules(r["type"].as_str().unwrap()).unwrap();
+        for key in r["attributes"].as_object().unwrap().keys() {
+            assert!(
+                rules.compared.contains(&key.as_str()),
+                "{} emits {key}, missing from its catalog entry",
+                rules.name
+            );
+        }
+    }
     // Root volumes and primary interfaces are listed, as companions of their instances.
     assert_eq!(count("aws_ebs_volume"), 120);
     let companions = v["resources"]

@@ -6,6 +6,18 @@ use crate::model::Severity;
 /// Rules for EBS volumes.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_ebs_volume",
+    compared: &[
+        "availability_zone",
+        "size",
+        "type",
+        "iops",
+        "throughput",
+        "encrypted",
+        "kms_key_id",
+        "snapshot_id",
+        "multi_attach_enabled",
+        "tags",
+    ],
     ignored: &["final_snapshot", "volume_initialization_rate"],
     sets: &[],
     maps: &["tags"],

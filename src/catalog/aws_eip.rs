@@ -8,6 +8,15 @@ use crate::model::{AttrPath, Severity};
 /// Rules for Elastic IPs.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_eip",
+    compared: &[
+        "domain",
+        "public_ip",
+        "instance",
+        "network_interface",
+        "private_ip",
+        "association_id",
+        "tags",
+    ],
     // `vpc` is a deprecated alias of domain; the association_* values follow `instance`.
     ignored: &[
         "vpc",

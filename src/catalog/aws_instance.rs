@@ -8,6 +8,24 @@ use crate::model::{AttrPath, Severity};
 /// Rules for EC2 instances.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_instance",
+    compared: &[
+        "ami",
+        "instance_type",
+        "instance_state",
+        "availability_zone",
+        "tenancy",
+        "subnet_id",
+        "key_name",
+        "private_ip",
+        "ebs_optimized",
+        "source_dest_check",
+        "monitoring",
+        "iam_instance_profile",
+        "vpc_security_group_ids",
+        "metadata_options",
+        "tags",
+        "root_block_device",
+    ],
     // user_data needs one DescribeInstanceAttribute call per instance and the state keeps only
     // its hash; the rest are Terraform-side arguments or values only AWS computes.
     ignored: &[

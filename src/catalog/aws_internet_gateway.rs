@@ -6,6 +6,7 @@ use crate::model::Severity;
 /// Rules for internet gateways.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_internet_gateway",
+    compared: &["vpc_id", "owner_id", "tags"],
     ignored: &[],
     sets: &[],
     maps: &["tags"],

@@ -8,6 +8,17 @@ use crate::model::{AttrPath, Severity};
 /// Rules for network interfaces.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_network_interface",
+    compared: &[
+        "subnet_id",
+        "description",
+        "private_ip",
+        "private_ips",
+        "security_groups",
+        "source_dest_check",
+        "interface_type",
+        "attachment",
+        "tags",
+    ],
     ignored: &[
         "private_ips_count",
         "private_ip_list_enabled",

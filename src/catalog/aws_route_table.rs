@@ -8,6 +8,7 @@ use crate::model::{AttrPath, Severity};
 /// Rules for route tables.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_route_table",
+    compared: &["vpc_id", "owner_id", "route", "propagating_vgws", "tags"],
     ignored: &[],
     sets: &["route", "propagating_vgws"],
     maps: &["tags"],

@@ -8,6 +8,15 @@ use crate::model::{AttrPath, Severity};
 /// Rules for security groups.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_security_group",
+    compared: &[
+        "name",
+        "description",
+        "vpc_id",
+        "owner_id",
+        "ingress",
+        "egress",
+        "tags",
+    ],
     ignored: &["revoke_rules_on_delete", "name_prefix"],
     sets: &["ingress", "egress"],
     maps: &["tags"],

@@ -8,6 +8,14 @@ use crate::model::{AttrPath, Severity};
 /// Rules for subnets.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_subnet",
+    compared: &[
+        "vpc_id",
+        "cidr_block",
+        "availability_zone",
+        "map_public_ip_on_launch",
+        "assign_ipv6_address_on_creation",
+        "tags",
+    ],
     ignored: &[
         "availability_zone_id",
         "ipv6_cidr_block_association_id",

@@ -6,6 +6,13 @@ use crate::model::Severity;
 /// Rules for VPCs.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_vpc",
+    compared: &[
+        "cidr_block",
+        "instance_tenancy",
+        "dhcp_options_id",
+        "owner_id",
+        "tags",
+    ],
     // The DNS flags and the default_* IDs need one call per VPC; they are read by the provider
     // path (`--live provider`), not by the bulk lister.
     ignored: &[

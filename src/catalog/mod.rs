@@ -25,6 +25,8 @@ mod aws_vpc;
 pub struct TypeRules {
     /// Terraform resource type.
     pub name: &'static str,
+    /// The attributes the native AWS lister reads and the diff compares; nothing else is.
+    pub compared: &'static [&'static str],
     /// Top-level attributes never compared: Terraform-only arguments, computed noise,
     /// write-only arguments.
     pub ignored: &'static [&'static str],
@@ -38,6 +40,14 @@ pub struct TypeRules {
     pub severity: fn(&AttrPath, &Value, &Value) -> Option<Severity>,
     /// Severity of an unmanaged resource of this type.
     pub unmanaged: Severity,
+}
+
+/// State attributes every reader keeps besides `compared`: identity and region.
+pub const IDENTITY: &[&str] = &["id", "arn", "region", "availability_zone", "tags_all"];
+
+/// True when a state reader must keep attribute `key` of a `rtype` resource.
+pub fn keeps(rtype: &str, key: &str) -> bool {
+    IDENTITY.contains(&key) || rules(rtype).is_some_and(|r| r.compared.contains(&key))
 }
 
 /// Attributes no type compares: Terraform meta arguments and bookkeeping.

@@ -332,7 +332,10 @@ fn redact_attributes(r: &Resource) -> serde_json::Map<String, Value> {
 pub fn compare(rules: &TypeRules, state: &Resource, live: &Resource) -> Vec<(AttrPath, Change)> {
     let mut out = Vec::new();
     for (key, live_v) in &live.attributes {
-        if ALWAYS_IGNORED.contains(&key.as_str()) || rules.ignored.contains(&key.as_str()) {
+        if !rules.compared.contains(&key.as_str())
+            || ALWAYS_IGNORED.contains(&key.as_str())
+            || rules.ignored.contains(&key.as_str())
+        {
             continue;
         }
         // With provider default_tags, `tags_all` holds every tag the provider manages.

@@ -105,11 +105,34 @@ fn explode(v: &Value) -> Vec<Value> {
 
 /// Equality after canonicalization, with all empty values equal.
 pub fn equivalent(a: &Value, b: &Value, as_set: bool) -> bool {
-    if is_empty(a) && is_empty(b) {
+    // The common case, equal as they are, needs no canonical copies.
+    if a == b || (is_empty(a) && is_empty(b)) {
         return true;
     }
-    let (ca, cb) = (canonical(a, as_set), canonical(b, as_set));
+    if !as_set {
+        return loose_eq(a, b);
+    }
+    let (ca, cb) = (canonical(a, true), canonical(b, true));
     (is_empty(&ca) && is_empty(&cb)) || ca == cb || loose_scalar_eq(&ca, &cb)
+}
+
+/// Structural equality with empty values equal and numbers compared by value, without copies.
+fn loose_eq(a: &Value, b: &Value) -> bool {
+    if a == b || (is_empty(a) && is_empty(b)) {
+        return true;
+    }
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.iter()
+                .all(|(k, v)| loose_eq(v, y.get(k).unwrap_or(&Value::Null)))
+                && y.iter().all(|(k, v)| x.contains_key(k) || is_empty(v))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| loose_eq(p, q))
+        }
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => loose_scalar_eq(a, b),
+    }
 }
 
 /// State values sometimes carry numbers or bools as strings (flatmap states, moto quirks).

@@ -5,6 +5,11 @@
 
 use std::path::Path;
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -96,18 +101,59 @@ pub struct State {
     pub terraform_version: Option<String>,
 }
 
-/// Reads and parses a state file.
+/// Decides which attributes of a resource type a reader keeps: `keep(type, attribute)`.
+pub type Keep<'a> = &'a (dyn Fn(&str, &str) -> bool + Sync);
+
+/// Keeps every attribute.
+pub fn keep_all(_: &str, _: &str) -> bool {
+    true
+}
+
+/// Reads and parses a state file, keeping every attribute.
 pub fn read_file(path: &Path) -> Result<State, StateError> {
+    read_file_with(path, &keep_all)
+}
+
+/// Reads and parses a state file, keeping only the attributes `keep` selects.
+pub fn read_file_with(path: &Path, keep: Keep) -> Result<State, StateError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| StateError::Io {
         file: file.clone(),
         source,
     })?;
-    parse(&bytes, &file)
+    parse_with(&bytes, &file, keep)
 }
 
 /// Parses state bytes; `file` names the source in errors and in `Resource::origin`.
 pub fn parse(bytes: &[u8], file: &str) -> Result<State, StateError> {
+    parse_with(bytes, file, &keep_all)
+}
+
+fn not_json(file: &str, e: &serde_json::Error) -> StateError {
+    StateError::NotJson {
+        file: file.to_string(),
+        detail: e.to_string(),
+        hint: if e.is_eof() {
+            ": the file looks truncated; pull a fresh copy with `terraform state pull`"
+        } else {
+            ""
+        },
+    }
+}
+
+/// The top-level fields that tell the kind of document, read without building the rest.
+#[derive(Deserialize)]
+struct Probe {
+    version: Option<Value>,
+    format_version: Option<IgnoredAny>,
+}
+
+/// Parses state bytes keeping only the attributes `keep` selects.
+///
+/// Large states are read without building a JSON tree: resources and instances are typed,
+/// attributes stay raw slices of the input until parsed, and unselected attributes are skipped
+/// by the parser instead of being allocated.
+pub fn parse_with(bytes: &[u8], file: &str, keep: Keep) -> Result<State, StateError> {
     let text = std::str::from_utf8(bytes).map_err(|e| StateError::NotUtf8 {
         file: file.to_string(),
         offset: e.valid_up_to(),
@@ -117,33 +163,26 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<State, StateError> {
             file: file.to_string(),
         });
     }
-    let doc: Value = serde_json::from_str(text).map_err(|e| StateError::NotJson {
+    let not_state = || StateError::NotState {
         file: file.to_string(),
-        detail: e.to_string(),
-        hint: if e.is_eof() {
-            ": the file looks truncated; pull a fresh copy with `terraform state pull`"
-        } else {
-            ""
-        },
-    })?;
-    let Value::Object(obj) = doc else {
-        return Err(StateError::NotState {
-            file: file.to_string(),
-        });
     };
-    if obj.contains_key("format_version") && !obj.contains_key("version") {
-        return parse_show_json(&obj, file);
+    if !text.trim_start().starts_with('{') {
+        return match serde_json::from_str::<IgnoredAny>(text) {
+            Ok(_) => Err(not_state()),
+            Err(e) => Err(not_json(file, &e)),
+        };
     }
-    let version = match obj.get("version") {
+    let probe: Probe = serde_json::from_str(text).map_err(|e| not_json(file, &e))?;
+    if probe.format_version.is_some() && probe.version.is_none() {
+        let doc: Map<String, Value> = serde_json::from_str(text).map_err(|e| not_json(file, &e))?;
+        return parse_show_json(&doc, file);
+    }
+    let version = match probe.version {
         Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
-        _ => {
-            return Err(StateError::NotState {
-                file: file.to_string(),
-            });
-        }
+        _ => return Err(not_state()),
     };
     match version {
-        4 => parse_v4(obj, file),
+        4 => parse_v4(text, file, keep),
         1..=3 => Err(StateError::OldVersion {
             file: file.to_string(),
             version,
@@ -152,9 +191,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<State, StateError> {
             file: file.to_string(),
             version: v,
         }),
-        _ => Err(StateError::NotState {
-            file: file.to_string(),
-        }),
+        _ => Err(not_state()),
     }
 }
 
@@ -165,37 +202,49 @@ fn malformed(file: &str, detail: impl Into<String>) -> StateError {
     }
 }
 
-fn parse_v4(mut obj: Map<String, Value>, file: &str) -> Result<State, StateError> {
+#[derive(Deserialize)]
+struct DocV4<'a> {
+    terraform_version: Option<String>,
+    #[serde(borrow, default)]
+    resources: Option<Vec<ResourceV4<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct ResourceV4<'a> {
+    module: Option<String>,
+    mode: Option<String>,
+    #[serde(rename = "type")]
+    rtype: Option<String>,
+    name: Option<String>,
+    provider: Option<String>,
+    #[serde(borrow, default)]
+    instances: Option<Vec<InstanceV4<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct InstanceV4<'a> {
+    index_key: Option<Value>,
+    deposed: Option<IgnoredAny>,
+    #[serde(borrow)]
+    attributes: Option<&'a RawValue>,
+    attributes_flat: Option<Map<String, Value>>,
+    sensitive_attributes: Option<Value>,
+}
+
+fn parse_v4(text: &str, file: &str, keep: Keep) -> Result<State, StateError> {
+    let doc: DocV4 = serde_json::from_str(text).map_err(|e| malformed(file, e.to_string()))?;
     let mut state = State {
-        terraform_version: obj
-            .get("terraform_version")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        terraform_version: doc.terraform_version,
         ..State::default()
     };
-    // The document is consumed: attribute maps move into resources instead of being copied,
-    // which halves peak memory on large states.
-    let resources = match obj.remove("resources") {
-        None | Some(Value::Null) => return Ok(state),
-        Some(Value::Array(a)) => a,
-        Some(_) => return Err(malformed(file, "\"resources\" is not an array")),
-    };
-    for (ri, r) in resources.into_iter().enumerate() {
-        let Value::Object(mut r) = r else {
-            return Err(malformed(file, format!("resources[{ri}] is not an object")));
-        };
-        if r.get("mode").and_then(Value::as_str) != Some("managed") {
+    for (ri, r) in doc.resources.unwrap_or_default().into_iter().enumerate() {
+        if r.mode.as_deref() != Some("managed") {
             continue;
         }
-        let field = |k: &str| {
-            r.get(k)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .ok_or_else(|| malformed(file, format!("resources[{ri}] has no string \"{k}\"")))
-        };
-        let rtype = field("type")?;
-        let name = field("name")?;
-        let module = match r.get("module").and_then(Value::as_str) {
+        let missing = |k: &str| malformed(file, format!("resources[{ri}] has no string \"{k}\""));
+        let rtype = r.rtype.ok_or_else(|| missing("type"))?;
+        let name = r.name.ok_or_else(|| missing("name"))?;
+        let module = match &r.module {
             Some(m) => Address::parse_module_path(m).ok_or_else(|| {
                 malformed(
                     file,
@@ -204,42 +253,43 @@ fn parse_v4(mut obj: Map<String, Value>, file: &str) -> Result<State, StateError
             })?,
             None => Vec::new(),
         };
-        let provider = r
-            .get("provider")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let Some(Value::Array(instances)) = r.remove("instances") else {
-            continue;
-        };
-        for inst in instances {
-            let Value::Object(mut inst) = inst else {
-                return Err(malformed(
-                    file,
-                    format!("resources[{ri}].instances has a non-object"),
-                ));
-            };
+        for inst in r.instances.unwrap_or_default() {
             // Deposed objects are leftovers of create_before_destroy, not the current resource.
-            if inst.get("deposed").is_some() {
+            if inst.deposed.is_some() {
                 continue;
             }
-            let attributes = match (inst.remove("attributes"), inst.get("attributes_flat")) {
-                (Some(Value::Object(a)), _) => a,
-                (_, Some(Value::Object(flat))) => expand_flatmap(flat),
-                _ => Map::new(),
+            let attributes = match (inst.attributes, &inst.attributes_flat) {
+                (Some(raw), _) => {
+                    let mut de = serde_json::Deserializer::from_str(raw.get());
+                    Filtered {
+                        rtype: &rtype,
+                        keep,
+                    }
+                    .deserialize(&mut de)
+                    .map_err(|e| {
+                        malformed(
+                            file,
+                            format!("attributes of {rtype}.{name} are not an object: {e}"),
+                        )
+                    })?
+                }
+                (None, Some(flat)) => expand_flatmap(flat),
+                (None, None) => Map::new(),
             };
             let sensitive = inst
-                .get("sensitive_attributes")
+                .sensitive_attributes
+                .as_ref()
                 .map(sensitive_paths_v4)
                 .unwrap_or_default();
             let address = Address {
                 module: module.clone(),
-                rtype: rtype.to_string(),
-                name: name.to_string(),
-                key: inst.get("index_key").and_then(InstanceKey::from_json),
+                rtype: rtype.clone(),
+                name: name.clone(),
+                key: inst.index_key.as_ref().and_then(InstanceKey::from_json),
             };
             state.resources.push(resource(
                 address,
-                provider.clone(),
+                r.provider.clone(),
                 attributes,
                 sensitive,
                 file,
@@ -247,6 +297,62 @@ fn parse_v4(mut obj: Map<String, Value>, file: &str) -> Result<State, StateError
         }
     }
     Ok(state)
+}
+
+/// Parses an attributes object keeping only the selected keys; the rest is skipped unparsed.
+struct Filtered<'k> {
+    rtype: &'k str,
+    keep: Keep<'k>,
+}
+
+impl<'de> DeserializeSeed<'de> for Filtered<'_> {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Filtered<'_> {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an attributes object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<KeyStr<'de>>()? {
+            if (self.keep)(self.rtype, &key.0) {
+                out.insert(key.0.into_owned(), map.next_value::<Value>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A map key borrowed from the input when it has no escapes.
+struct KeyStr<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for KeyStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyStr<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<KeyStr<'de>, E> {
+                Ok(KeyStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyStr<'de>, E> {
+                Ok(KeyStr(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 fn resource(
