@@ -164,9 +164,29 @@ pub async fn discover(
     live::discover(&source, progress).await
 }
 
+/// A scan's report with the inputs it compared.
+pub struct ScanOutput {
+    /// The findings.
+    pub report: Report,
+    /// Config, state and ignore rules that were read.
+    pub inputs: Inputs,
+    /// The live inventory that was compared.
+    pub live: LiveInventory,
+}
+
 /// Runs a whole scan.
-pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Result<Report> {
+pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Result<ScanOutput> {
     let t = std::time::Instant::now();
+    // A snapshot does not depend on the state: read both at once.
+    let snapshot = match &req.live {
+        LiveChoice::Snapshot(path) => {
+            let path = path.clone();
+            Some(tokio::task::spawn_blocking(move || {
+                live::snapshot::read(&path)
+            }))
+        }
+        LiveChoice::Aws => None,
+    };
     let inputs = read_inputs(req).await?;
     tracing::info!(
         resources = inputs.state.len(),
@@ -174,7 +194,10 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
         "read config and state"
     );
     let t = std::time::Instant::now();
-    let live = discover(req, &inputs, progress).await?;
+    let live = match snapshot {
+        Some(task) => task.await.context("snapshot reader stopped")??,
+        None => discover(req, &inputs, progress).await?,
+    };
     tracing::info!(
         resources = live.resources.len(),
         elapsed_ms = t.elapsed().as_millis() as u64,
@@ -193,7 +216,11 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
         options: &options,
     });
     tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "compared");
-    Ok(report)
+    Ok(ScanOutput {
+        report,
+        inputs,
+        live,
+    })
 }
 
 /// Where a directory's state comes from, for messages.

@@ -251,7 +251,11 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
-    let report = report?;
+    let scanned = report?;
+    let report = scanned.report;
+    // The process ends right after printing: freeing millions of small attribute values one
+    // by one would only add to the wall time of large scans.
+    std::mem::forget((scanned.inputs, scanned.live));
     let color = !args.no_color && args.out.is_none() && std::io::stdout().is_terminal();
     let text = render::render(&report, format, color);
     match &args.out {

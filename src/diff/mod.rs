@@ -160,61 +160,41 @@ pub fn diff(input: &Input) -> Report {
         ..Report::default()
     };
 
-    for s in input.state {
-        if s.id.is_empty() {
-            continue;
-        }
-        let region = s
-            .region
-            .clone()
-            .or_else(|| {
-                s.provider
-                    .as_deref()
-                    .and_then(|p| input.config.provider_region(p))
+    // Judging a state resource only reads shared data: spread it over the cores, then merge
+    // in state order so the result stays deterministic.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = input.state.len().div_ceil(threads).max(2048);
+    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+        let by_id = &by_id;
+        let handles: Vec<_> = input
+            .state
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|s| judge(s, input, by_id))
+                        .collect::<Vec<_>>()
+                })
             })
-            .or_else(|| input.options.default_region.clone());
-        let Some(rules) = catalog::rules(&s.rtype) else {
-            report.summary.unchecked += 1;
-            continue;
-        };
-        if input.ignore.ignores_resource(&s.rtype, &s.id) {
-            continue;
-        }
-        let candidates = by_id.get(&(s.rtype.as_str(), s.id.as_str()));
-        let found = candidates.and_then(|c| {
-            c.iter()
-                .copied()
-                .find(|&i| region.is_none() || input.live.resources[i].region == region)
-        });
-        let covered = input.live.coverage.covers(&s.rtype, region.as_deref());
-        let Some(li) = found else {
-            if covered {
-                report.drift.push(finding(Kind::Missing, s, region, input));
-            } else {
-                report.summary.unchecked += 1;
-            }
-            continue;
-        };
-        matched[li] = true;
-        managed_ids.insert((&s.rtype, &s.id));
-        report.summary.managed += 1;
-        let live = &input.live.resources[li];
-        let ignore_changes = s
-            .address
-            .as_ref()
-            .and_then(|a| input.config.resources.get(&a.config_key()))
-            .map(|c| &c.ignore_changes);
-        let changes: Vec<Change> = compare(rules, s, live)
-            .into_iter()
-            .filter(|(path, _)| !ignore_changes.is_some_and(|ic: &IgnoreChanges| ic.ignores(path)))
-            .filter(|(path, _)| !input.ignore.ignores_change(&s.rtype, &s.id, path))
-            .map(|(_, c)| c)
             .collect();
-        if !changes.is_empty() {
-            let mut d = finding(Kind::Changed, s, region, input);
-            d.severity = changes.iter().map(|c| c.severity).max().unwrap_or_default();
-            d.changes = changes;
-            report.drift.push(d);
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("judging does not panic"))
+            .collect()
+    });
+    for (s, outcome) in input.state.iter().zip(outcomes) {
+        match outcome {
+            Outcome::Skip => {}
+            Outcome::Unchecked => report.summary.unchecked += 1,
+            Outcome::Missing(d) => report.drift.push(d),
+            Outcome::Found { live, changed } => {
+                matched[live] = true;
+                managed_ids.insert((&s.rtype, &s.id));
+                report.summary.managed += 1;
+                if let Some(d) = changed {
+                    report.drift.push(d);
+                }
+            }
         }
     }
 
@@ -276,6 +256,70 @@ pub fn diff(input: &Input) -> Report {
     report.alerts = input.live.alerts.clone();
     report.partial = report.alerts.iter().any(|a| a.partial);
     report
+}
+
+/// What became of one state resource.
+enum Outcome {
+    /// No ID, or ignored by `.driftignore`.
+    Skip,
+    /// Its type or region was not listed.
+    Unchecked,
+    /// Gone from the cloud.
+    Missing(Drift),
+    /// Found at `live`, with its changes if any.
+    Found { live: usize, changed: Option<Drift> },
+}
+
+fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>) -> Outcome {
+    if s.id.is_empty() {
+        return Outcome::Skip;
+    }
+    let region = s
+        .region
+        .clone()
+        .or_else(|| {
+            s.provider
+                .as_deref()
+                .and_then(|p| input.config.provider_region(p))
+        })
+        .or_else(|| input.options.default_region.clone());
+    let Some(rules) = catalog::rules(&s.rtype) else {
+        return Outcome::Unchecked;
+    };
+    if input.ignore.ignores_resource(&s.rtype, &s.id) {
+        return Outcome::Skip;
+    }
+    let found = by_id.get(&(s.rtype.as_str(), s.id.as_str())).and_then(|c| {
+        c.iter()
+            .copied()
+            .find(|&i| region.is_none() || input.live.resources[i].region == region)
+    });
+    let Some(li) = found else {
+        return if input.live.coverage.covers(&s.rtype, region.as_deref()) {
+            Outcome::Missing(finding(Kind::Missing, s, region, input))
+        } else {
+            Outcome::Unchecked
+        };
+    };
+    let live = &input.live.resources[li];
+    let ignore_changes = s
+        .address
+        .as_ref()
+        .and_then(|a| input.config.resources.get(&a.config_key()))
+        .map(|c| &c.ignore_changes);
+    let changes: Vec<Change> = compare(rules, s, live)
+        .into_iter()
+        .filter(|(path, _)| !ignore_changes.is_some_and(|ic: &IgnoreChanges| ic.ignores(path)))
+        .filter(|(path, _)| !input.ignore.ignores_change(&s.rtype, &s.id, path))
+        .map(|(_, c)| c)
+        .collect();
+    let changed = (!changes.is_empty()).then(|| {
+        let mut d = finding(Kind::Changed, s, region, input);
+        d.severity = changes.iter().map(|c| c.severity).max().unwrap_or_default();
+        d.changes = changes;
+        d
+    });
+    Outcome::Found { live: li, changed }
 }
 
 fn finding(kind: Kind, s: &Resource, region: Option<String>, input: &Input) -> Drift {

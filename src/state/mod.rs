@@ -145,7 +145,6 @@ fn not_json(file: &str, e: &serde_json::Error) -> StateError {
 #[derive(Deserialize)]
 struct Probe {
     version: Option<Value>,
-    format_version: Option<IgnoredAny>,
 }
 
 /// Parses state bytes keeping only the attributes `keep` selects.
@@ -172,27 +171,45 @@ pub fn parse_with(bytes: &[u8], file: &str, keep: Keep) -> Result<State, StateEr
             Err(e) => Err(not_json(file, &e)),
         };
     }
-    let probe: Probe = serde_json::from_str(text).map_err(|e| not_json(file, &e))?;
-    if probe.format_version.is_some() && probe.version.is_none() {
+    // One pass over the document: a v4 state is read typed; anything else is recognised from
+    // the same top-level fields.
+    let doc: DocV4 = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) if e.is_syntax() || e.is_eof() => return Err(not_json(file, &e)),
+        Err(e) => {
+            // Valid JSON in an unexpected shape: the version decides which error is useful.
+            let probe: Probe = serde_json::from_str(text).map_err(|e| not_json(file, &e))?;
+            return match probe.version.as_ref().and_then(Value::as_u64) {
+                Some(4) | None => Err(malformed(file, e.to_string())),
+                Some(v) => version_error(file, v),
+            };
+        }
+    };
+    if doc.format_version.is_some() && doc.version.is_none() {
         let doc: Map<String, Value> = serde_json::from_str(text).map_err(|e| not_json(file, &e))?;
         return parse_show_json(&doc, file);
     }
-    let version = match probe.version {
-        Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
-        _ => return Err(not_state()),
-    };
-    match version {
-        4 => parse_v4(text, file, keep),
-        1..=3 => Err(StateError::OldVersion {
+    match doc.version.as_ref().and_then(Value::as_u64) {
+        Some(4) => Ok(parse_v4(doc, file, keep)?),
+        Some(v) => version_error(file, v),
+        None => Err(not_state()),
+    }
+}
+
+fn version_error(file: &str, version: u64) -> Result<State, StateError> {
+    Err(match version {
+        1..=3 => StateError::OldVersion {
             file: file.to_string(),
             version,
-        }),
-        v if v > 4 => Err(StateError::FutureVersion {
+        },
+        v if v > 4 => StateError::FutureVersion {
             file: file.to_string(),
             version: v,
-        }),
-        _ => Err(not_state()),
-    }
+        },
+        _ => StateError::NotState {
+            file: file.to_string(),
+        },
+    })
 }
 
 fn malformed(file: &str, detail: impl Into<String>) -> StateError {
@@ -204,6 +221,8 @@ fn malformed(file: &str, detail: impl Into<String>) -> StateError {
 
 #[derive(Deserialize)]
 struct DocV4<'a> {
+    version: Option<Value>,
+    format_version: Option<IgnoredAny>,
     terraform_version: Option<String>,
     #[serde(borrow, default)]
     resources: Option<Vec<ResourceV4<'a>>>,
@@ -231,12 +250,23 @@ struct InstanceV4<'a> {
     sensitive_attributes: Option<Value>,
 }
 
-fn parse_v4(text: &str, file: &str, keep: Keep) -> Result<State, StateError> {
-    let doc: DocV4 = serde_json::from_str(text).map_err(|e| malformed(file, e.to_string()))?;
-    let mut state = State {
-        terraform_version: doc.terraform_version,
-        ..State::default()
-    };
+/// One instance with what it needs from its resource block.
+struct Pending<'a> {
+    resource: usize,
+    inst: InstanceV4<'a>,
+}
+
+/// Resource-level fields shared by its instances.
+struct Block {
+    rtype: String,
+    name: String,
+    module: Vec<crate::model::ModuleStep>,
+    provider: Option<String>,
+}
+
+fn parse_v4(doc: DocV4, file: &str, keep: Keep) -> Result<State, StateError> {
+    let mut blocks = Vec::new();
+    let mut pending = Vec::new();
     for (ri, r) in doc.resources.unwrap_or_default().into_iter().enumerate() {
         if r.mode.as_deref() != Some("managed") {
             continue;
@@ -255,48 +285,90 @@ fn parse_v4(text: &str, file: &str, keep: Keep) -> Result<State, StateError> {
         };
         for inst in r.instances.unwrap_or_default() {
             // Deposed objects are leftovers of create_before_destroy, not the current resource.
-            if inst.deposed.is_some() {
-                continue;
+            if inst.deposed.is_none() {
+                pending.push(Pending {
+                    resource: blocks.len(),
+                    inst,
+                });
             }
-            let attributes = match (inst.attributes, &inst.attributes_flat) {
-                (Some(raw), _) => {
-                    let mut de = serde_json::Deserializer::from_str(raw.get());
-                    Filtered {
-                        rtype: &rtype,
-                        keep,
-                    }
-                    .deserialize(&mut de)
-                    .map_err(|e| {
-                        malformed(
-                            file,
-                            format!("attributes of {rtype}.{name} are not an object: {e}"),
-                        )
-                    })?
-                }
-                (None, Some(flat)) => expand_flatmap(flat),
-                (None, None) => Map::new(),
-            };
-            let sensitive = inst
-                .sensitive_attributes
-                .as_ref()
-                .map(sensitive_paths_v4)
-                .unwrap_or_default();
-            let address = Address {
-                module: module.clone(),
-                rtype: rtype.clone(),
-                name: name.clone(),
-                key: inst.index_key.as_ref().and_then(InstanceKey::from_json),
-            };
-            state.resources.push(resource(
-                address,
-                r.provider.clone(),
-                attributes,
-                sensitive,
-                file,
-            ));
         }
+        blocks.push(Block {
+            rtype,
+            name,
+            module,
+            provider: r.provider,
+        });
+    }
+    // Attribute parsing is most of the work on large states: spread it over the cores.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = pending.len().div_ceil(threads).max(1024);
+    let parsed: Vec<Result<Vec<Resource>, StateError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = pending
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(|| {
+                    part.iter()
+                        .map(|p| instance(p, &blocks[p.resource], file, keep))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("attribute parsing does not panic"))
+            .collect()
+    });
+    let mut state = State {
+        terraform_version: doc.terraform_version,
+        resources: Vec::with_capacity(pending.len()),
+    };
+    for part in parsed {
+        state.resources.extend(part?);
     }
     Ok(state)
+}
+
+fn instance(p: &Pending, b: &Block, file: &str, keep: Keep) -> Result<Resource, StateError> {
+    let attributes = match (p.inst.attributes, &p.inst.attributes_flat) {
+        (Some(raw), _) => {
+            let mut de = serde_json::Deserializer::from_str(raw.get());
+            Filtered {
+                rtype: &b.rtype,
+                keep,
+            }
+            .deserialize(&mut de)
+            .map_err(|e| {
+                malformed(
+                    file,
+                    format!(
+                        "attributes of {}.{} are not an object: {e}",
+                        b.rtype, b.name
+                    ),
+                )
+            })?
+        }
+        (None, Some(flat)) => expand_flatmap(flat),
+        (None, None) => Map::new(),
+    };
+    let sensitive = p
+        .inst
+        .sensitive_attributes
+        .as_ref()
+        .map(sensitive_paths_v4)
+        .unwrap_or_default();
+    let address = Address {
+        module: b.module.clone(),
+        rtype: b.rtype.clone(),
+        name: b.name.clone(),
+        key: p.inst.index_key.as_ref().and_then(InstanceKey::from_json),
+    };
+    Ok(resource(
+        address,
+        b.provider.clone(),
+        attributes,
+        sensitive,
+        file,
+    ))
 }
 
 /// Parses an attributes object keeping only the selected keys; the rest is skipped unparsed.
