@@ -53,3 +53,15 @@ start_moto() {
   done
   die "moto did not answer on port $1"
 }
+
+# Terraform's plugin cache is not safe for concurrent installs: fill it once, before tests run
+# `terraform init` in parallel.
+warm_plugin_cache() {
+  if ! ls "$root"/target/tf-plugin-cache/registry.terraform.io/hashicorp/aws/*/linux_amd64/terraform-provider-aws_* >/dev/null 2>&1; then
+    local d
+    d=$(mktemp -d)
+    printf 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n' > "$d/main.tf"
+    (cd "$d" && terraform init -input=false -no-color >/dev/null) || die "terraform init with the plugin mirror failed"
+    rm -rf "$d"
+  fi
+}

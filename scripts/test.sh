@@ -8,6 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/env.sh
 
+warm_plugin_cache
 port=$(free_port)
 start_moto "$port" "$root/target/moto.log"
 trap 'kill $moto_pid 2>/dev/null || true' EXIT

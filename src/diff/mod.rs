@@ -406,6 +406,8 @@ pub fn compare(rules: &TypeRules, state: &Resource, live: &Resource) -> Vec<(Att
             &mut out,
         );
     }
+    // Reports list changes by path, whatever order the maps kept.
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, change) in &mut out {
         if is_sensitive(path, &state.sensitive) {
             change.state = Value::String(REDACTED.into());
