@@ -359,14 +359,33 @@ fn redact_attributes(r: &Resource) -> serde_json::Map<String, Value> {
         .iter()
         .map(|(k, v)| {
             let p = AttrPath::attr(k);
-            let v = if is_sensitive(&p, &r.sensitive) && !is_empty(v) {
-                Value::String(REDACTED.into())
-            } else {
-                v.clone()
-            };
-            (k.clone(), v)
+            (k.clone(), redact_value(&p, v, &r.sensitive))
         })
         .collect()
+}
+
+/// `v` with every sensitive value inside it (at any depth, e.g. a secret-named tag) redacted.
+fn redact_value(path: &AttrPath, v: &Value, marked: &[AttrPath]) -> Value {
+    if is_sensitive(path, marked) && !is_empty(v) {
+        return Value::String(REDACTED.into());
+    }
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    let p = path.child(PathStep::Key(k.clone()));
+                    (k.clone(), redact_value(&p, x, marked))
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| redact_value(&path.child(PathStep::Index(i)), x, marked))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// The attribute changes between a state object and its live counterpart, each with its path.

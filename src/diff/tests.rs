@@ -303,3 +303,16 @@ fn partial_alerts_make_the_report_partial() {
     let r = run(&[], &inv, &Config::default(), "");
     assert!(r.partial);
 }
+
+#[test]
+fn unmanaged_attributes_are_redacted_at_any_depth() {
+    let inv = inventory(vec![live(
+        "aws_instance",
+        "i-9",
+        json!({"tags": {"db_password": "SECRET-MARKER-X", "Name": "n"}, "instance_type": "t3.micro"}),
+    )]);
+    let r = run(&[], &inv, &Config::default(), "");
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(!text.contains("SECRET-MARKER"), "{text}");
+    assert!(text.contains("t3.micro"));
+}
