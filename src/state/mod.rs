@@ -136,7 +136,7 @@ fn not_json(file: &str, e: &serde_json::Error) -> StateError {
         hint: if e.is_eof() {
             ": the file looks truncated; pull a fresh copy with `terraform state pull`"
         } else {
-            ""
+            ": check that it is a Terraform state (`terraform state pull > state.json`)"
         },
     }
 }
