@@ -5,9 +5,9 @@
 mod common;
 
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, AttributeValue, DomainType, InstanceType, IpPermission, IpRange, Tag,
+    AttributeBooleanValue, AttributeValue, DomainType, InstanceType, IpPermission, IpRange,
 };
-use common::{Scenario, block_on, change_paths, findings};
+use common::{Scenario, add_tags, block_on, change_paths, findings, remove_tag};
 use serde_json::Value;
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -31,10 +31,6 @@ fn drift_of<'a>(report: &'a Value, address: &str) -> &'a Value {
         .iter()
         .find(|d| d["address"] == address)
         .unwrap_or_else(|| panic!("no finding for {address}: {report:#}"))
-}
-
-fn tag(k: &str, v: &str) -> Tag {
-    Tag::builder().key(k).value(v).build()
 }
 
 #[test]
@@ -82,18 +78,8 @@ fn tags_added_and_removed() {
     let subnet = s.id("aws_subnet.a");
     let c = s.ec2();
     block_on(async {
-        c.create_tags()
-            .resources(&vpc)
-            .tags(tag("Owner", "alice"))
-            .send()
-            .await
-            .unwrap();
-        c.delete_tags()
-            .resources(&subnet)
-            .tags(Tag::builder().key("Team").build())
-            .send()
-            .await
-            .unwrap();
+        add_tags(&c, &vpc, &[("Owner", "alice")]).await;
+        remove_tag(&c, &subnet, "Team").await;
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
@@ -259,24 +245,14 @@ fn modules_count_and_for_each_addresses() {
     let db = s.id("aws_security_group.this[\"db\"]");
     let c = s.ec2();
     block_on(async {
-        c.create_tags()
-            .resources(&subnet1)
-            .tags(tag("Name", "renamed"))
-            .send()
-            .await
-            .unwrap();
+        add_tags(&c, &subnet1, &[("Name", "renamed")]).await;
         c.modify_subnet_attribute()
             .subnet_id(&subnet1)
             .map_public_ip_on_launch(AttributeBooleanValue::builder().value(true).build())
             .send()
             .await
             .unwrap();
-        c.create_tags()
-            .resources(&db)
-            .tags(tag("Cost", "42"))
-            .send()
-            .await
-            .unwrap();
+        add_tags(&c, &db, &[("Cost", "42")]).await;
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
@@ -310,19 +286,8 @@ fn ignore_changes_is_honoured() {
     let subnet = s.id("aws_subnet.a");
     let c = s.ec2();
     block_on(async {
-        c.create_tags()
-            .resources(&vpc)
-            .tags(tag("Name", "changed"))
-            .send()
-            .await
-            .unwrap();
-        c.create_tags()
-            .resources(&subnet)
-            .tags(tag("Owner", "team-b"))
-            .tags(tag("Team", "new"))
-            .send()
-            .await
-            .unwrap();
+        add_tags(&c, &vpc, &[("Name", "changed")]).await;
+        add_tags(&c, &subnet, &[("Owner", "team-b"), ("Team", "new")]).await;
         c.modify_subnet_attribute()
             .subnet_id(&subnet)
             .map_public_ip_on_launch(AttributeBooleanValue::builder().value(true).build())
@@ -350,13 +315,7 @@ fn driftignore_is_honoured() {
             .send()
             .await
             .unwrap();
-        c.create_tags()
-            .resources(&vpc)
-            .tags(tag("Owner", "bob"))
-            .tags(tag("Cost", "7"))
-            .send()
-            .await
-            .unwrap();
+        add_tags(&c, &vpc, &[("Owner", "bob"), ("Cost", "7")]).await;
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
@@ -375,18 +334,8 @@ fn default_tags_are_compared_through_tags_all() {
     let subnet = s.id("aws_subnet.a");
     let c = s.ec2();
     block_on(async {
-        c.create_tags()
-            .resources(&vpc)
-            .tags(tag("Env", "dev"))
-            .send()
-            .await
-            .unwrap();
-        c.delete_tags()
-            .resources(&subnet)
-            .tags(Tag::builder().key("Team").build())
-            .send()
-            .await
-            .unwrap();
+        add_tags(&c, &vpc, &[("Env", "dev")]).await;
+        remove_tag(&c, &subnet, "Team").await;
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
@@ -482,12 +431,7 @@ fn every_region_the_config_uses_is_scanned() {
     let west = s.id("aws_vpc.west");
     let c = common::ec2(&s.moto.url, "us-west-2");
     block_on(async {
-        c.create_tags()
-            .resources(&west)
-            .tags(tag("Name", "moved"))
-            .send()
-            .await
-            .unwrap();
+        add_tags(&c, &west, &[("Name", "moved")]).await;
         // An unmanaged VPC in the second region.
         c.create_vpc()
             .cidr_block("10.9.0.0/16")

@@ -86,6 +86,25 @@ pub fn ec2(url: &str, region: &str) -> Client {
     Client::from_conf(conf)
 }
 
+/// Adds or overwrites tags on a resource, out of band.
+pub async fn add_tags(c: &Client, id: &str, tags: &[(&str, &str)]) {
+    let mut req = c.create_tags().resources(id);
+    for (k, v) in tags {
+        req = req.tags(aws_sdk_ec2::types::Tag::builder().key(*k).value(*v).build());
+    }
+    req.send().await.unwrap();
+}
+
+/// Removes one tag from a resource, out of band.
+pub async fn remove_tag(c: &Client, id: &str, key: &str) {
+    c.delete_tags()
+        .resources(id)
+        .tags(aws_sdk_ec2::types::Tag::builder().key(key).build())
+        .send()
+        .await
+        .unwrap();
+}
+
 /// Runs an async block to completion (tests are sync; the SDK is async).
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
