@@ -3,7 +3,7 @@
 //! The one place that knows where inputs come from; the CLI (and later the server) call it.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
@@ -60,14 +60,24 @@ pub struct Inputs {
     pub regions: Vec<String>,
 }
 
-/// Reads the config, the states and `.driftignore` of `req.dir`.
+/// Reads the config, the states and `.driftignore` of `req.dir`; a state is required.
 pub async fn read_inputs(req: &ScanRequest) -> Result<Inputs> {
+    read_inputs_with(req, true).await
+}
+
+/// Like [`read_inputs`], but a directory without any state is fine (for `discover`, where the
+/// state only contributes regions). Every other problem is still an error.
+pub async fn read_inputs_for_discovery(req: &ScanRequest) -> Result<Inputs> {
+    read_inputs_with(req, false).await
+}
+
+async fn read_inputs_with(req: &ScanRequest, state_required: bool) -> Result<Inputs> {
     let dir = &req.dir;
     if !dir.is_dir() {
         bail!("{} is not a directory", dir.display());
     }
     let config = config::read_dir(dir)?;
-    let state = read_states(req).await?;
+    let state = read_states(req, state_required).await?;
     let ignore_path = dir.join(".driftignore");
     let ignore = match std::fs::read_to_string(&ignore_path) {
         Ok(text) => DriftIgnore::parse(&text),
@@ -83,7 +93,7 @@ pub async fn read_inputs(req: &ScanRequest) -> Result<Inputs> {
     })
 }
 
-async fn read_states(req: &ScanRequest) -> Result<Vec<Resource>> {
+async fn read_states(req: &ScanRequest, required: bool) -> Result<Vec<Resource>> {
     let mut out = Vec::new();
     if !req.state.is_empty() {
         let mut files = BTreeSet::new();
@@ -111,6 +121,9 @@ async fn read_states(req: &ScanRequest) -> Result<Vec<Resource>> {
     let local = req.dir.join("terraform.tfstate");
     if local.is_file() {
         return Ok(state::read_file_with(&local, &catalog::keeps)?.resources);
+    }
+    if !required {
+        return Ok(Vec::new());
     }
     bail!(
         "no state found for {}: pass --state FILE, run `terraform init` for a remote backend, or run from the directory holding terraform.tfstate",
@@ -221,17 +234,6 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
         inputs,
         live,
     })
-}
-
-/// Where a directory's state comes from, for messages.
-pub fn describe_state_source(dir: &Path, state: &[String]) -> String {
-    if !state.is_empty() {
-        state.join(", ")
-    } else if terraform::has_backend(dir) {
-        "terraform state pull".into()
-    } else {
-        dir.join("terraform.tfstate").display().to_string()
-    }
 }
 
 #[cfg(test)]

@@ -248,3 +248,22 @@ fn settings_file_supplies_defaults_and_flags_win() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains(".terraform-drift.toml"), "{}", r.stderr);
 }
+
+#[test]
+fn discover_reports_config_errors_instead_of_ignoring_them() {
+    let d = project(&[("broken.tf", b"resource \"aws_vpc\" \"x\" {\n")]);
+    let r = run(
+        d.path(),
+        &[
+            "discover",
+            ".",
+            "--region",
+            "us-east-1",
+            "--out",
+            "live.json",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("broken.tf:"), "{}", r.stderr);
+    assert!(!d.path().join("live.json").exists());
+}

@@ -292,17 +292,7 @@ async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
         );
     }
     req.types = args.types;
-    let inputs = match scan::read_inputs(&req).await {
-        Ok(i) => i,
-        // Discovery works without a state: regions then come from the config or flags.
-        Err(_) if !req.regions.is_empty() => scan::Inputs {
-            config: crate::config::read_dir(&req.dir).unwrap_or_default(),
-            state: Vec::new(),
-            ignore: Default::default(),
-            regions: req.regions.clone(),
-        },
-        Err(e) => return Err(e),
-    };
+    let inputs = scan::read_inputs_for_discovery(&req).await?;
     let pb = spinner();
     let inv = scan::discover(&req, &inputs, &progress_fn(&pb)).await;
     if let Some(pb) = &pb {

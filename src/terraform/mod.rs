@@ -25,6 +25,14 @@ pub enum RunnerError {
         /// Underlying error.
         source: std::io::Error,
     },
+    /// The command did not finish in time and was killed.
+    #[error("`{command}` in {dir} did not finish in {}s and was stopped", DEADLINE.as_secs())]
+    Timeout {
+        /// The command line.
+        command: String,
+        /// Working directory.
+        dir: String,
+    },
     /// The command exited with a failure.
     #[error("`{command}` in {dir} failed (exit code {code}): {stderr}")]
     Failed {
@@ -38,6 +46,9 @@ pub enum RunnerError {
         stderr: String,
     },
 }
+
+/// How long one read-only Terraform command may run.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// A located Terraform-compatible binary.
 #[derive(Debug, Clone)]
@@ -72,18 +83,24 @@ impl Terraform {
     }
 
     /// Runs a command and returns its stdout; a non-zero exit is an error with stderr.
+    ///
+    /// A run longer than [`DEADLINE`] (a hung backend, a lock never released) is killed and
+    /// reported rather than waited on forever.
     pub async fn output(&self, dir: &Path, args: &[&str]) -> Result<Vec<u8>, RunnerError> {
-        let out = self
-            .command(dir, args)
-            .output()
+        let command = format!("{} {}", self.bin.display(), args.join(" "));
+        let out = tokio::time::timeout(DEADLINE, self.command(dir, args).output())
             .await
+            .map_err(|_| RunnerError::Timeout {
+                command: command.clone(),
+                dir: dir.display().to_string(),
+            })?
             .map_err(|source| RunnerError::Spawn {
                 bin: self.bin.display().to_string(),
                 source,
             })?;
         if !out.status.success() {
             return Err(RunnerError::Failed {
-                command: format!("{} {}", self.bin.display(), args.join(" ")),
+                command,
                 dir: dir.display().to_string(),
                 code: out.status.code().unwrap_or(-1),
                 stderr: tail(&String::from_utf8_lossy(&out.stderr), 20),
