@@ -73,6 +73,7 @@ fn diff_inventory(bencher: divan::Bencher, n: usize) {
             .collect(),
         coverage,
         alerts: vec![],
+        unreadable: Default::default(),
     };
     let config = Config::default();
     let ignore = DriftIgnore::default();

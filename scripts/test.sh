@@ -13,6 +13,8 @@ port=$(free_port)
 start_moto "$port" "$root/target/moto.log"
 trap 'kill $moto_pid 2>/dev/null || true' EXIT
 export MOTO_URL="http://127.0.0.1:$port"
+# Provider schemas cached by the plugin client stay inside the build tree.
+export TF_DRIFT_CACHE_DIR="$root/target/schema-cache"
 echo "test setup: moto $MOTO_VERSION at $MOTO_URL, $(terraform version | head -1)" >&2
 
 cargo test "$@"

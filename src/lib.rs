@@ -19,6 +19,7 @@ pub mod config;
 pub mod diff;
 pub mod live;
 pub mod model;
+pub mod plugin;
 pub mod render;
 pub mod scan;
 pub mod state;

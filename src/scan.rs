@@ -22,6 +22,9 @@ pub enum LiveChoice {
     Aws,
     /// A snapshot file written by `discover`.
     Snapshot(PathBuf),
+    /// The providers themselves (plugin protocol): managed resources of any type refreshed
+    /// as Terraform does, plus the AWS lister for unmanaged discovery.
+    Provider,
 }
 
 /// What to scan and how.
@@ -45,6 +48,8 @@ pub struct ScanRequest {
     pub terraform: Option<PathBuf>,
     /// Types to list; empty means every supported type.
     pub types: Vec<String>,
+    /// `--provider NAME=PATH` binaries for `--live provider`.
+    pub providers: std::collections::BTreeMap<String, PathBuf>,
 }
 
 /// The inputs a scan read, kept for reporting and later stages (codify, patch).
@@ -94,6 +99,11 @@ async fn read_inputs_with(req: &ScanRequest, state_required: bool) -> Result<Inp
 }
 
 async fn read_states(req: &ScanRequest, required: bool) -> Result<Vec<Resource>> {
+    // Provider reads compare every attribute, so they need the whole state object.
+    let keep: state::Keep = match req.live {
+        LiveChoice::Provider => &state::keep_all,
+        _ => &catalog::keeps,
+    };
     let mut out = Vec::new();
     if !req.state.is_empty() {
         let mut files = BTreeSet::new();
@@ -109,18 +119,18 @@ async fn read_states(req: &ScanRequest, required: bool) -> Result<Vec<Resource>>
             files.extend(matches);
         }
         for f in files {
-            out.extend(state::read_file_with(&f, &catalog::keeps)?.resources);
+            out.extend(state::read_file_with(&f, keep)?.resources);
         }
         return Ok(out);
     }
     if terraform::has_backend(&req.dir) {
         let tf = Terraform::find(req.terraform.as_deref())?;
         let bytes = tf.state_pull(&req.dir).await?;
-        return Ok(state::parse_with(&bytes, "terraform state pull", &catalog::keeps)?.resources);
+        return Ok(state::parse_with(&bytes, "terraform state pull", keep)?.resources);
     }
     let local = req.dir.join("terraform.tfstate");
     if local.is_file() {
-        return Ok(state::read_file_with(&local, &catalog::keeps)?.resources);
+        return Ok(state::read_file_with(&local, keep)?.resources);
     }
     if !required {
         return Ok(Vec::new());
@@ -143,7 +153,7 @@ async fn regions(req: &ScanRequest, config: &Config, state: &[Resource]) -> Resu
             .filter_map(|r| r.region.clone()),
     );
     if set.is_empty()
-        && let LiveChoice::Aws = req.live
+        && matches!(req.live, LiveChoice::Aws)
         && let Some(r) = live::aws::default_region(req.profile.as_deref()).await
     {
         set.insert(r);
@@ -159,7 +169,7 @@ pub async fn discover(
 ) -> Result<LiveInventory> {
     let source = match &req.live {
         LiveChoice::Snapshot(p) => live::Source::Snapshot(p.clone()),
-        LiveChoice::Aws => {
+        LiveChoice::Aws | LiveChoice::Provider => {
             if inputs.regions.is_empty() {
                 bail!(
                     "no AWS region to scan: set --region, AWS_REGION, or `region` in the provider \"aws\" block"
@@ -198,9 +208,12 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
                 live::snapshot::read(&path)
             }))
         }
-        LiveChoice::Aws => None,
+        LiveChoice::Aws | LiveChoice::Provider => None,
     };
     let inputs = read_inputs(req).await?;
+    if let LiveChoice::Provider = req.live {
+        return scan_with_providers(req, inputs, progress).await;
+    }
     tracing::info!(
         resources = inputs.state.len(),
         elapsed_ms = t.elapsed().as_millis() as u64,
@@ -220,6 +233,7 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
     let options = diff::Options {
         include_defaults: req.include_defaults,
         default_region: inputs.regions.first().cloned(),
+        compare_all: false,
     };
     let report = diff::diff(&diff::Input {
         state: &inputs.state,
@@ -234,6 +248,99 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
         inputs,
         live,
     })
+}
+
+/// `--live provider`: managed resources read by their providers, the AWS lister (when the
+/// configuration uses AWS) and ListResource for unmanaged ones, imports for their attributes.
+async fn scan_with_providers(
+    req: &ScanRequest,
+    mut inputs: Inputs,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<ScanOutput> {
+    let t = std::time::Instant::now();
+    let uses_aws = inputs.config.providers.iter().any(|p| p.name == "aws")
+        || inputs.state.iter().any(|r| r.rtype.starts_with("aws_"));
+    let native = async {
+        if uses_aws && !inputs.regions.is_empty() {
+            Some(discover(req, &inputs, progress).await)
+        } else {
+            None
+        }
+    };
+    let opts = live::provider::ProviderOptions {
+        dir: req.dir.clone(),
+        parallelism: req.parallelism,
+        explicit: req.providers.clone(),
+        plugin: crate::plugin::Options::new(&req.dir),
+    };
+    let (native, (read, pool)) = tokio::join!(
+        native,
+        live::provider::read_managed(&inputs.state, &inputs.config, &opts)
+    );
+    pool.normalize_state(&mut inputs.state);
+    let result = async {
+        let mut live = merge(native.transpose()?.unwrap_or_default(), read, &inputs.state);
+        pool.list_all(&mut live).await;
+        tracing::info!(
+            resources = live.resources.len(),
+            providers = ?pool.sources(),
+            elapsed_ms = t.elapsed().as_millis() as u64,
+            "read live resources through providers"
+        );
+        let options = diff::Options {
+            include_defaults: req.include_defaults,
+            default_region: inputs.regions.first().cloned(),
+            compare_all: true,
+        };
+        let mut report = diff::diff(&diff::Input {
+            state: &inputs.state,
+            live: &live,
+            config: &inputs.config,
+            ignore: &inputs.ignore,
+            options: &options,
+        });
+        let wanted: Vec<(usize, live::provider::ObjectRef)> = report
+            .drift
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.kind == diff::Kind::Unmanaged)
+            .map(|(i, d)| (i, (d.rtype.clone(), d.id.clone(), d.region.clone())))
+            .collect();
+        let keys: Vec<_> = wanted.iter().map(|(_, k)| k.clone()).collect();
+        for ((i, _), full) in wanted.iter().zip(pool.import_all(&keys).await) {
+            if let Some((attrs, sensitive)) = full {
+                report.drift[*i].live_attributes = Some(diff::redact(&attrs, &sensitive));
+            }
+        }
+        Ok::<_, anyhow::Error>((report, live))
+    }
+    .await;
+    pool.shutdown().await;
+    let (report, live) = result?;
+    Ok(ScanOutput {
+        report,
+        inputs,
+        live,
+    })
+}
+
+/// Provider reads win over the lister for managed objects; the lister's other objects are the
+/// unmanaged candidates.
+fn merge(native: LiveInventory, read: LiveInventory, state: &[Resource]) -> LiveInventory {
+    let managed: std::collections::HashSet<(&str, &str)> = state
+        .iter()
+        .map(|r| (r.rtype.as_str(), r.id.as_str()))
+        .collect();
+    let mut out = read;
+    out.resources.extend(
+        native
+            .resources
+            .into_iter()
+            .filter(|r| !managed.contains(&(r.rtype.as_str(), r.id.as_str()))),
+    );
+    out.coverage.extend(native.coverage);
+    out.alerts.extend(native.alerts);
+    out
 }
 
 #[cfg(test)]

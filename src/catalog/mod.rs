@@ -68,6 +68,19 @@ const ALL: &[&TypeRules] = &[
     &aws_launch_template::RULES,
 ];
 
+/// Rules for a type the catalog does not know, read through its provider (`--live provider`):
+/// every attribute is compared, `tags` key by key.
+pub static GENERIC: TypeRules = TypeRules {
+    name: "",
+    compared: &[],
+    ignored: &[],
+    sets: &[],
+    maps: &["tags"],
+    when_set: &[],
+    severity: |_, _, _| None,
+    unmanaged: Severity::Medium,
+};
+
 /// The rules for a type, if the catalog knows it.
 pub fn rules(rtype: &str) -> Option<&'static TypeRules> {
     ALL.iter().copied().find(|r| r.name == rtype)

@@ -60,14 +60,29 @@ struct Common {
     /// terraform (or tofu) binary.
     #[arg(long, value_name = "PATH")]
     terraform: Option<PathBuf>,
+    /// Provider binary for `--live provider`, as NAME=PATH (NAME: `aws` or
+    /// `registry.terraform.io/hashicorp/aws`); default: what `terraform init` installed.
+    #[arg(long = "provider", value_name = "NAME=PATH", value_parser = parse_provider)]
+    providers: Vec<(String, PathBuf)>,
+}
+
+fn parse_provider(s: &str) -> Result<(String, PathBuf), String> {
+    let (name, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=PATH, got {s:?}"))?;
+    if name.is_empty() || path.is_empty() {
+        return Err(format!("expected NAME=PATH, got {s:?}"));
+    }
+    Ok((name.to_string(), PathBuf::from(path)))
 }
 
 #[derive(Debug, Args)]
 struct ScanArgs {
     #[command(flatten)]
     common: Common,
-    /// Live source: `aws` (default), or a snapshot file written by `discover`.
-    #[arg(long, value_name = "aws|FILE")]
+    /// Live source: `aws` (default), `provider` (read through the provider plugins, any
+    /// type), or a snapshot file written by `discover`.
+    #[arg(long, value_name = "aws|provider|FILE")]
     live: Option<String>,
     /// Output format [default: table].
     #[arg(long, value_enum)]
@@ -199,6 +214,7 @@ fn request(
             .max(1),
         terraform: common.terraform,
         types: Vec::new(),
+        providers: common.providers.into_iter().collect(),
         dir,
     }
 }
@@ -231,9 +247,11 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     let settings = settings(&args.common.dir)?;
     let live = match args.live.as_deref() {
         Some("aws") => LiveChoice::Aws,
+        Some("provider") => LiveChoice::Provider,
         Some(path) => LiveChoice::Snapshot(PathBuf::from(path)),
         None => match settings.live.as_deref() {
             None | Some("aws") => LiveChoice::Aws,
+            Some("provider") => LiveChoice::Provider,
             Some(path) => LiveChoice::Snapshot(PathBuf::from(relative_to(&args.common.dir, path))),
         },
     };

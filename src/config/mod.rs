@@ -92,6 +92,9 @@ pub struct ProviderBlock {
     pub region: Option<String>,
     /// `endpoints { ec2 = "…" }`, literal values only.
     pub endpoints: BTreeMap<String, String>,
+    /// Every argument whose value is a literal (or a known variable), nested blocks as arrays
+    /// of objects: what a provider is configured with (`--live provider`).
+    pub body: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Everything read from the configuration.
@@ -111,6 +114,12 @@ impl Config {
     /// `provider` is the state's provider address, e.g. `provider["registry.terraform.io/hashicorp/aws"].west`
     /// or `module.a.provider["…"]`.
     pub fn provider_region(&self, provider: &str) -> Option<String> {
+        self.provider_block(provider).and_then(|p| p.region.clone())
+    }
+
+    /// The provider block a state provider address refers to (inherited from the root module
+    /// when the module declares none of its own).
+    pub fn provider_block(&self, provider: &str) -> Option<&ProviderBlock> {
         let (module, rest) = match provider.find("provider[") {
             Some(pos) => (&provider[..pos], &provider[pos..]),
             None => ("", provider),
@@ -125,9 +134,7 @@ impl Config {
             self.providers
                 .iter()
                 .find(|p| p.name == name && p.alias == alias && p.module == module)
-                .and_then(|p| p.region.clone())
         };
-        // Providers are inherited from the root module when a module has none of its own.
         find(module).or_else(|| find(""))
     }
 
@@ -378,7 +385,70 @@ fn provider_block(block: &Block, prefix: &str, vars: &HashMap<String, String>) -
         module: prefix.to_string(),
         region: attr("region"),
         endpoints,
+        body: literal_body(&block.body, vars),
     }
+}
+
+/// The literal arguments of `body`; meta-arguments and anything needing evaluation are left
+/// out (the provider's own defaults and environment then apply, as with a partial config).
+fn literal_body(
+    body: &Body,
+    vars: &HashMap<String, String>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    for a in body.attributes() {
+        let key = a.key.as_str();
+        if matches!(key, "alias" | "version") {
+            continue;
+        }
+        match literal_json(&Expression::from(a.value.clone()), vars) {
+            Some(v) => {
+                out.insert(key.to_string(), v);
+            }
+            None => tracing::debug!(
+                argument = key,
+                "provider argument is not a literal; left to the provider"
+            ),
+        }
+    }
+    for b in body.blocks() {
+        let items = out
+            .entry(b.ident.as_str().to_string())
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        if let serde_json::Value::Array(items) = items {
+            items.push(serde_json::Value::Object(literal_body(&b.body, vars)));
+        }
+    }
+    out
+}
+
+/// A literal expression as JSON (strings, numbers, bools, null, lists, objects, `var.x`).
+fn literal_json(expr: &Expression, vars: &HashMap<String, String>) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    Some(match expr {
+        Expression::Null => J::Null,
+        Expression::Bool(b) => J::Bool(*b),
+        Expression::Number(n) => serde_json::to_value(n).ok()?,
+        Expression::Array(items) => J::Array(
+            items
+                .iter()
+                .map(|i| literal_json(i, vars))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        Expression::Object(obj) => J::Object(
+            obj.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        hcl::ObjectKey::Identifier(i) => i.as_str().to_string(),
+                        hcl::ObjectKey::Expression(e) => literal_string(e, vars)?,
+                        _ => return None,
+                    };
+                    Some((key, literal_json(v, vars)?))
+                })
+                .collect::<Option<serde_json::Map<_, _>>>()?,
+        ),
+        other => J::String(literal_string(other, vars)?),
+    })
 }
 
 fn ignore_changes(block: &Block) -> IgnoreChanges {

@@ -125,6 +125,9 @@ pub struct Options {
     pub include_defaults: bool,
     /// Region for state resources whose region cannot be told from state or config.
     pub default_region: Option<String>,
+    /// Compare every attribute the live side carries, for every type (the live side is the
+    /// provider's own read, so it has the state's shape); unknown types use generic rules.
+    pub compare_all: bool,
 }
 
 /// Everything the engine compares.
@@ -283,16 +286,30 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
                 .and_then(|p| input.config.provider_region(p))
         })
         .or_else(|| input.options.default_region.clone());
-    let Some(rules) = catalog::rules(&s.rtype) else {
-        return Outcome::Unchecked;
+    let rules = match catalog::rules(&s.rtype) {
+        Some(r) => r,
+        None if input.options.compare_all => &catalog::GENERIC,
+        None => return Outcome::Unchecked,
     };
+    if input
+        .live
+        .unreadable
+        .contains(&(s.rtype.clone(), s.id.clone()))
+    {
+        return Outcome::Unchecked;
+    }
     if input.ignore.ignores_resource(&s.rtype, &s.id) {
         return Outcome::Skip;
     }
     let found = by_id.get(&(s.rtype.as_str(), s.id.as_str())).and_then(|c| {
         c.iter()
             .copied()
-            .find(|&i| region.is_none() || input.live.resources[i].region == region)
+            // A provider read carries no region of its own: it read the object where the
+            // state's provider configuration points.
+            .find(|&i| {
+                let lr = &input.live.resources[i].region;
+                region.is_none() || lr.is_none() || *lr == region
+            })
     });
     let Some(li) = found else {
         return if input.live.coverage.covers(&s.rtype, region.as_deref()) {
@@ -307,7 +324,7 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
         .as_ref()
         .and_then(|a| input.config.resources.get(&a.config_key()))
         .map(|c| &c.ignore_changes);
-    let changes: Vec<Change> = compare(rules, s, live)
+    let changes: Vec<Change> = compare(rules, s, live, input.options.compare_all)
         .into_iter()
         .filter(|(path, _)| !ignore_changes.is_some_and(|ic: &IgnoreChanges| ic.ignores(path)))
         .filter(|(path, _)| !input.ignore.ignores_change(&s.rtype, &s.id, path))
@@ -355,11 +372,19 @@ pub fn is_sensitive(path: &AttrPath, marked: &[AttrPath]) -> bool {
 }
 
 fn redact_attributes(r: &Resource) -> serde_json::Map<String, Value> {
-    r.attributes
+    redact(&r.attributes, &r.sensitive)
+}
+
+/// `attrs` with every value under a `marked` path or a secret-looking name redacted.
+pub fn redact(
+    attrs: &serde_json::Map<String, Value>,
+    marked: &[AttrPath],
+) -> serde_json::Map<String, Value> {
+    attrs
         .iter()
         .map(|(k, v)| {
             let p = AttrPath::attr(k);
-            (k.clone(), redact_value(&p, v, &r.sensitive))
+            (k.clone(), redact_value(&p, v, marked))
         })
         .collect()
 }
@@ -392,20 +417,28 @@ fn redact_value(path: &AttrPath, v: &Value, marked: &[AttrPath]) -> Value {
 ///
 /// Only attributes the live side carries are compared: a live source that cannot see an
 /// attribute must not report it.
-pub fn compare(rules: &TypeRules, state: &Resource, live: &Resource) -> Vec<(AttrPath, Change)> {
+pub fn compare(
+    rules: &TypeRules,
+    state: &Resource,
+    live: &Resource,
+    all: bool,
+) -> Vec<(AttrPath, Change)> {
     let mut out = Vec::new();
     for (key, live_v) in &live.attributes {
-        if !rules.compared.contains(&key.as_str())
+        if (!all && !rules.compared.contains(&key.as_str()))
             || ALWAYS_IGNORED.contains(&key.as_str())
             || rules.ignored.contains(&key.as_str())
         {
             continue;
         }
         // With provider default_tags, `tags_all` holds every tag the provider manages.
-        let state_key = if key == "tags" && state.attributes.contains_key("tags_all") {
-            "tags_all"
+        // A provider read splits tags the same way (`tags` without the defaults): compare its
+        // `tags_all` too, so both sources report tag drift as `tags.KEY`.
+        let (state_key, live_v) = if key == "tags" && state.attributes.contains_key("tags_all") {
+            let live_all = live.attributes.get("tags_all").filter(|_| all);
+            ("tags_all", live_all.unwrap_or(live_v))
         } else {
-            key.as_str()
+            (key.as_str(), live_v)
         };
         let Some(state_v) = state.attributes.get(state_key) else {
             continue;
@@ -428,7 +461,7 @@ pub fn compare(rules: &TypeRules, state: &Resource, live: &Resource) -> Vec<(Att
     // Reports list changes by path, whatever order the maps kept.
     out.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, change) in &mut out {
-        if is_sensitive(path, &state.sensitive) {
+        if is_sensitive(path, &state.sensitive) || is_sensitive(path, &live.sensitive) {
             change.state = Value::String(REDACTED.into());
             change.live = Value::String(REDACTED.into());
         }

@@ -32,6 +32,7 @@ fn inventory(resources: Vec<Resource>) -> LiveInventory {
         resources,
         coverage,
         alerts: vec![],
+        unreadable: Default::default(),
     }
 }
 

@@ -1,9 +1,11 @@
 //! Live discovery: what exists in the cloud, behind one entry point.
 //!
-//! Sources: `aws` (aws-sdk-ec2, bulk paginated Describe calls) and `snapshot` (a JSON file
-//! written by `discover`, for offline runs).
+//! Sources: `aws` (aws-sdk-ec2, bulk paginated Describe calls), `snapshot` (a JSON file
+//! written by `discover`, for offline runs) and `provider` (any provider plugin: ReadResource,
+//! ImportResourceState, ListResource).
 
 pub mod aws;
+pub mod provider;
 pub mod snapshot;
 
 use crate::model::LiveInventory;

@@ -95,6 +95,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<LiveInventory, SnapshotError> {
         resources: snap.resources,
         coverage,
         alerts: snap.alerts,
+        unreadable: Default::default(),
     })
 }
 

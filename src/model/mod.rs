@@ -291,6 +291,9 @@ pub struct Resource {
     /// Which state file the resource came from.
     #[serde(skip)]
     pub origin: Option<String>,
+    /// The provider schema version its state was written with (`schema_version`).
+    #[serde(skip)]
+    pub schema_version: u64,
 }
 
 impl Resource {
@@ -307,6 +310,7 @@ impl Resource {
             aws_default: false,
             companion_of: None,
             origin: None,
+            schema_version: 0,
         }
     }
 
@@ -377,6 +381,11 @@ impl Coverage {
             })
     }
 
+    /// Adds everything `other` covers.
+    pub fn extend(&mut self, other: Coverage) {
+        self.entries.extend(other.entries);
+    }
+
     /// True when `rtype` was listed in at least one region.
     pub fn covers_type(&self, rtype: &str) -> bool {
         self.entries.iter().any(|(t, _)| t == rtype)
@@ -399,6 +408,8 @@ pub struct LiveInventory {
     pub coverage: Coverage,
     /// Problems met while listing.
     pub alerts: Vec<Alert>,
+    /// `(type, id)` of state resources that could not be read (judged unchecked, never missing).
+    pub unreadable: std::collections::HashSet<(String, String)>,
 }
 
 #[cfg(test)]

@@ -248,6 +248,7 @@ struct InstanceV4<'a> {
     attributes: Option<&'a RawValue>,
     attributes_flat: Option<Map<String, Value>>,
     sensitive_attributes: Option<Value>,
+    schema_version: Option<u64>,
 }
 
 /// One instance with what it needs from its resource block.
@@ -362,13 +363,9 @@ fn instance(p: &Pending, b: &Block, file: &str, keep: Keep) -> Result<Resource, 
         name: b.name.clone(),
         key: p.inst.index_key.as_ref().and_then(InstanceKey::from_json),
     };
-    Ok(resource(
-        address,
-        b.provider.clone(),
-        attributes,
-        sensitive,
-        file,
-    ))
+    let mut r = resource(address, b.provider.clone(), attributes, sensitive, file);
+    r.schema_version = p.inst.schema_version.unwrap_or(0);
+    Ok(r)
 }
 
 /// Parses an attributes object keeping only the selected keys; the rest is skipped unparsed.
@@ -450,6 +447,7 @@ fn resource(
         aws_default: false,
         companion_of: None,
         origin: Some(file.to_string()),
+        schema_version: 0,
     }
 }
 

@@ -223,6 +223,74 @@ impl Scenario {
         wait_with_deadline(child, TERRAFORM_DEADLINE, &format!("terraform {args:?}"))
     }
 
+    /// Runs terraform, failing the test on error; returns stdout.
+    pub fn terraform_ok(&self, args: &[&str]) -> String {
+        let out = self.terraform(args);
+        assert!(
+            out.status.success(),
+            "terraform {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// What `terraform import` writes for each `(type, id, state values)` object: imported into
+    /// a scratch configuration with this scenario's provider block, then `show -json`.
+    pub fn terraform_import_values(&self, objects: &[(String, String, Value)]) -> Vec<Value> {
+        let scratch = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            self.path().join("provider.tf"),
+            scratch.path().join("provider.tf"),
+        )
+        .unwrap();
+        let mut tf = String::new();
+        for (i, (rtype, _, values)) in objects.iter().enumerate() {
+            // Only the arguments `terraform import` needs to accept the block.
+            let body = match rtype.as_str() {
+                "aws_subnet" => format!("  vpc_id = {}\n", values["vpc_id"]),
+                _ => String::new(),
+            };
+            tf.push_str(&format!("resource \"{rtype}\" \"r{i}\" {{\n{body}}}\n"));
+        }
+        std::fs::write(scratch.path().join("main.tf"), tf).unwrap();
+        let run = |args: &[&str]| {
+            let child = Command::new("terraform")
+                .args(args)
+                .current_dir(scratch.path())
+                .env("TF_IN_AUTOMATION", "1")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let out = wait_with_deadline(child, TERRAFORM_DEADLINE, &format!("terraform {args:?}"));
+            assert!(
+                out.status.success(),
+                "terraform {args:?} failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        run(&["init", "-input=false", "-no-color"]);
+        for (i, (rtype, id, _)) in objects.iter().enumerate() {
+            run(&[
+                "import",
+                "-input=false",
+                "-no-color",
+                &format!("{rtype}.r{i}"),
+                id,
+            ]);
+        }
+        let show: Value = serde_json::from_slice(&run(&["show", "-json", "-no-color"])).unwrap();
+        (0..objects.len())
+            .map(|i| {
+                let addr = format!("{}.r{i}", objects[i].0);
+                find_resource(&show["values"]["root_module"], &addr).unwrap()["values"].clone()
+            })
+            .collect()
+    }
+
     /// `terraform init` + `apply`, failing the test on error.
     pub fn apply(&self) {
         for args in [
@@ -433,12 +501,14 @@ impl Scenario {
         use terraform_drift::catalog::{self, ALWAYS_IGNORED};
         use terraform_drift::diff::normalize::{equivalent, is_empty};
 
+        let refresh = self.refresh_only_drift();
+        self.assert_provider_path(report, &refresh);
         let snap_path = self.path().join("oracle-live.json");
         let d = self.drift(&["discover", ".", "--out", snap_path.to_str().unwrap()]);
         assert_eq!(d.code, 0, "discover failed: {}", d.stderr);
         let snap: Value = serde_json::from_slice(&std::fs::read(&snap_path).unwrap()).unwrap();
         let mut unread = Vec::new();
-        for entry in self.refresh_only_drift() {
+        for entry in refresh {
             let address = entry["address"].as_str().unwrap();
             let rtype = entry["type"].as_str().unwrap();
             let actions = &entry["change"]["actions"];
@@ -510,5 +580,60 @@ impl Scenario {
             );
         }
         unread
+    }
+}
+
+/// Root attribute name of a change path (`tags.Owner` -> `tags`, `ingress[0].x` -> `ingress`).
+fn root_key(path: &str) -> &str {
+    path.split(['.', '[']).next().unwrap_or(path)
+}
+
+impl Scenario {
+    /// `scan --live provider` (the AWS provider itself reading moto) must report the same
+    /// findings as the native path, every change the native path found, and only changes that
+    /// `terraform plan -refresh-only` also reports (after the null/empty noise).
+    pub fn assert_provider_path(&self, native: &Value, refresh: &[Value]) {
+        use terraform_drift::diff::normalize::equivalent;
+
+        let (_, ours, run) = self.scan_json(&["--live", "provider"]);
+        assert_eq!(
+            findings(&ours),
+            findings(native),
+            "--live provider disagrees with the native path.\nprovider: {ours:#}\nstderr: {}",
+            run.stderr
+        );
+        for d in native["drift"].as_array().unwrap() {
+            let Some(address) = d["address"].as_str() else {
+                continue;
+            };
+            let theirs = change_paths(&ours, address);
+            for c in d["changes"].as_array().unwrap() {
+                let root = root_key(c["path"].as_str().unwrap());
+                assert!(
+                    theirs.iter().any(|p| root_key(p) == root),
+                    "{address}.{root}: found natively, not by --live provider ({theirs:?})"
+                );
+            }
+        }
+        for d in ours["drift"].as_array().unwrap() {
+            let Some(address) = d["address"].as_str() else {
+                continue;
+            };
+            let entry = refresh.iter().find(|e| e["address"] == address);
+            for c in d["changes"].as_array().unwrap() {
+                let path = c["path"].as_str().unwrap();
+                let root = root_key(path);
+                let key = if root == "tags" { "tags_all" } else { root };
+                let confirmed = entry.is_some_and(|e| {
+                    let b = &e["change"]["before"][key];
+                    let a = &e["change"]["after"][key];
+                    !equivalent(b, a, true)
+                });
+                assert!(
+                    confirmed,
+                    "--live provider reports {address}.{path}, terraform plan -refresh-only does not: {d:#}"
+                );
+            }
+        }
     }
 }

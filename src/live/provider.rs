@@ -1,0 +1,345 @@
+//! Live reads through provider plugins (`--live provider`): managed resources of any type are
+//! refreshed with the provider's own UpgradeResourceState + ReadResource, unmanaged ones get
+//! their full attributes by ImportResourceState + ReadResource, and providers that implement
+//! ListResource list their types.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures::StreamExt;
+
+use crate::config::Config;
+use crate::model::{Alert, AttrPath, LiveInventory, Resource};
+use crate::plugin::{self, Provider, find};
+
+/// How to find and drive providers.
+#[derive(Debug, Clone)]
+pub struct ProviderOptions {
+    /// The Terraform root module (where `.terraform/providers` lives).
+    pub dir: PathBuf,
+    /// Concurrent reads per provider.
+    pub parallelism: usize,
+    /// `--provider NAME=PATH` overrides (by local name or full source address).
+    pub explicit: BTreeMap<String, PathBuf>,
+    /// Process and RPC limits.
+    pub plugin: plugin::Options,
+}
+
+/// An object to import: `(type, id, region)`.
+pub type ObjectRef = (String, String, Option<String>);
+
+/// Full attributes of an imported object and its sensitive paths.
+pub type FullObject = (serde_json::Map<String, serde_json::Value>, Vec<AttrPath>);
+
+/// One configured provider process.
+struct Configured {
+    /// The state's provider configuration address.
+    config_addr: String,
+    source: find::SourceAddr,
+    region: Option<String>,
+    alias: Option<String>,
+    provider: Arc<Provider>,
+}
+
+/// The providers started for a scan, kept for later reads (unmanaged resources), then shut down.
+#[derive(Default)]
+pub struct Pool {
+    configured: Vec<Configured>,
+    parallelism: usize,
+}
+
+/// Reads every state resource through its provider. Resources whose provider could not be
+/// started, configured or read are recorded as unreadable with a partial alert, never missing.
+pub async fn read_managed(
+    state: &[Resource],
+    config: &Config,
+    opts: &ProviderOptions,
+) -> (LiveInventory, Pool) {
+    let mut inv = LiveInventory::default();
+    let mut pool = Pool {
+        configured: Vec::new(),
+        parallelism: opts.parallelism.max(1),
+    };
+    let mut groups: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
+    for r in state.iter().filter(|r| !r.id.is_empty()) {
+        match &r.provider {
+            Some(p) => groups.entry(p.as_str()).or_default().push(r),
+            None => {
+                inv.unreadable.insert((r.rtype.clone(), r.id.clone()));
+            }
+        }
+    }
+    let started = futures::future::join_all(
+        groups
+            .keys()
+            .map(|addr| start_configured(addr, config, opts)),
+    )
+    .await;
+    for ((addr, members), started) in groups.into_iter().zip(started) {
+        match started {
+            Ok(c) => {
+                read_group(&c.provider, &members, pool.parallelism, &mut inv).await;
+                pool.configured.push(c);
+            }
+            Err(e) => {
+                inv.alerts.push(Alert {
+                    kind: "provider_failed".into(),
+                    message: format!("{addr}: {e}"),
+                    partial: true,
+                });
+                for r in members {
+                    inv.unreadable.insert((r.rtype.clone(), r.id.clone()));
+                }
+            }
+        }
+    }
+    (inv, pool)
+}
+
+async fn start_configured(
+    addr: &str,
+    config: &Config,
+    opts: &ProviderOptions,
+) -> Result<Configured, plugin::PluginError> {
+    let source = find::SourceAddr::from_state_provider(addr).ok_or_else(|| {
+        plugin::PluginError::Find(format!("cannot read the provider address {addr:?}"))
+    })?;
+    let bin = find::find_provider(&opts.dir, &source, &opts.explicit)?;
+    let provider = Provider::start(&bin, &opts.plugin).await?;
+    let block = config.provider_block(addr);
+    let body = block.map(|b| b.body.clone()).unwrap_or_default();
+    let value = provider
+        .schema()
+        .provider
+        .block
+        .config_value(&body)
+        .map_err(|messages| plugin::PluginError::Diagnostics {
+            provider: provider.name().to_string(),
+            rpc: "ConfigureProvider",
+            subject: "provider block".into(),
+            messages,
+        })?;
+    if let Err(e) = provider.configure(&value).await {
+        provider.shutdown().await;
+        return Err(e);
+    }
+    Ok(Configured {
+        config_addr: addr.to_string(),
+        source,
+        region: block.and_then(|b| b.region.clone()),
+        alias: block.and_then(|b| b.alias.clone()),
+        provider: Arc::new(provider),
+    })
+}
+
+async fn read_group(
+    provider: &Provider,
+    members: &[&Resource],
+    parallelism: usize,
+    inv: &mut LiveInventory,
+) {
+    let t = std::time::Instant::now();
+    let results: Vec<_> = futures::stream::iter(members.iter().map(|r| async move {
+        let res = provider
+            .refresh(&r.rtype, &r.id, r.schema_version, &r.attributes)
+            .await;
+        (*r, res)
+    }))
+    .buffer_unordered(parallelism)
+    .collect()
+    .await;
+    tracing::info!(
+        provider = provider.name(),
+        resources = members.len(),
+        elapsed_ms = t.elapsed().as_millis() as u64,
+        "read through the provider"
+    );
+    let mut failures: HashMap<String, usize> = HashMap::new();
+    for (r, res) in results {
+        inv.coverage.add(&r.rtype, None);
+        match res {
+            Ok(Some(v)) => inv.resources.push(live_resource(provider, r, &v)),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!("{e}");
+                let n = failures.entry(r.rtype.clone()).or_default();
+                if *n == 0 {
+                    inv.alerts.push(Alert {
+                        kind: "read_failed".into(),
+                        message: e.to_string(),
+                        partial: true,
+                    });
+                }
+                *n += 1;
+                inv.unreadable.insert((r.rtype.clone(), r.id.clone()));
+            }
+        }
+    }
+}
+
+fn live_resource(provider: &Provider, state: &Resource, v: &plugin::cty::Value) -> Resource {
+    let mut attributes = match v.to_json_lossy() {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    sort_sets(provider, &state.rtype, &mut attributes);
+    let id = attributes
+        .get("id")
+        .and_then(|i| i.as_str())
+        .map_or_else(|| state.id.clone(), str::to_string);
+    Resource {
+        rtype: state.rtype.clone(),
+        id,
+        address: None,
+        // The provider read the object where the state says it is.
+        region: None,
+        provider: state.provider.clone(),
+        attributes,
+        sensitive: sensitive_paths(provider, &state.rtype),
+        aws_default: false,
+        companion_of: None,
+        origin: None,
+        schema_version: state.schema_version,
+    }
+}
+
+/// Canonical set order for one object's attributes (see [`plugin::schema::sort_sets`]).
+fn sort_sets(
+    provider: &Provider,
+    rtype: &str,
+    attrs: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    if let Ok(schema) = provider.resource_schema(rtype)
+        && let plugin::cty::Type::Object(types) = schema.block.implied_type()
+    {
+        for (k, v) in attrs.iter_mut() {
+            if let Some(t) = types.get(k) {
+                plugin::schema::sort_sets(v, t);
+            }
+        }
+    }
+}
+
+fn sensitive_paths(provider: &Provider, rtype: &str) -> Vec<AttrPath> {
+    provider
+        .resource_schema(rtype)
+        .map(|s| s.block.sensitive_paths())
+        .unwrap_or_default()
+}
+
+impl Pool {
+    /// True when no provider runs.
+    pub fn is_empty(&self) -> bool {
+        self.configured.is_empty()
+    }
+
+    /// Puts the sets of state objects in the same canonical order as the provider reads.
+    pub fn normalize_state(&self, state: &mut [Resource]) {
+        let mut by_addr: HashMap<&str, &Provider> = HashMap::new();
+        for c in &self.configured {
+            by_addr.insert(c.config_addr.as_str(), &c.provider);
+        }
+        for r in state {
+            if let Some(p) = r.provider.as_deref().and_then(|a| by_addr.get(a)) {
+                sort_sets(p, &r.rtype, &mut r.attributes);
+            }
+        }
+    }
+
+    /// Lists the types of every provider that implements ListResource.
+    pub async fn list_all(&self, inv: &mut LiveInventory) {
+        let mut known: std::collections::HashSet<(String, String)> = inv
+            .resources
+            .iter()
+            .map(|r| (r.rtype.clone(), r.id.clone()))
+            .collect();
+        for c in &self.configured {
+            let types: Vec<String> = c.provider.schema().list_resources.keys().cloned().collect();
+            for rtype in types {
+                match c.provider.list(&rtype, 100_000).await {
+                    Ok(items) => {
+                        inv.coverage.add(&rtype, None);
+                        for item in items {
+                            let Some(obj) = item.object else { continue };
+                            let attributes = match obj.to_json_lossy() {
+                                serde_json::Value::Object(m) => m,
+                                _ => continue,
+                            };
+                            let Some(id) = attributes.get("id").and_then(|i| i.as_str()) else {
+                                continue;
+                            };
+                            let id = id.to_string();
+                            if !known.insert((rtype.clone(), id.clone())) {
+                                continue;
+                            }
+                            let mut attributes = attributes;
+                            sort_sets(&c.provider, &rtype, &mut attributes);
+                            let mut r = Resource::live(&rtype, id, "");
+                            r.region = c.region.clone();
+                            r.sensitive = sensitive_paths(&c.provider, &rtype);
+                            r.attributes = attributes;
+                            inv.resources.push(r);
+                        }
+                    }
+                    Err(e) => inv.alerts.push(Alert {
+                        kind: "list_failed".into(),
+                        message: e.to_string(),
+                        partial: true,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The provider to read an unmanaged resource of `rtype` in `region` with: one of that
+    /// type's provider configured for the region, else its default (unaliased) configuration.
+    fn for_resource(&self, rtype: &str, region: Option<&str>) -> Option<&Configured> {
+        let candidates: Vec<&Configured> = self
+            .configured
+            .iter()
+            .filter(|c| c.provider.schema().resources.contains_key(rtype))
+            .collect();
+        candidates
+            .iter()
+            .find(|c| region.is_some() && c.region.as_deref() == region)
+            .or_else(|| candidates.iter().find(|c| c.alias.is_none()))
+            .or_else(|| candidates.first())
+            .copied()
+    }
+
+    /// Full attributes of unmanaged objects by import + read, with the schema's sensitive
+    /// paths; `(type, id, region)` in, the same order out (`None` where it failed or is gone).
+    pub async fn import_all(&self, wanted: &[ObjectRef]) -> Vec<Option<FullObject>> {
+        futures::stream::iter(wanted.iter().map(|(rtype, id, region)| async move {
+            let c = self.for_resource(rtype, region.as_deref())?;
+            match c.provider.import_and_read(rtype, id).await {
+                Ok(Some(v)) => match v.to_json_lossy() {
+                    serde_json::Value::Object(m) => Some((m, sensitive_paths(&c.provider, rtype))),
+                    _ => None,
+                },
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::warn!("import of {rtype} {id} through {}: {e}", c.config_addr);
+                    None
+                }
+            }
+        }))
+        .buffered(self.parallelism)
+        .collect()
+        .await
+    }
+
+    /// Source addresses of the running providers, for messages.
+    pub fn sources(&self) -> Vec<String> {
+        self.configured
+            .iter()
+            .map(|c| c.source.to_string())
+            .collect()
+    }
+
+    /// Shuts every provider down.
+    pub async fn shutdown(self) {
+        futures::future::join_all(self.configured.iter().map(|c| c.provider.shutdown())).await;
+    }
+}
