@@ -21,6 +21,7 @@ pub mod live;
 pub mod model;
 pub mod plugin;
 pub mod render;
+pub mod restore;
 pub mod scan;
 pub mod state;
 pub mod terraform;

@@ -50,6 +50,21 @@ pub struct ScanRequest {
     pub types: Vec<String>,
     /// `--provider NAME=PATH` binaries for `--live provider`.
     pub providers: std::collections::BTreeMap<String, PathBuf>,
+    /// Where managed drift comes from instead of the live source (which then only finds
+    /// unmanaged resources).
+    pub refresh: Refresh,
+}
+
+/// Managed drift from Terraform itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Refresh {
+    /// From the live source (native or provider reads).
+    #[default]
+    Live,
+    /// `terraform plan -refresh-only` run in the directory.
+    Terraform,
+    /// A saved plan: a binary plan file (read with `terraform show -json`) or its JSON.
+    Plan(PathBuf),
 }
 
 /// The inputs a scan read, kept for reporting and later stages (codify, patch).
@@ -210,6 +225,9 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
         }
         LiveChoice::Aws | LiveChoice::Provider => None,
     };
+    if req.refresh != Refresh::Live {
+        return scan_with_plan(req, progress).await;
+    }
     let inputs = read_inputs(req).await?;
     if let LiveChoice::Provider = req.live {
         return scan_with_providers(req, inputs, progress).await;
@@ -233,7 +251,7 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
     let options = diff::Options {
         include_defaults: req.include_defaults,
         default_region: inputs.regions.first().cloned(),
-        compare_all: false,
+        compare: diff::Compare::Catalog,
     };
     let report = diff::diff(&diff::Input {
         state: &inputs.state,
@@ -290,7 +308,7 @@ async fn scan_with_providers(
         let options = diff::Options {
             include_defaults: req.include_defaults,
             default_region: inputs.regions.first().cloned(),
-            compare_all: true,
+            compare: diff::Compare::Everything,
         };
         let mut report = diff::diff(&diff::Input {
             state: &inputs.state,
@@ -317,6 +335,108 @@ async fn scan_with_providers(
     .await;
     pool.shutdown().await;
     let (report, live) = result?;
+    Ok(ScanOutput {
+        report,
+        inputs,
+        live,
+    })
+}
+
+/// `--refresh terraform` / `--plan FILE`: managed drift from Terraform's refresh
+/// (`resource_drift`), any provider; unmanaged resources from the AWS lister when the
+/// configuration uses AWS.
+async fn scan_with_plan(
+    req: &ScanRequest,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<ScanOutput> {
+    let dir = &req.dir;
+    if !dir.is_dir() {
+        bail!("{} is not a directory", dir.display());
+    }
+    let config = config::read_dir(dir)?;
+    let (bytes, origin) = match &req.refresh {
+        Refresh::Plan(path) => {
+            let raw =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            if raw.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+                (raw, path.display().to_string())
+            } else {
+                let tf = Terraform::find(req.terraform.as_deref())?;
+                let abs = std::fs::canonicalize(path)?;
+                (tf.show_json(dir, &abs).await?, path.display().to_string())
+            }
+        }
+        _ => {
+            let tf = Terraform::find(req.terraform.as_deref())?;
+            let work = tempfile::tempdir()?;
+            let plan = work.path().join("refresh.tfplan");
+            eprintln!("running terraform plan -refresh-only in {}", dir.display());
+            tf.plan(dir, &plan, &["-refresh-only".to_string()]).await?;
+            (
+                tf.show_json(dir, &plan).await?,
+                "terraform plan -refresh-only".to_string(),
+            )
+        }
+    };
+    let drift = state::plan_drift(&bytes, &origin)?;
+    let ignore_path = dir.join(".driftignore");
+    let ignore = match std::fs::read_to_string(&ignore_path) {
+        Ok(text) => DriftIgnore::parse(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => DriftIgnore::default(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", ignore_path.display())),
+    };
+    let mut regions: BTreeSet<String> = if req.regions.is_empty() {
+        config.aws_regions().into_iter().collect()
+    } else {
+        req.regions.iter().cloned().collect()
+    };
+    regions.extend(
+        drift
+            .stored
+            .iter()
+            .filter(|r| catalog::rules(&r.rtype).is_some())
+            .filter_map(|r| r.region.clone()),
+    );
+    let inputs = Inputs {
+        config,
+        state: drift.stored,
+        ignore,
+        regions: regions.into_iter().collect(),
+    };
+    let mut refreshed = LiveInventory::default();
+    for r in &inputs.state {
+        refreshed.coverage.add(&r.rtype, None);
+    }
+    refreshed.resources = drift
+        .refreshed
+        .into_iter()
+        .map(|mut r| {
+            // The refreshed object was read where the state points: no region of its own.
+            r.region = None;
+            r.address = None;
+            r
+        })
+        .collect();
+    let uses_aws = inputs.config.providers.iter().any(|p| p.name == "aws")
+        || inputs.state.iter().any(|r| r.rtype.starts_with("aws_"));
+    let native = if uses_aws && !inputs.regions.is_empty() {
+        Some(discover(req, &inputs, progress).await?)
+    } else {
+        None
+    };
+    let live = merge(native.unwrap_or_default(), refreshed, &inputs.state);
+    let options = diff::Options {
+        include_defaults: req.include_defaults,
+        default_region: inputs.regions.first().cloned(),
+        compare: diff::Compare::CatalogElseEverything,
+    };
+    let report = diff::diff(&diff::Input {
+        state: &inputs.state,
+        live: &live,
+        config: &inputs.config,
+        ignore: &inputs.ignore,
+        options: &options,
+    });
     Ok(ScanOutput {
         report,
         inputs,

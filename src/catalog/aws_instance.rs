@@ -39,6 +39,10 @@ pub(super) const RULES: TypeRules = TypeRules {
         "disable_api_stop",
         "instance_initiated_shutdown_behavior",
         "primary_network_interface_id",
+        // Volumes attached by `aws_volume_attachment` appear here on every read (Terraform's
+        // docs advise ignore_changes for it); an out-of-band volume is reported as an
+        // unmanaged `aws_ebs_volume` instead.
+        "ebs_block_device",
     ],
     sets: &[
         "vpc_security_group_ids",

@@ -38,6 +38,33 @@ enum Command {
     Scan(ScanArgs),
     /// Write the live inventory to a snapshot file (for `scan --live FILE`).
     Discover(DiscoverArgs),
+    /// Code wins: put the cloud back to what the configuration says, through `terraform
+    /// plan -target` / `apply` of exactly the drifted resources; optionally delete unmanaged
+    /// resources.
+    ///
+    /// Exit codes: 0 nothing left drifted, 2 drift remains, 1 error.
+    Remediate(RemediateArgs),
+}
+
+#[derive(Debug, Args)]
+struct RemediateArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Apply without asking (required when not on a terminal).
+    #[arg(long)]
+    auto_approve: bool,
+    /// Show the plan only; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Also delete unmanaged resources (those selected by --type/--id; all if neither).
+    #[arg(long)]
+    delete_unmanaged: bool,
+    /// With --delete-unmanaged: only unmanaged resources of these types (repeatable).
+    #[arg(long = "type", value_name = "TYPE")]
+    types: Vec<String>,
+    /// With --delete-unmanaged: only these cloud IDs (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    ids: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +111,14 @@ struct ScanArgs {
     /// type), or a snapshot file written by `discover`.
     #[arg(long, value_name = "aws|provider|FILE")]
     live: Option<String>,
+    /// Take managed drift from Terraform's own refresh (`terraform plan -refresh-only`, any
+    /// provider); the live source then only finds unmanaged resources.
+    #[arg(long, value_name = "terraform", value_parser = ["terraform"], conflicts_with = "plan")]
+    refresh: Option<String>,
+    /// Take managed drift from a saved plan (binary plan file or `terraform show -json` of it),
+    /// e.g. Atlantis's `$SHOWFILE` or an HCP Terraform run task's plan JSON.
+    #[arg(long, value_name = "FILE")]
+    plan: Option<PathBuf>,
     /// Output format [default: table].
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -125,6 +160,7 @@ pub fn run() -> Result<u8> {
         match cli.command {
             Command::Scan(args) => scan_cmd(args).await,
             Command::Discover(args) => discover_cmd(args).await,
+            Command::Remediate(args) => remediate_cmd(args).await,
         }
     })
 }
@@ -215,6 +251,7 @@ fn request(
         terraform: common.terraform,
         types: Vec::new(),
         providers: common.providers.into_iter().collect(),
+        refresh: scan::Refresh::Live,
         dir,
     }
 }
@@ -263,7 +300,12 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     };
     let allow_partial = args.allow_partial || settings.allow_partial.unwrap_or(false);
     let include_defaults = args.include_defaults || settings.include_defaults.unwrap_or(false);
-    let req = request(args.common, &settings, live, include_defaults);
+    let mut req = request(args.common, &settings, live, include_defaults);
+    req.refresh = match (&args.refresh, &args.plan) {
+        (_, Some(p)) => scan::Refresh::Plan(p.clone()),
+        (Some(_), None) => scan::Refresh::Terraform,
+        (None, None) => scan::Refresh::Live,
+    };
     let pb = spinner();
     let report = scan::scan(&req, &progress_fn(&pb)).await;
     if let Some(pb) = &pb {
@@ -297,6 +339,133 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// Shows a saved plan and asks for approval; `Ok(false)` means declined.
+fn approve(plan: &crate::restore::SavedPlan, what: &str, auto: bool) -> Result<bool> {
+    eprintln!("{}", plan.text.trim_end());
+    if auto {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "refusing to {what} without confirmation: pass --auto-approve (stdin is not a terminal)"
+        );
+    }
+    eprint!("\nDo you want to {what}? Only 'yes' will be accepted: ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(answer.trim() == "yes")
+}
+
+async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
+    use crate::restore;
+    let settings = settings(&args.common.dir)?;
+    let req = request(args.common, &settings, LiveChoice::Aws, false);
+    let tf = crate::terraform::Terraform::find(req.terraform.as_deref())?;
+    let before = scan::scan(&req, &|_| {}).await?;
+    anyhow::ensure!(
+        !before.report.partial,
+        "the scan is partial ({}); nothing was changed",
+        before
+            .report
+            .alerts
+            .iter()
+            .map(|a| a.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let mut applied = false;
+    let targets = restore::drifted_addresses(&before.report);
+    if targets.is_empty() {
+        eprintln!("no managed resource drifted");
+    } else {
+        eprintln!("planning the restore of {}", targets.join(", "));
+        let plan = restore::plan_managed(&tf, &req.dir, &targets).await?;
+        if !plan.has_changes {
+            eprintln!(
+                "terraform plans no change for the drifted resources (ignore_changes or provider defaults)"
+            );
+        } else if args.dry_run {
+            eprintln!("{}", plan.text.trim_end());
+        } else if approve(&plan, "apply this plan", args.auto_approve)? {
+            restore::apply(&tf, &plan).await?;
+            applied = true;
+        } else {
+            eprintln!("not applied");
+        }
+    }
+    if args.delete_unmanaged {
+        let selected: Vec<crate::diff::Drift> = before
+            .report
+            .drift
+            .iter()
+            .filter(|d| d.kind == crate::diff::Kind::Unmanaged)
+            .filter(|d| args.types.is_empty() || args.types.contains(&d.rtype))
+            .filter(|d| args.ids.is_empty() || args.ids.contains(&d.id))
+            .cloned()
+            .collect();
+        if let Some(id) = args
+            .ids
+            .iter()
+            .find(|id| !selected.iter().any(|d| &d.id == *id))
+        {
+            anyhow::bail!("{id} is not an unmanaged resource of this scan; nothing was deleted");
+        }
+        if selected.is_empty() {
+            eprintln!("no unmanaged resource selected");
+        } else {
+            let opts = crate::live::provider::ProviderOptions {
+                dir: req.dir.clone(),
+                parallelism: req.parallelism,
+                explicit: req.providers.clone(),
+                plugin: crate::plugin::Options::new(&req.dir),
+            };
+            let (pool, alerts) =
+                crate::live::provider::start_for_config(&before.inputs.config, &opts).await;
+            let doomed = restore::doomed(&pool, selected).await;
+            pool.shutdown().await;
+            if let Some(a) = alerts.first() {
+                anyhow::bail!("{}; nothing was deleted", a.message);
+            }
+            let doomed = doomed?;
+            let deletion = restore::plan_deletion(&tf, &req.dir, &doomed).await?;
+            let plan = &deletion.preview;
+            if args.dry_run {
+                eprintln!("{}", plan.text.trim_end());
+            } else if approve(
+                plan,
+                &format!("delete {}", plan.subjects.join(", ")),
+                args.auto_approve,
+            )? {
+                restore::apply_deletion(&tf, &deletion).await?;
+                applied = true;
+            } else {
+                eprintln!("not deleted");
+            }
+        }
+    }
+    let report = if applied {
+        scan::scan(&req, &|_| {}).await?.report
+    } else {
+        before.report
+    };
+    // What remediate was asked to fix and is still drifted: managed drift, plus the selected
+    // unmanaged resources when deleting.
+    let selected = |d: &crate::diff::Drift| {
+        args.delete_unmanaged
+            && (args.types.is_empty() || args.types.contains(&d.rtype))
+            && (args.ids.is_empty() || args.ids.contains(&d.id))
+    };
+    let remaining = report
+        .drift
+        .iter()
+        .filter(|d| d.kind != crate::diff::Kind::Unmanaged || selected(d))
+        .count();
+    let mut out = std::io::stdout().lock();
+    out.write_all(render::render(&report, Format::Table, false).as_bytes())?;
+    Ok(if remaining == 0 { EXIT_OK } else { EXIT_DRIFT })
 }
 
 async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {

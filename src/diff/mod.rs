@@ -125,9 +125,22 @@ pub struct Options {
     pub include_defaults: bool,
     /// Region for state resources whose region cannot be told from state or config.
     pub default_region: Option<String>,
-    /// Compare every attribute the live side carries, for every type (the live side is the
-    /// provider's own read, so it has the state's shape); unknown types use generic rules.
-    pub compare_all: bool,
+    /// Which attributes are compared.
+    pub compare: Compare,
+}
+
+/// Which attributes the engine compares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Compare {
+    /// The catalog's curated attributes; types outside the catalog are unchecked (native lister).
+    #[default]
+    Catalog,
+    /// Every attribute the live side carries, for every type (the live side is the provider's
+    /// own read, already stripped of computed-only attributes); unknown types use generic rules.
+    Everything,
+    /// The catalog's attributes for its types, every attribute for the others (Terraform's
+    /// refresh, whose reads carry computed-only noise the catalog already leaves out).
+    CatalogElseEverything,
 }
 
 /// Everything the engine compares.
@@ -288,7 +301,7 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
         .or_else(|| input.options.default_region.clone());
     let rules = match catalog::rules(&s.rtype) {
         Some(r) => r,
-        None if input.options.compare_all => &catalog::GENERIC,
+        None if input.options.compare != Compare::Catalog => &catalog::GENERIC,
         None => return Outcome::Unchecked,
     };
     if input
@@ -324,7 +337,12 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
         .as_ref()
         .and_then(|a| input.config.resources.get(&a.config_key()))
         .map(|c| &c.ignore_changes);
-    let changes: Vec<Change> = compare(rules, s, live, input.options.compare_all)
+    let all = match input.options.compare {
+        Compare::Catalog => false,
+        Compare::Everything => true,
+        Compare::CatalogElseEverything => std::ptr::eq(rules, &catalog::GENERIC),
+    };
+    let changes: Vec<Change> = compare(rules, s, live, all)
         .into_iter()
         .filter(|(path, _)| !ignore_changes.is_some_and(|ic: &IgnoreChanges| ic.ignores(path)))
         .filter(|(path, _)| !input.ignore.ignores_change(&s.rtype, &s.id, path))
@@ -432,11 +450,13 @@ pub fn compare(
             continue;
         }
         // With provider default_tags, `tags_all` holds every tag the provider manages.
-        // A provider read splits tags the same way (`tags` without the defaults): compare its
-        // `tags_all` too, so both sources report tag drift as `tags.KEY`.
+        // A provider read (or Terraform's refresh) splits tags the same way (`tags` without the
+        // defaults): compare its `tags_all` then, so every source reports drift as `tags.KEY`.
         let (state_key, live_v) = if key == "tags" && state.attributes.contains_key("tags_all") {
-            let live_all = live.attributes.get("tags_all").filter(|_| all);
-            ("tags_all", live_all.unwrap_or(live_v))
+            (
+                "tags_all",
+                live.attributes.get("tags_all").unwrap_or(live_v),
+            )
         } else {
             (key.as_str(), live_v)
         };

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
+use crate::catalog;
 use crate::config::Config;
 use crate::model::{Alert, AttrPath, LiveInventory, Resource};
 use crate::plugin::{self, Provider, find};
@@ -95,6 +96,45 @@ pub async fn read_managed(
         }
     }
     (inv, pool)
+}
+
+/// Starts and configures one provider per root-module provider block of `config` (for reads
+/// of objects no state knows, such as unmanaged ones to import). Failures become alerts.
+pub async fn start_for_config(config: &Config, opts: &ProviderOptions) -> (Pool, Vec<Alert>) {
+    let addrs: Vec<String> = config
+        .providers
+        .iter()
+        .filter(|p| p.module.is_empty())
+        .map(|p| {
+            let alias = p
+                .alias
+                .as_ref()
+                .map(|a| format!(".{a}"))
+                .unwrap_or_default();
+            format!(
+                "provider[\"registry.terraform.io/hashicorp/{}\"]{alias}",
+                p.name
+            )
+        })
+        .collect();
+    let started =
+        futures::future::join_all(addrs.iter().map(|a| start_configured(a, config, opts))).await;
+    let mut pool = Pool {
+        configured: Vec::new(),
+        parallelism: opts.parallelism.max(1),
+    };
+    let mut alerts = Vec::new();
+    for (addr, r) in addrs.iter().zip(started) {
+        match r {
+            Ok(c) => pool.configured.push(c),
+            Err(e) => alerts.push(Alert {
+                kind: "provider_failed".into(),
+                message: format!("{addr}: {e}"),
+                partial: true,
+            }),
+        }
+    }
+    (pool, alerts)
 }
 
 async fn start_configured(
@@ -184,6 +224,17 @@ fn live_resource(provider: &Provider, state: &Resource, v: &plugin::cty::Value) 
         _ => serde_json::Map::new(),
     };
     sort_sets(provider, &state.rtype, &mut attributes);
+    // Attributes only the provider sets are not configuration: they change as a consequence
+    // of other changes (an EIP association fills `private_dns`), which is not drift. The
+    // catalog opts the meaningful ones back in (`instance_state`); identity stays.
+    if let Ok(schema) = provider.resource_schema(&state.rtype) {
+        let rules = catalog::rules(&state.rtype);
+        attributes.retain(|k, _| {
+            !schema.block.is_computed_only(k)
+                || catalog::IDENTITY.contains(&k.as_str())
+                || rules.is_some_and(|r| r.compared.contains(&k.as_str()))
+        });
+    }
     let id = attributes
         .get("id")
         .and_then(|i| i.as_str())
@@ -328,6 +379,14 @@ impl Pool {
         .buffered(self.parallelism)
         .collect()
         .await
+    }
+
+    /// The schema of a resource type from the first provider that has it.
+    pub fn schema_of(&self, rtype: &str) -> Option<plugin::schema::Block> {
+        self.configured
+            .iter()
+            .find_map(|c| c.provider.resource_schema(rtype).ok())
+            .map(|s| s.block.clone())
     }
 
     /// Source addresses of the running providers, for messages.

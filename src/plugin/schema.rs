@@ -138,6 +138,13 @@ impl Block {
             || self.blocks.iter().any(|b| b.block.has_sensitive())
     }
 
+    /// True when `name` is an attribute only the provider sets (not configurable).
+    pub fn is_computed_only(&self, name: &str) -> bool {
+        self.attributes
+            .iter()
+            .any(|a| a.name == name && a.computed && !a.optional && !a.required)
+    }
+
     /// Attributes that only exist in configuration (never in state or reads).
     pub fn write_only(&self) -> impl Iterator<Item = &str> {
         self.attributes

@@ -33,6 +33,14 @@ pub enum RunnerError {
         /// Working directory.
         dir: String,
     },
+    /// The user interrupted the run (Ctrl-C); Terraform was asked to stop once.
+    #[error("`{command}` in {dir} was interrupted")]
+    Interrupted {
+        /// The command line.
+        command: String,
+        /// Working directory.
+        dir: String,
+    },
     /// The command exited with a failure.
     #[error("`{command}` in {dir} failed (exit code {code}): {stderr}")]
     Failed {
@@ -49,6 +57,68 @@ pub enum RunnerError {
 
 /// How long one read-only Terraform command may run.
 pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// How long a plan or apply may run (they wait on the cloud, and on state locks).
+pub const LONG_DEADLINE: std::time::Duration = std::time::Duration::from_secs(4 * 3600);
+
+/// What `terraform plan -detailed-exitcode` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanResult {
+    /// Exit code 0: nothing to do.
+    NoChanges,
+    /// Exit code 2: the plan has changes (not a failure).
+    Changes,
+}
+
+/// Ctrl-C handling shared by every run: the first interrupt is forwarded to Terraform (which
+/// then stops cleanly and saves its state), a second one kills its whole process group. With no
+/// run active, an interrupt ends the process as usual.
+mod interrupt {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokio::sync::watch;
+
+    static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+    static COUNT: OnceLock<watch::Receiver<u32>> = OnceLock::new();
+
+    /// A receiver of the number of interrupts so far (installs the handler on first use).
+    pub fn receiver() -> watch::Receiver<u32> {
+        COUNT
+            .get_or_init(|| {
+                let (tx, rx) = watch::channel(0u32);
+                tokio::spawn(async move {
+                    let mut n = 0;
+                    while tokio::signal::ctrl_c().await.is_ok() {
+                        if ACTIVE.load(Ordering::SeqCst) == 0 {
+                            std::process::exit(130);
+                        }
+                        n += 1;
+                        let _ = tx.send(n);
+                    }
+                });
+                rx
+            })
+            .clone()
+    }
+
+    /// Marks a run active while the guard lives.
+    pub struct Active;
+
+    impl Active {
+        /// Starts an active run.
+        pub fn start() -> Active {
+            ACTIVE.fetch_add(1, Ordering::SeqCst);
+            Active
+        }
+    }
+
+    impl Drop for Active {
+        fn drop(&mut self) {
+            ACTIVE.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
 
 /// A located Terraform-compatible binary.
 #[derive(Debug, Clone)]
@@ -107,6 +177,184 @@ impl Terraform {
             });
         }
         Ok(out.stdout)
+    }
+
+    /// Runs a command that changes things or takes long (init, plan, apply): its output is
+    /// streamed to stderr as progress, its stderr tail kept for the error, Ctrl-C forwarded
+    /// once. Returns the exit code when it is one of `ok`.
+    pub async fn run_streamed(
+        &self,
+        dir: &Path,
+        args: &[&str],
+        ok: &[i32],
+    ) -> Result<i32, RunnerError> {
+        use tokio::io::{AsyncBufReadExt, BufReader};
+
+        let command = format!("{} {}", self.bin.display(), args.join(" "));
+        let dir_s = dir.display().to_string();
+        let mut interrupts = interrupt::receiver();
+        let _active = interrupt::Active::start();
+        let mut cmd = self.command(dir, args);
+        // Its own process group: a terminal's Ctrl-C reaches only us, and we forward it exactly
+        // once (Terraform stops cleanly on the first and abandons state on the second).
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        let mut child = cmd.spawn().map_err(|source| RunnerError::Spawn {
+            bin: self.bin.display().to_string(),
+            source,
+        })?;
+        let pid = child.id().map(|p| p as i32);
+        let out = child.stdout.take().map(|o| {
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(o).lines();
+                while let Ok(Some(l)) = lines.next_line().await {
+                    eprintln!("  {l}");
+                }
+            })
+        });
+        let err_tail = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let err = child.stderr.take().map(|e| {
+            let tail = err_tail.clone();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(e).lines();
+                while let Ok(Some(l)) = lines.next_line().await {
+                    eprintln!("  {l}");
+                    if let Ok(mut t) = tail.lock() {
+                        t.push(l);
+                    }
+                }
+            })
+        });
+        let seen = *interrupts.borrow();
+        let mut forwarded = false;
+        let deadline = tokio::time::sleep(LONG_DEADLINE);
+        tokio::pin!(deadline);
+        let status = loop {
+            tokio::select! {
+                st = child.wait() => break st.map_err(|source| RunnerError::Spawn {
+                    bin: self.bin.display().to_string(),
+                    source,
+                })?,
+                changed = interrupts.changed() => {
+                    if changed.is_err() {
+                        continue;
+                    }
+                    let n = *interrupts.borrow() - seen;
+                    if let Some(pid) = pid {
+                        // SAFETY: kill(2) on the child's pid / process group; no memory involved.
+                        unsafe {
+                            if n == 1 && !forwarded {
+                                forwarded = true;
+                                libc::kill(pid, libc::SIGINT);
+                            } else if n > 1 {
+                                libc::kill(-pid, libc::SIGKILL);
+                            }
+                        }
+                    }
+                }
+                () = &mut deadline => {
+                    if let Some(pid) = pid {
+                        // SAFETY: as above.
+                        unsafe { libc::kill(-pid, libc::SIGKILL) };
+                    }
+                    return Err(RunnerError::Timeout { command, dir: dir_s });
+                }
+            }
+        };
+        if let Some(pid) = pid {
+            // Whatever Terraform left behind in its group (provider plugins) goes with it.
+            // SAFETY: as above.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
+        }
+        for t in [out, err].into_iter().flatten() {
+            let _ = t.await;
+        }
+        if forwarded {
+            return Err(RunnerError::Interrupted {
+                command,
+                dir: dir_s,
+            });
+        }
+        let code = status.code().unwrap_or(-1);
+        if ok.contains(&code) {
+            Ok(code)
+        } else {
+            let stderr = err_tail.lock().map(|t| t.join("\n")).unwrap_or_default();
+            Err(RunnerError::Failed {
+                command,
+                dir: dir_s,
+                code,
+                stderr: tail(&stderr, 20),
+            })
+        }
+    }
+
+    /// `terraform version`: the version string, e.g. `1.11.4`.
+    pub async fn version(&self, dir: &Path) -> Result<String, RunnerError> {
+        let out = self.output(dir, &["version", "-json"]).await?;
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
+        Ok(v["terraform_version"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                // OpenTofu and old versions: "Terraform v1.4.0" on the first line.
+                String::from_utf8_lossy(&out)
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix('v').map(str::to_string))
+                    .unwrap_or_default()
+            }))
+    }
+
+    /// `terraform init -input=false`.
+    pub async fn init(&self, dir: &Path) -> Result<(), RunnerError> {
+        self.run_streamed(dir, &["init", "-input=false", "-no-color"], &[0])
+            .await
+            .map(|_| ())
+    }
+
+    /// `terraform plan -detailed-exitcode -out=PLAN` with `extra` arguments (`-refresh-only`,
+    /// `-target=…`, `-destroy`).
+    pub async fn plan(
+        &self,
+        dir: &Path,
+        out: &Path,
+        extra: &[String],
+    ) -> Result<PlanResult, RunnerError> {
+        let out_arg = format!("-out={}", out.display());
+        let mut args = vec![
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-detailed-exitcode",
+            &out_arg,
+        ];
+        args.extend(extra.iter().map(String::as_str));
+        match self.run_streamed(dir, &args, &[0, 2]).await? {
+            2 => Ok(PlanResult::Changes),
+            _ => Ok(PlanResult::NoChanges),
+        }
+    }
+
+    /// `terraform show -json PLAN`: the plan's JSON representation.
+    pub async fn show_json(&self, dir: &Path, plan: &Path) -> Result<Vec<u8>, RunnerError> {
+        let p = plan.display().to_string();
+        self.output(dir, &["show", "-json", "-no-color", &p]).await
+    }
+
+    /// `terraform show PLAN`: the plan as a person reads it.
+    pub async fn show_text(&self, dir: &Path, plan: &Path) -> Result<String, RunnerError> {
+        let p = plan.display().to_string();
+        let out = self.output(dir, &["show", "-no-color", &p]).await?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// `terraform apply PLAN`: applies exactly a saved plan.
+    pub async fn apply_plan(&self, dir: &Path, plan: &Path) -> Result<(), RunnerError> {
+        let p = plan.display().to_string();
+        self.run_streamed(dir, &["apply", "-input=false", "-no-color", &p], &[0])
+            .await
+            .map(|_| ())
     }
 
     /// `terraform state pull`: the current state from whatever backend `dir` is initialised with.

@@ -593,15 +593,69 @@ impl Scenario {
     /// findings as the native path, every change the native path found, and only changes that
     /// `terraform plan -refresh-only` also reports (after the null/empty noise).
     pub fn assert_provider_path(&self, native: &Value, refresh: &[Value]) {
+        self.assert_agrees(native, refresh, &["--live", "provider"], true);
+        // Terraform's refresh as the source (`--refresh terraform`) must agree the same way; it
+        // compares the catalog's attributes only, so completeness is the native path's.
+        self.assert_agrees(native, refresh, &["--refresh", "terraform"], false);
+    }
+
+    /// The report of `scan ARGS` must contain every native finding and change, only changes
+    /// terraform's refresh confirms, and (when `complete`) every change terraform reports on a
+    /// compared attribute.
+    pub fn assert_agrees(&self, native: &Value, refresh: &[Value], args: &[&str], complete: bool) {
         use terraform_drift::diff::normalize::equivalent;
 
-        let (_, ours, run) = self.scan_json(&["--live", "provider"]);
-        assert_eq!(
-            findings(&ours),
-            findings(native),
-            "--live provider disagrees with the native path.\nprovider: {ours:#}\nstderr: {}",
-            run.stderr
-        );
+        let (_, ours, run) = self.scan_json(args);
+        // The provider reads every attribute (the native lister a curated subset), so it may
+        // find more; what it finds beyond the native path is checked against terraform below.
+        let theirs = findings(&ours);
+        for f in findings(native) {
+            assert!(
+                theirs.contains(&f),
+                "{args:?} misses {f:?} found natively.\nreport: {ours:#}\nstderr: {}",
+                run.stderr
+            );
+        }
+        let filtered = self.path().join(".driftignore").exists()
+            || std::fs::read_dir(self.path()).unwrap().any(|e| {
+                let p = e.unwrap().path();
+                p.extension().is_some_and(|x| x == "tf")
+                    && std::fs::read_to_string(&p)
+                        .unwrap()
+                        .contains("ignore_changes")
+            });
+        if complete && !filtered {
+            for e in refresh {
+                let address = e["address"].as_str().unwrap();
+                let before = &e["change"]["before"];
+                let after = &e["change"]["after"];
+                if e["change"]["actions"] == serde_json::json!(["delete"]) {
+                    continue;
+                }
+                let reported = change_paths(&ours, address);
+                for (key, b) in before.as_object().unwrap() {
+                    // `tags_all` stands for `tags` (as in our reports); bookkeeping is skipped.
+                    if matches!(key.as_str(), "timeouts" | "id" | "region")
+                        || (key == "tags" && before.get("tags_all").is_some())
+                    {
+                        continue;
+                    }
+                    let a = &after[key];
+                    if equivalent(b, a, true) || !self.compared_through_provider(e, key, b) {
+                        continue;
+                    }
+                    let key = if key == "tags_all" {
+                        "tags"
+                    } else {
+                        key.as_str()
+                    };
+                    assert!(
+                        reported.iter().any(|p| root_key(p) == key),
+                        "terraform reports {address}.{key}: {b} -> {a}; {args:?} does not ({reported:?})"
+                    );
+                }
+            }
+        }
         for d in native["drift"].as_array().unwrap() {
             let Some(address) = d["address"].as_str() else {
                 continue;
@@ -611,7 +665,7 @@ impl Scenario {
                 let root = root_key(c["path"].as_str().unwrap());
                 assert!(
                     theirs.iter().any(|p| root_key(p) == root),
-                    "{address}.{root}: found natively, not by --live provider ({theirs:?})"
+                    "{address}.{root}: found natively, not by {args:?} ({theirs:?})"
                 );
             }
         }
@@ -631,9 +685,56 @@ impl Scenario {
                 });
                 assert!(
                     confirmed,
-                    "--live provider reports {address}.{path}, terraform plan -refresh-only does not: {d:#}"
+                    "{args:?} reports {address}.{path}, terraform plan -refresh-only does not: {d:#}"
                 );
             }
         }
+    }
+}
+
+/// `(type, attribute)` pairs of the AWS provider schema that are computed-only.
+fn computed_only(dir: &Path) -> &'static std::collections::HashSet<(String, String)> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<(String, String)>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        let out = Command::new("terraform")
+            .args(["providers", "schema", "-json"])
+            .current_dir(dir)
+            .output()
+            .expect("terraform runs");
+        assert!(out.status.success(), "terraform providers schema failed");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut set = std::collections::HashSet::new();
+        for p in v["provider_schemas"].as_object().unwrap().values() {
+            for (rtype, rs) in p["resource_schemas"].as_object().unwrap() {
+                for (name, a) in rs["block"]["attributes"].as_object().unwrap() {
+                    let yes = |k: &str| a[k].as_bool().unwrap_or(false);
+                    if yes("computed") && !yes("optional") && !yes("required") {
+                        set.insert((rtype.clone(), name.clone()));
+                    }
+                }
+            }
+        }
+        set
+    })
+}
+
+impl Scenario {
+    /// Whether `--live provider` compares `key` (state value `before`) of a refresh-only
+    /// `entry`: not computed-only (unless the catalog compares it), not ignored by the catalog,
+    /// not a `when_set` attribute the state left empty.
+    fn compared_through_provider(&self, entry: &Value, key: &str, before: &Value) -> bool {
+        use terraform_drift::catalog::{self, IDENTITY};
+        use terraform_drift::diff::normalize::is_empty;
+        let rtype = entry["type"].as_str().unwrap();
+        let rules = catalog::rules(rtype);
+        if rules.is_some_and(|r| {
+            r.ignored.contains(&key) || (r.when_set.contains(&key) && is_empty(before))
+        }) {
+            return false;
+        }
+        !computed_only(self.path()).contains(&(rtype.to_string(), key.to_string()))
+            || IDENTITY.contains(&key)
+            || rules.is_some_and(|r| r.compared.contains(&key))
     }
 }
