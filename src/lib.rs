@@ -13,6 +13,7 @@
 //! A module only uses modules to its left: `model`, `catalog`, `diff` and `render` never touch
 //! `live`, `terraform`, `scan` or `cli` (a unit test in `scan` enforces it).
 
+pub mod adopt;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod diff;
 pub mod live;
 pub mod model;
 pub mod plugin;
+pub mod remediate;
 pub mod render;
 pub mod restore;
 pub mod scan;

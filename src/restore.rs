@@ -118,25 +118,9 @@ fn mentions(attrs: &serde_json::Map<String, serde_json::Value>, id: &str) -> boo
 
 /// A JSON value as an HCL literal (strings escaped so nothing is interpolated).
 pub fn hcl_literal(v: &serde_json::Value) -> String {
+    use crate::remediate::hclvalue::{key, string_lit};
     match v {
-        serde_json::Value::String(s) => {
-            let mut out = String::from("\"");
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    c if c.is_control() => {
-                        let _ = write!(out, "\\u{:04x}", c as u32);
-                    }
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out.replace("${", "$${").replace("%{", "%%{")
-        }
+        serde_json::Value::String(s) => string_lit(s),
         serde_json::Value::Array(a) => {
             let items: Vec<String> = a.iter().map(hcl_literal).collect();
             format!("[{}]", items.join(", "))
@@ -144,13 +128,7 @@ pub fn hcl_literal(v: &serde_json::Value) -> String {
         serde_json::Value::Object(m) => {
             let items: Vec<String> = m
                 .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{} = {}",
-                        hcl_literal(&serde_json::Value::String(k.clone())),
-                        hcl_literal(v)
-                    )
-                })
+                .map(|(k, v)| format!("{} = {}", key(k), hcl_literal(v)))
                 .collect();
             format!("{{ {} }}", items.join(", "))
         }

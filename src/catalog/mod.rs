@@ -81,6 +81,73 @@ pub static GENERIC: TypeRules = TypeRules {
     unmanaged: Severity::Medium,
 };
 
+/// How `codify` writes a type: the optional+computed arguments a person writes anyway (they
+/// say what the resource is: `ami`, `instance_type`, its network placement), and arguments
+/// never written (state holds a derived form: `user_data` is stored hashed; or they conflict
+/// with the ones kept).
+pub fn codify_rules(rtype: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    match rtype {
+        "aws_instance" => (
+            &[
+                "ami",
+                "instance_type",
+                "subnet_id",
+                "vpc_security_group_ids",
+                "key_name",
+            ],
+            &[
+                "user_data",
+                "user_data_base64",
+                "security_groups",
+                "network_interface",
+                "ebs_block_device",
+                "ephemeral_block_device",
+                "root_block_device",
+                "volume_tags",
+                "cpu_core_count",
+                "cpu_threads_per_core",
+                "ipv6_address_count",
+                "ipv6_addresses",
+                "secondary_private_ips",
+                "private_ip",
+                "associate_public_ip_address",
+                "launch_template",
+                "source_dest_check",
+                "get_password_data",
+                "user_data_replace_on_change",
+                "hibernation",
+                "instance_initiated_shutdown_behavior",
+            ],
+        ),
+        "aws_security_group" => (
+            &["name", "vpc_id"],
+            &["ingress", "egress", "name_prefix", "revoke_rules_on_delete"],
+        ),
+        "aws_ebs_volume" => (
+            &["size", "type"],
+            &[
+                "final_snapshot",
+                "multi_attach_enabled",
+                "snapshot_id",
+                "iops",
+                "throughput",
+            ],
+        ),
+        "aws_eip" => (
+            &["domain"],
+            &[
+                "vpc",
+                "instance",
+                "network_interface",
+                "associate_with_private_ip",
+            ],
+        ),
+        "aws_subnet" => (&["availability_zone"], &[]),
+        "aws_vpc" => (&[], &[]),
+        _ => (&[], &[]),
+    }
+}
+
 /// The rules for a type, if the catalog knows it.
 pub fn rules(rtype: &str) -> Option<&'static TypeRules> {
     ALL.iter().copied().find(|r| r.name == rtype)

@@ -44,6 +44,40 @@ enum Command {
     ///
     /// Exit codes: 0 nothing left drifted, 2 drift remains, 1 error.
     Remediate(RemediateArgs),
+    /// Cloud wins for unmanaged resources: `import` blocks and resource blocks in a new file.
+    ///
+    /// Prints the diff; `--write` writes it. Exit codes: 0 done (or nothing to do), 1 error.
+    Codify(AdoptArgs),
+    /// Cloud wins for changed attributes: rewrite the configured literals to the live values,
+    /// keeping every other byte of the files.
+    ///
+    /// Prints the diff; `--write` writes it. Exit codes: 0 done, 2 some changes need a hand
+    /// edit (listed), 1 error.
+    Patch(AdoptArgs),
+}
+
+#[derive(Debug, Args)]
+struct AdoptArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Write the files (default: print the diff only).
+    #[arg(long)]
+    write: bool,
+    /// Edit files that have uncommitted git changes.
+    #[arg(long)]
+    allow_dirty: bool,
+    /// Only resources of these types (repeatable).
+    #[arg(long = "type", value_name = "TYPE")]
+    types: Vec<String>,
+    /// Only these cloud IDs (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    ids: Vec<String>,
+    /// Only these state addresses (repeatable; patch).
+    #[arg(long = "address", value_name = "ADDR")]
+    addresses: Vec<String>,
+    /// codify: the file to create, relative to DIR.
+    #[arg(long, default_value = "drift_imports.tf")]
+    file: String,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +195,8 @@ pub fn run() -> Result<u8> {
             Command::Scan(args) => scan_cmd(args).await,
             Command::Discover(args) => discover_cmd(args).await,
             Command::Remediate(args) => remediate_cmd(args).await,
+            Command::Codify(args) => adopt_cmd(args, true).await,
+            Command::Patch(args) => adopt_cmd(args, false).await,
         }
     })
 }
@@ -466,6 +502,93 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     out.write_all(render::render(&report, Format::Table, false).as_bytes())?;
     Ok(if remaining == 0 { EXIT_OK } else { EXIT_DRIFT })
+}
+
+async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
+    use crate::adopt;
+    let settings = settings(&args.common.dir)?;
+    let req = request(args.common, &settings, LiveChoice::Aws, false);
+    let scanned = scan::scan(&req, &|_| {}).await?;
+    anyhow::ensure!(
+        !scanned.report.partial,
+        "the scan is partial ({}); nothing was changed",
+        scanned
+            .report
+            .alerts
+            .iter()
+            .map(|a| a.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let selection = adopt::Selection {
+        types: args.types,
+        ids: args.ids,
+        addresses: args.addresses,
+    };
+    let (edits, skipped) = if codify {
+        let opts = crate::live::provider::ProviderOptions {
+            dir: req.dir.clone(),
+            parallelism: req.parallelism,
+            explicit: req.providers.clone(),
+            plugin: crate::plugin::Options::new(&req.dir),
+        };
+        let (pool, alerts) =
+            crate::live::provider::start_for_config(&scanned.inputs.config, &opts).await;
+        if let Some(a) = alerts.first() {
+            pool.shutdown().await;
+            anyhow::bail!("{}", a.message);
+        }
+        // Import blocks need Terraform 1.5; older versions get a `terraform import` script.
+        let script = match crate::terraform::Terraform::find(req.terraform.as_deref()) {
+            Ok(tf) => tf
+                .version(&req.dir)
+                .await
+                .ok()
+                .and_then(|v| {
+                    let mut it = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+                    Some((it.next()?, it.next()?))
+                })
+                .is_some_and(|(major, minor)| major < 1 || (major == 1 && minor < 5)),
+            Err(_) => false,
+        };
+        let edits = adopt::codify(
+            &req.dir,
+            &scanned.report,
+            &scanned.inputs,
+            &pool,
+            &selection,
+            &args.file,
+            script,
+        )
+        .await;
+        pool.shutdown().await;
+        (edits?, Vec::new())
+    } else {
+        adopt::patch(&req.dir, &scanned.report, &selection)?
+    };
+    let mut out = std::io::stdout().lock();
+    for e in &edits {
+        out.write_all(e.diff().as_bytes())?;
+    }
+    out.flush()?;
+    for s in &skipped {
+        eprintln!("not patched: {} ({}): {}", s.what, s.location, s.reason);
+    }
+    if edits.is_empty() {
+        eprintln!("nothing to {}", if codify { "codify" } else { "patch" });
+    } else if args.write {
+        for e in &edits {
+            adopt::write(&req.dir, e, args.allow_dirty)?;
+            eprintln!("wrote {}", e.display);
+        }
+    } else {
+        eprintln!("(dry run: pass --write to write these files)");
+    }
+    Ok(if skipped.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_DRIFT
+    })
 }
 
 async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {

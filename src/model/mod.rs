@@ -2,6 +2,8 @@
 //!
 //! Everything here is plain data. Inputs (`state`, `config`, `live`) produce it, `diff` consumes it.
 
+pub mod schema;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};

@@ -63,28 +63,7 @@ fn show_path(path: &str) -> &str {
     if path.is_empty() { "value" } else { path }
 }
 
-/// A cty type, as found in provider schemas.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Type {
-    /// `string`.
-    String,
-    /// `number`.
-    Number,
-    /// `bool`.
-    Bool,
-    /// `dynamic`: the concrete type travels with the value.
-    Dynamic,
-    /// `list(T)`.
-    List(Box<Type>),
-    /// `set(T)`.
-    Set(Box<Type>),
-    /// `map(T)`.
-    Map(Box<Type>),
-    /// `object({...})`.
-    Object(BTreeMap<String, Type>),
-    /// `tuple([...])`.
-    Tuple(Vec<Type>),
-}
+pub use crate::model::schema::Type;
 
 impl Type {
     /// Parses cty's JSON type notation from bytes.

@@ -534,7 +534,16 @@ pub struct PlanDrift {
 /// `resource_drift` holds the stored values (`before`) of what changed outside Terraform.
 pub fn plan_drift(bytes: &[u8], file: &str) -> Result<PlanDrift, StateError> {
     let obj: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| not_json(file, &e))?;
-    if !obj.contains_key("prior_state") && !obj.contains_key("resource_drift") {
+    // An empty state gives a plan without `prior_state`; a plan always has `planned_values`.
+    let is_plan = [
+        "prior_state",
+        "resource_drift",
+        "planned_values",
+        "resource_changes",
+    ]
+    .iter()
+    .any(|k| obj.contains_key(*k));
+    if !is_plan {
         return Err(malformed(
             file,
             "not a plan: no \"prior_state\" (expected `terraform show -json PLANFILE` output)",
@@ -815,6 +824,39 @@ mod tests {
             assert!(err.contains("bad.tfstate"), "{err}");
             assert!(!err.contains('\n'), "one line: {err}");
         }
+    }
+
+    #[test]
+    fn plan_drift_splits_stored_and_refreshed() {
+        let plan = br#"{"format_version": "1.2",
+          "prior_state": {"values": {"root_module": {"resources": [
+            {"address": "aws_vpc.a", "mode": "managed", "type": "aws_vpc", "name": "a",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "values": {"id": "vpc-1", "tags": {"Owner": "x"}}, "sensitive_values": {}}]}}},
+          "resource_drift": [
+            {"address": "aws_vpc.a", "mode": "managed", "type": "aws_vpc", "name": "a",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["update"], "before": {"id": "vpc-1", "tags": null}}},
+            {"address": "module.m.aws_subnet.s[0]", "module_address": "module.m", "mode": "managed",
+             "type": "aws_subnet", "name": "s", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["delete"], "before": {"id": "subnet-1"},
+                        "before_sensitive": {}}}]}"#;
+        let d = plan_drift(plan, "plan.json").unwrap();
+        assert_eq!(d.refreshed.len(), 1);
+        assert_eq!(
+            d.refreshed[0].attributes["tags"],
+            serde_json::json!({"Owner": "x"})
+        );
+        assert_eq!(d.stored.len(), 2);
+        assert_eq!(d.stored[0].attributes["tags"], Value::Null);
+        assert_eq!(
+            d.stored[1].address.as_ref().unwrap().to_string(),
+            "module.m.aws_subnet.s[0]"
+        );
+        let empty = plan_drift(br#"{"format_version": "1.2", "planned_values": {}}"#, "p").unwrap();
+        assert!(empty.stored.is_empty());
+        assert!(plan_drift(br#"{"version": 4}"#, "p").is_err());
     }
 
     #[test]

@@ -1,0 +1,460 @@
+//! Cloud wins: make the configuration describe what the cloud has.
+//!
+//! `codify` turns unmanaged resources into `import` blocks and resource blocks (their full
+//! attributes come from the provider: import + read); `patch` rewrites the literals of changed
+//! attributes in place. Both produce [`FileEdit`]s (shown as unified diffs) and write them only
+//! when asked, atomically, with a backup, never through a symlink out of the module and never
+//! over uncommitted work unless told to. Terraform state is never written.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::catalog;
+use crate::diff::{Drift, Kind, REDACTED, Report};
+use crate::live::provider::Pool;
+use crate::model::{AttrPath, Resource};
+use crate::remediate::{codify, diff as udiff, patch};
+use crate::scan::Inputs;
+
+/// A proposed change to one file.
+#[derive(Debug, Clone)]
+pub struct FileEdit {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Path as shown (relative to the module).
+    pub display: String,
+    /// Current contents (empty for a new file).
+    pub old: String,
+    /// Proposed contents.
+    pub new: String,
+    /// True when the file must not exist yet.
+    pub create: bool,
+}
+
+impl FileEdit {
+    /// The unified diff of the edit.
+    pub fn diff(&self) -> String {
+        if self.create {
+            udiff::unified(&self.display, "", &self.new).replacen(
+                &format!("--- a/{}", self.display),
+                "--- /dev/null",
+                1,
+            )
+        } else {
+            udiff::unified(&self.display, &self.old, &self.new)
+        }
+    }
+}
+
+/// Which findings to act on.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Resource types (empty: all).
+    pub types: Vec<String>,
+    /// Cloud IDs (empty: all).
+    pub ids: Vec<String>,
+    /// State addresses (empty: all).
+    pub addresses: Vec<String>,
+}
+
+impl Selection {
+    fn wants(&self, d: &Drift) -> bool {
+        (self.types.is_empty() || self.types.contains(&d.rtype))
+            && (self.ids.is_empty() || self.ids.contains(&d.id))
+            && (self.addresses.is_empty()
+                || d.address
+                    .as_ref()
+                    .is_some_and(|a| self.addresses.contains(a)))
+    }
+}
+
+/// Cloud IDs of managed objects mapped to the expression that refers to them
+/// (`aws_vpc.main.id`, `module.net.aws_subnet.a[0].id`).
+pub fn references(state: &[Resource]) -> HashMap<String, String> {
+    state
+        .iter()
+        .filter(|r| !r.id.is_empty())
+        .filter_map(|r| {
+            r.address
+                .as_ref()
+                .map(|a| (r.id.clone(), format!("{a}.id")))
+        })
+        .collect()
+}
+
+/// `import` blocks + resource blocks for the selected unmanaged findings, in `file` (which
+/// must not exist); `script` (Terraform < 1.5) writes `terraform import` commands to
+/// `file` with `.sh` instead of import blocks.
+pub async fn codify(
+    dir: &Path,
+    report: &Report,
+    inputs: &Inputs,
+    pool: &Pool,
+    selection: &Selection,
+    file: &str,
+    script: bool,
+) -> Result<Vec<FileEdit>> {
+    let selected: Vec<&Drift> = report
+        .drift
+        .iter()
+        .filter(|d| d.kind == Kind::Unmanaged && selection.wants(d))
+        .collect();
+    if selected.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<_> = selected
+        .iter()
+        .map(|d| (d.rtype.clone(), d.id.clone(), d.region.clone()))
+        .collect();
+    let full = pool.import_all(&keys).await;
+    let mut owned = Vec::new();
+    for (d, f) in selected.iter().zip(full) {
+        let Some((attributes, _)) = f else {
+            bail!("cannot read {} {} through its provider", d.rtype, d.id);
+        };
+        let schema = pool
+            .schema_of(&d.rtype)
+            .with_context(|| format!("no provider schema for {}", d.rtype))?;
+        owned.push((*d, attributes, schema));
+    }
+    let objects: Vec<codify::Object> = owned
+        .iter()
+        .map(|(d, attributes, schema)| {
+            let (keep, skip) = catalog::codify_rules(&d.rtype);
+            codify::Object {
+                rtype: &d.rtype,
+                id: &d.id,
+                import_id: &d.id,
+                attributes,
+                schema,
+                skip,
+                keep_computed: keep,
+            }
+        })
+        .collect();
+    let refs = references(&inputs.state);
+    let taken: BTreeSet<String> = inputs.config.resources.keys().cloned().collect();
+    let generated = codify::generate(
+        &objects,
+        &codify::Options {
+            references: &refs,
+            import_blocks: !script,
+            taken: &taken,
+        },
+    );
+    let mut edits = vec![new_file(dir, file, generated.hcl)?];
+    if let Some(s) = generated.script {
+        edits.push(new_file(dir, &format!("{file}.sh"), s)?);
+    }
+    Ok(edits)
+}
+
+fn new_file(dir: &Path, name: &str, contents: String) -> Result<FileEdit> {
+    let path = dir.join(name);
+    if path.exists() || path.is_symlink() {
+        bail!("{} already exists: choose another --file", path.display());
+    }
+    Ok(FileEdit {
+        path,
+        display: name.to_string(),
+        old: String::new(),
+        new: contents,
+        create: true,
+    })
+}
+
+/// Why a change could not be patched, for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// `address.path`.
+    pub what: String,
+    /// `file:line` when known.
+    pub location: String,
+    /// Why, and the live value to put in by hand.
+    pub reason: String,
+}
+
+/// Rewrites the configured literals of changed attributes to their live values.
+pub fn patch(
+    dir: &Path,
+    report: &Report,
+    selection: &Selection,
+) -> Result<(Vec<FileEdit>, Vec<Skipped>)> {
+    // file -> (drift, change path, live value)
+    let mut by_file: BTreeMap<String, Vec<(&Drift, AttrPath, &serde_json::Value)>> =
+        BTreeMap::new();
+    let mut skipped = Vec::new();
+    for d in report
+        .drift
+        .iter()
+        .filter(|d| d.kind == Kind::Changed && selection.wants(d))
+    {
+        let (Some(address), Some(file)) = (&d.address, &d.file) else {
+            continue;
+        };
+        let rules = catalog::rules(&d.rtype);
+        for c in &d.changes {
+            let path = AttrPath::parse(&c.path);
+            let root = path.root().unwrap_or_default().to_string();
+            let what = format!("{address}.{}", c.path);
+            let location = format!("{file}:{}", d.line.unwrap_or(0));
+            if c.live == serde_json::Value::String(REDACTED.into()) {
+                skipped.push(Skipped {
+                    what,
+                    location,
+                    reason: "sensitive value: set it by hand".into(),
+                });
+                continue;
+            }
+            // Set-valued rules are compared split per source; their shape is not what the
+            // configuration writes.
+            if rules.is_some_and(|r| r.sets.contains(&root.as_str())) {
+                skipped.push(Skipped {
+                    what,
+                    location,
+                    reason: format!("set of rules: edit by hand to {}", c.live),
+                });
+                continue;
+            }
+            // Computed-only attributes (instance_state, …) cannot be written in configuration.
+            if root == "instance_state" {
+                skipped.push(Skipped {
+                    what,
+                    location,
+                    reason: format!("not configurable (live: {})", c.live),
+                });
+                continue;
+            }
+            by_file
+                .entry(file.clone())
+                .or_default()
+                .push((d, path, &c.live));
+        }
+    }
+    let root =
+        std::fs::canonicalize(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let mut edits = Vec::new();
+    for (file, changes) in by_file {
+        let path = root.join(&file);
+        let old = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let names: Vec<(String, bool)> = changes
+            .iter()
+            .map(|(d, _, _)| {
+                let addr = d.address.as_deref().unwrap_or_default();
+                let (name, keyed) = resource_name(addr, &d.rtype);
+                (name, keyed)
+            })
+            .collect();
+        let steps: Vec<Vec<patch::PathStep>> =
+            changes.iter().map(|(_, p, _)| p.0.clone()).collect();
+        let list: Vec<patch::Change> = changes
+            .iter()
+            .zip(&names)
+            .zip(&steps)
+            .map(|(((d, _, live), (name, keyed)), steps)| patch::Change {
+                rtype: &d.rtype,
+                name,
+                count_or_each: *keyed,
+                path: steps,
+                live,
+            })
+            .collect();
+        let (new, outcomes) = patch::apply(&old, &list);
+        for (((d, p, live), outcome), _) in changes.iter().zip(&outcomes).zip(&names) {
+            let what = format!("{}.{p}", d.address.as_deref().unwrap_or_default());
+            match outcome {
+                patch::Outcome::Patched => {}
+                patch::Outcome::NotLiteral { line, expr } => skipped.push(Skipped {
+                    what,
+                    location: format!("{file}:{line}"),
+                    reason: format!("set by `{expr}`, not a literal: change it to {live}"),
+                }),
+                patch::Outcome::NotFound => skipped.push(Skipped {
+                    what,
+                    location: format!("{file}:{}", d.line.unwrap_or(0)),
+                    reason: format!("not found in the resource block: set it to {live}"),
+                }),
+            }
+        }
+        if new != old {
+            edits.push(FileEdit {
+                path,
+                display: file,
+                old,
+                new,
+                create: false,
+            });
+        }
+    }
+    Ok((edits, skipped))
+}
+
+/// `(name, has index key)` of a resource address of type `rtype`.
+fn resource_name(address: &str, rtype: &str) -> (String, bool) {
+    let marker = format!("{rtype}.");
+    let rest = address
+        .rfind(&marker)
+        .map_or(address, |i| &address[i + marker.len()..]);
+    match rest.find('[') {
+        Some(i) => (rest[..i].to_string(), true),
+        None => (rest.to_string(), false),
+    }
+}
+
+/// Writes an edit safely: inside `dir` only (no symlink out of it), refusing files with
+/// uncommitted changes unless `allow_dirty`, with a backup of the old contents
+/// (`FILE.terraform-drift.bak`), atomically (temp file in the same directory, then rename).
+pub fn write(dir: &Path, edit: &FileEdit, allow_dirty: bool) -> Result<()> {
+    let root =
+        std::fs::canonicalize(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let parent = edit.path.parent().unwrap_or(dir);
+    let real_parent = std::fs::canonicalize(parent)
+        .with_context(|| format!("cannot read {}", parent.display()))?;
+    if !real_parent.starts_with(&root) {
+        bail!(
+            "{} is outside {}: not written",
+            edit.display,
+            root.display()
+        );
+    }
+    let meta = std::fs::symlink_metadata(&edit.path);
+    if let Ok(m) = &meta {
+        if edit.create {
+            bail!("{} already exists: not overwritten", edit.display);
+        }
+        if m.file_type().is_symlink() {
+            let target = std::fs::canonicalize(&edit.path)?;
+            if !target.starts_with(&root) {
+                bail!(
+                    "{} is a symlink out of {}: not written",
+                    edit.display,
+                    root.display()
+                );
+            }
+            bail!(
+                "{} is a symlink: edit {} instead",
+                edit.display,
+                target.display()
+            );
+        }
+        let current = std::fs::read_to_string(&edit.path)?;
+        if current != edit.old {
+            bail!("{} changed since it was read: run again", edit.display);
+        }
+        if !allow_dirty && git_dirty(&root, &edit.path) {
+            bail!(
+                "{} has uncommitted changes: commit or stash them, or pass --allow-dirty",
+                edit.display
+            );
+        }
+        std::fs::write(backup_path(&edit.path), &current)
+            .with_context(|| format!("cannot back up {}", edit.display))?;
+    }
+    let mut tmp = tempfile::NamedTempFile::new_in(&real_parent)
+        .with_context(|| format!("cannot write in {}", real_parent.display()))?;
+    std::io::Write::write_all(&mut tmp, edit.new.as_bytes())?;
+    if let Ok(m) = &meta {
+        let _ = tmp.as_file().set_permissions(m.permissions());
+    }
+    if edit.create {
+        tmp.persist_noclobber(&edit.path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot create {}", edit.display))?;
+    } else {
+        tmp.persist(&edit.path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", edit.display))?;
+    }
+    Ok(())
+}
+
+/// Where the previous contents of `path` are kept.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".terraform-drift.bak");
+    path.with_file_name(name)
+}
+
+/// True when `path` has uncommitted changes in a git work tree (false outside git).
+fn git_dirty(root: &Path, path: &Path) -> bool {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--"])
+        .arg(path)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .is_some_and(|o| !o.stdout.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_backups() {
+        assert_eq!(
+            resource_name("module.a.aws_vpc.main", "aws_vpc"),
+            ("main".into(), false)
+        );
+        assert_eq!(
+            resource_name("aws_instance.w[\"x\"]", "aws_instance"),
+            ("w".into(), true)
+        );
+        assert_eq!(
+            backup_path(Path::new("/m/main.tf")),
+            PathBuf::from("/m/main.tf.terraform-drift.bak")
+        );
+    }
+
+    #[test]
+    fn writes_refuse_symlinks_out_and_existing_files() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.tf"), "a = 1\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("x.tf"), dir.path().join("x.tf")).unwrap();
+        let edit = FileEdit {
+            path: dir.path().join("x.tf"),
+            display: "x.tf".into(),
+            old: "a = 1\n".into(),
+            new: "a = 2\n".into(),
+            create: false,
+        };
+        let err = write(dir.path(), &edit, true).unwrap_err().to_string();
+        assert!(err.contains("symlink out of"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(outside.path().join("x.tf")).unwrap(),
+            "a = 1\n"
+        );
+        std::fs::write(dir.path().join("new.tf"), "").unwrap();
+        let create = FileEdit {
+            path: dir.path().join("new.tf"),
+            display: "new.tf".into(),
+            old: String::new(),
+            new: "b = 1\n".into(),
+            create: true,
+        };
+        assert!(write(dir.path(), &create, true).is_err());
+        std::fs::write(dir.path().join("y.tf"), "a = 1\n").unwrap();
+        let ok = FileEdit {
+            path: dir.path().join("y.tf"),
+            display: "y.tf".into(),
+            old: "a = 1\n".into(),
+            new: "a = 2\n".into(),
+            create: false,
+        };
+        write(dir.path(), &ok, true).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("y.tf")).unwrap(),
+            "a = 2\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("y.tf.terraform-drift.bak")).unwrap(),
+            "a = 1\n"
+        );
+    }
+}
