@@ -134,8 +134,25 @@ pub async fn codify(
             }
         })
         .collect();
-    let refs = references(&inputs.state);
+    let mut refs = references(&inputs.state);
     let taken: BTreeSet<String> = inputs.config.resources.keys().cloned().collect();
+    // Objects adopted together refer to each other too (an instance to its new security
+    // group): a first pass names them, the second writes the references.
+    let first = codify::generate(
+        &objects,
+        &codify::Options {
+            references: &refs,
+            import_blocks: !script,
+            taken: &taken,
+        },
+    );
+    let mut sorted: Vec<&codify::Object> = objects.iter().collect();
+    sorted.sort_by(|a, b| (a.rtype, a.id).cmp(&(b.rtype, b.id)));
+    sorted.dedup_by(|a, b| (a.rtype, a.id) == (b.rtype, b.id));
+    for (o, addr) in sorted.iter().zip(&first.addresses) {
+        refs.entry(o.id.to_string())
+            .or_insert_with(|| format!("{addr}.id"));
+    }
     let generated = codify::generate(
         &objects,
         &codify::Options {

@@ -3,15 +3,18 @@
 //! Data flows one way:
 //!
 //! ```text
-//!  inputs (I/O, async)            pure core (sync, no I/O)                   outputs
+//!  inputs (I/O, async)              pure core (sync, no I/O)                 outputs
 //!  state   tfstate v4 / show -json ─┐
-//!  config  *.tf via hcl-rs ─────────┼─> model ─> diff (catalog rules) ─> diff::Report ─> render
-//!  live    aws-sdk-ec2, snapshot ───┘
-//!                  scan: gathers the inputs concurrently and calls diff (used by cli)
+//!  config  *.tf via hcl-rs ─────────┼─> model ─> diff (catalog rules) ─> Report ─┬─> render
+//!  live    aws-sdk-ec2, snapshot, ──┘                                            ├─> remediate (HCL)
+//!          provider reads (plugin)                                               ├─> adopt (cloud wins)
+//!  plugin  tfplugin5/6 gRPC client                                               └─> restore (code wins,
+//!                  scan: gathers the inputs concurrently and calls diff              via terraform)
 //! ```
 //!
-//! A module only uses modules to its left: `model`, `catalog`, `diff` and `render` never touch
-//! `live`, `terraform`, `scan` or `cli` (a unit test in `scan` enforces it).
+//! A module only uses modules to its left: `model`, `catalog`, `diff`, `render` and `remediate`
+//! never touch `live`, `plugin`, `terraform`, `scan` or `cli` (a unit test in `scan` enforces
+//! it).
 
 pub mod adopt;
 pub mod catalog;

@@ -379,7 +379,10 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
 
 /// Shows a saved plan and asks for approval; `Ok(false)` means declined.
 fn approve(plan: &crate::restore::SavedPlan, what: &str, auto: bool) -> Result<bool> {
-    eprintln!("{}", plan.text.trim_end());
+    // The plan was streamed above as Terraform printed it; only its summary is repeated.
+    if let Some(summary) = plan.text.lines().rev().find(|l| l.starts_with("Plan:")) {
+        eprintln!("\n{summary}");
+    }
     if auto {
         return Ok(true);
     }
@@ -424,7 +427,7 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
                 "terraform plans no change for the drifted resources (ignore_changes or provider defaults)"
             );
         } else if args.dry_run {
-            eprintln!("{}", plan.text.trim_end());
+            eprintln!("(dry run: the plan above was not applied)");
         } else if approve(&plan, "apply this plan", args.auto_approve)? {
             restore::apply(&tf, &plan).await?;
             applied = true;
@@ -469,7 +472,7 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
             let deletion = restore::plan_deletion(&tf, &req.dir, &doomed).await?;
             let plan = &deletion.preview;
             if args.dry_run {
-                eprintln!("{}", plan.text.trim_end());
+                eprintln!("(dry run: nothing was deleted)");
             } else if approve(
                 plan,
                 &format!("delete {}", plan.subjects.join(", ")),
