@@ -104,31 +104,17 @@ pub async fn codify(
     if selected.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<_> = selected
-        .iter()
-        .map(|d| (d.rtype.clone(), d.id.clone(), d.region.clone()))
-        .collect();
-    let full = pool.import_all(&keys).await;
-    let mut owned = Vec::new();
-    for (d, f) in selected.iter().zip(full) {
-        let Some((attributes, _)) = f else {
-            bail!("cannot read {} {} through its provider", d.rtype, d.id);
-        };
-        let schema = pool
-            .schema_of(&d.rtype)
-            .with_context(|| format!("no provider schema for {}", d.rtype))?;
-        owned.push((*d, attributes, schema));
-    }
+    let owned = crate::restore::doomed(pool, selected.into_iter().cloned().collect()).await?;
     let objects: Vec<codify::Object> = owned
         .iter()
-        .map(|(d, attributes, schema)| {
-            let (keep, skip) = catalog::codify_rules(&d.rtype);
+        .map(|o| {
+            let (keep, skip) = catalog::codify_rules(&o.drift.rtype);
             codify::Object {
-                rtype: &d.rtype,
-                id: &d.id,
-                import_id: &d.id,
-                attributes,
-                schema,
+                rtype: &o.drift.rtype,
+                id: &o.drift.id,
+                import_id: &o.drift.id,
+                attributes: &o.attributes,
+                schema: &o.schema,
                 skip,
                 keep_computed: keep,
             }

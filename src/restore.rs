@@ -278,7 +278,7 @@ pub async fn apply_deletion(tf: &Terraform, deletion: &Deletion) -> Result<()> {
     Ok(())
 }
 
-/// Full attributes and schemas of the unmanaged findings selected for deletion.
+/// Full attributes (import + read through the provider) and schemas of unmanaged findings.
 pub async fn doomed(pool: &Pool, selected: Vec<Drift>) -> Result<Vec<Doomed>> {
     let keys: Vec<_> = selected
         .iter()
@@ -288,11 +288,7 @@ pub async fn doomed(pool: &Pool, selected: Vec<Drift>) -> Result<Vec<Doomed>> {
     let mut out = Vec::new();
     for (d, f) in selected.into_iter().zip(full) {
         let Some((attributes, _)) = f else {
-            bail!(
-                "cannot read {} {} through its provider; nothing was deleted",
-                d.rtype,
-                d.id
-            );
+            bail!("cannot read {} {} through its provider", d.rtype, d.id);
         };
         let schema = pool
             .schema_of(&d.rtype)

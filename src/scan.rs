@@ -98,12 +98,7 @@ async fn read_inputs_with(req: &ScanRequest, state_required: bool) -> Result<Inp
     }
     let config = config::read_dir(dir)?;
     let state = read_states(req, state_required).await?;
-    let ignore_path = dir.join(".driftignore");
-    let ignore = match std::fs::read_to_string(&ignore_path) {
-        Ok(text) => DriftIgnore::parse(&text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => DriftIgnore::default(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", ignore_path.display())),
-    };
+    let ignore = read_ignore(dir)?;
     let regions = regions(req, &config, &state).await?;
     Ok(Inputs {
         config,
@@ -111,6 +106,26 @@ async fn read_inputs_with(req: &ScanRequest, state_required: bool) -> Result<Inp
         ignore,
         regions,
     })
+}
+
+/// `DIR/.driftignore`, empty when absent.
+fn read_ignore(dir: &std::path::Path) -> Result<DriftIgnore> {
+    let path = dir.join(".driftignore");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(DriftIgnore::parse(&text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(DriftIgnore::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// How to drive the provider plugins for `req`.
+pub fn provider_options(req: &ScanRequest) -> live::provider::ProviderOptions {
+    live::provider::ProviderOptions {
+        dir: req.dir.clone(),
+        parallelism: req.parallelism,
+        explicit: req.providers.clone(),
+        plugin: crate::plugin::Options::new(&req.dir),
+    }
 }
 
 async fn read_states(req: &ScanRequest, required: bool) -> Result<Vec<Resource>> {
@@ -285,12 +300,7 @@ async fn scan_with_providers(
             None
         }
     };
-    let opts = live::provider::ProviderOptions {
-        dir: req.dir.clone(),
-        parallelism: req.parallelism,
-        explicit: req.providers.clone(),
-        plugin: crate::plugin::Options::new(&req.dir),
-    };
+    let opts = provider_options(req);
     let (native, (read, pool)) = tokio::join!(
         native,
         live::provider::read_managed(&inputs.state, &inputs.config, &opts)
@@ -379,12 +389,7 @@ async fn scan_with_plan(
         }
     };
     let drift = state::plan_drift(&bytes, &origin)?;
-    let ignore_path = dir.join(".driftignore");
-    let ignore = match std::fs::read_to_string(&ignore_path) {
-        Ok(text) => DriftIgnore::parse(&text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => DriftIgnore::default(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", ignore_path.display())),
-    };
+    let ignore = read_ignore(dir)?;
     let mut regions: BTreeSet<String> = if req.regions.is_empty() {
         config.aws_regions().into_iter().collect()
     } else {

@@ -455,12 +455,7 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
         if selected.is_empty() {
             eprintln!("no unmanaged resource selected");
         } else {
-            let opts = crate::live::provider::ProviderOptions {
-                dir: req.dir.clone(),
-                parallelism: req.parallelism,
-                explicit: req.providers.clone(),
-                plugin: crate::plugin::Options::new(&req.dir),
-            };
+            let opts = scan::provider_options(&req);
             let (pool, alerts) =
                 crate::live::provider::start_for_config(&before.inputs.config, &opts).await;
             let doomed = restore::doomed(&pool, selected).await;
@@ -468,7 +463,7 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
             if let Some(a) = alerts.first() {
                 anyhow::bail!("{}; nothing was deleted", a.message);
             }
-            let doomed = doomed?;
+            let doomed = doomed.context("nothing was deleted")?;
             let deletion = restore::plan_deletion(&tf, &req.dir, &doomed).await?;
             let plan = &deletion.preview;
             if args.dry_run {
@@ -529,12 +524,7 @@ async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
         addresses: args.addresses,
     };
     let (edits, skipped) = if codify {
-        let opts = crate::live::provider::ProviderOptions {
-            dir: req.dir.clone(),
-            parallelism: req.parallelism,
-            explicit: req.providers.clone(),
-            plugin: crate::plugin::Options::new(&req.dir),
-        };
+        let opts = scan::provider_options(&req);
         let (pool, alerts) =
             crate::live::provider::start_for_config(&scanned.inputs.config, &opts).await;
         if let Some(a) = alerts.first() {
