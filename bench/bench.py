@@ -7,6 +7,7 @@ Sections (select with --only): estate, engine, discovery. Prints one table at th
 import argparse
 import json
 import os
+import re
 import random
 import shutil
 import signal
@@ -320,7 +321,8 @@ def bench_estate(args):
     prov_same = prov_set == theirs
 
     def logged(run, message, field):
-        for line in run.stderr.decode(errors="replace").splitlines():
+        text = re.sub(r"\x1b\[[0-9;]*m", "", run.stderr.decode(errors="replace"))
+        for line in text.splitlines():
             if message in line and f"{field}=" in line:
                 return int(line.split(f"{field}=")[1].split()[0])
         return None
