@@ -104,7 +104,8 @@ pub async fn codify(
     if selected.is_empty() {
         return Ok(Vec::new());
     }
-    let owned = crate::restore::doomed(pool, selected.into_iter().cloned().collect()).await?;
+    let owned =
+        crate::restore::read_full_objects(pool, selected.into_iter().cloned().collect()).await?;
     let objects: Vec<codify::Object> = owned
         .iter()
         .map(|o| {

@@ -66,8 +66,9 @@ pub async fn apply(tf: &Terraform, plan: &SavedPlan) -> Result<()> {
     Ok(())
 }
 
-/// One unmanaged object to delete, with its full attributes (import + read).
-pub struct Doomed {
+/// An unmanaged object with its full attributes (import + read) and schema: what codify writes
+/// and `--delete-unmanaged` imports.
+pub struct FullObject {
     /// The finding.
     pub drift: Drift,
     /// Attributes as the provider reads them.
@@ -81,7 +82,7 @@ pub struct Doomed {
 /// arguments (what `terraform import` needs). Returns the text and `(address, id)` pairs.
 pub fn deletion_config(
     provider_blocks: &str,
-    doomed: &[Doomed],
+    doomed: &[FullObject],
 ) -> (String, Vec<(String, String)>) {
     let mut imports = Vec::new();
     let mut out = String::from(provider_blocks);
@@ -196,7 +197,7 @@ pub struct Deletion {
 /// Prepares the deletion of `doomed`: writes a configuration with the user's provider blocks
 /// and one block per object, runs `terraform init`, imports every object, then drops the
 /// blocks so that the objects are orphans Terraform destroys, and saves that plan.
-pub async fn plan_deletion(tf: &Terraform, dir: &Path, doomed: &[Doomed]) -> Result<Deletion> {
+pub async fn plan_deletion(tf: &Terraform, dir: &Path, doomed: &[FullObject]) -> Result<Deletion> {
     if doomed.is_empty() {
         bail!("nothing selected to delete");
     }
@@ -245,7 +246,7 @@ pub async fn plan_deletion(tf: &Terraform, dir: &Path, doomed: &[Doomed]) -> Res
 }
 
 /// Destroy order: repeatedly, the objects no remaining object refers to.
-fn destroy_phases(doomed: &[Doomed], imports: &[(String, String)]) -> Vec<Vec<String>> {
+fn destroy_phases(doomed: &[FullObject], imports: &[(String, String)]) -> Vec<Vec<String>> {
     let mut left: Vec<usize> = (0..doomed.len()).collect();
     let mut phases = Vec::new();
     while !left.is_empty() {
@@ -279,7 +280,7 @@ pub async fn apply_deletion(tf: &Terraform, deletion: &Deletion) -> Result<()> {
 }
 
 /// Full attributes (import + read through the provider) and schemas of unmanaged findings.
-pub async fn doomed(pool: &Pool, selected: Vec<Drift>) -> Result<Vec<Doomed>> {
+pub async fn read_full_objects(pool: &Pool, selected: Vec<Drift>) -> Result<Vec<FullObject>> {
     let keys: Vec<_> = selected
         .iter()
         .map(|d| (d.rtype.clone(), d.id.clone(), d.region.clone()))
@@ -293,7 +294,7 @@ pub async fn doomed(pool: &Pool, selected: Vec<Drift>) -> Result<Vec<Doomed>> {
         let schema = pool
             .schema_of(&d.rtype)
             .with_context(|| format!("no provider schema for {}", d.rtype))?;
-        out.push(Doomed {
+        out.push(FullObject {
             drift: d,
             attributes,
             schema,

@@ -263,18 +263,7 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
         "listed live resources"
     );
     let t = std::time::Instant::now();
-    let options = diff::Options {
-        include_defaults: req.include_defaults,
-        default_region: inputs.regions.first().cloned(),
-        compare: diff::Compare::Catalog,
-    };
-    let report = diff::diff(&diff::Input {
-        state: &inputs.state,
-        live: &live,
-        config: &inputs.config,
-        ignore: &inputs.ignore,
-        options: &options,
-    });
+    let report = compare(req, &inputs, &live, diff::Compare::Catalog);
     tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "compared");
     Ok(ScanOutput {
         report,
@@ -291,8 +280,7 @@ async fn scan_with_providers(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<ScanOutput> {
     let t = std::time::Instant::now();
-    let uses_aws = inputs.config.providers.iter().any(|p| p.name == "aws")
-        || inputs.state.iter().any(|r| r.rtype.starts_with("aws_"));
+    let uses_aws = uses_aws(&inputs);
     let native = async {
         if uses_aws && !inputs.regions.is_empty() {
             Some(discover(req, &inputs, progress).await)
@@ -315,18 +303,7 @@ async fn scan_with_providers(
             elapsed_ms = t.elapsed().as_millis() as u64,
             "read live resources through providers"
         );
-        let options = diff::Options {
-            include_defaults: req.include_defaults,
-            default_region: inputs.regions.first().cloned(),
-            compare: diff::Compare::Everything,
-        };
-        let mut report = diff::diff(&diff::Input {
-            state: &inputs.state,
-            live: &live,
-            config: &inputs.config,
-            ignore: &inputs.ignore,
-            options: &options,
-        });
+        let mut report = compare(req, &inputs, &live, diff::Compare::Everything);
         let wanted: Vec<(usize, live::provider::ObjectRef)> = report
             .drift
             .iter()
@@ -422,31 +399,46 @@ async fn scan_with_plan(
             r
         })
         .collect();
-    let uses_aws = inputs.config.providers.iter().any(|p| p.name == "aws")
-        || inputs.state.iter().any(|r| r.rtype.starts_with("aws_"));
+    let uses_aws = uses_aws(&inputs);
     let native = if uses_aws && !inputs.regions.is_empty() {
         Some(discover(req, &inputs, progress).await?)
     } else {
         None
     };
     let live = merge(native.unwrap_or_default(), refreshed, &inputs.state);
-    let options = diff::Options {
-        include_defaults: req.include_defaults,
-        default_region: inputs.regions.first().cloned(),
-        compare: diff::Compare::CatalogElseEverything,
-    };
-    let report = diff::diff(&diff::Input {
-        state: &inputs.state,
-        live: &live,
-        config: &inputs.config,
-        ignore: &inputs.ignore,
-        options: &options,
-    });
+    let report = compare(req, &inputs, &live, diff::Compare::CatalogElseEverything);
     Ok(ScanOutput {
         report,
         inputs,
         live,
     })
+}
+
+/// Runs the engine on what was read.
+fn compare(
+    req: &ScanRequest,
+    inputs: &Inputs,
+    live: &LiveInventory,
+    mode: diff::Compare,
+) -> Report {
+    diff::diff(&diff::Input {
+        state: &inputs.state,
+        live,
+        config: &inputs.config,
+        ignore: &inputs.ignore,
+        options: &diff::Options {
+            include_defaults: req.include_defaults,
+            default_region: inputs.regions.first().cloned(),
+            compare: mode,
+        },
+    })
+}
+
+/// True when the configuration or the state uses AWS (so the native lister can find
+/// unmanaged resources next to another source of managed drift).
+fn uses_aws(inputs: &Inputs) -> bool {
+    inputs.config.providers.iter().any(|p| p.name == "aws")
+        || inputs.state.iter().any(|r| r.rtype.starts_with("aws_"))
 }
 
 /// Provider reads win over the lister for managed objects; the lister's other objects are the

@@ -459,7 +459,7 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
             let opts = scan::provider_options(&req);
             let (pool, alerts) =
                 crate::live::provider::start_for_config(&before.inputs.config, &opts).await;
-            let doomed = restore::doomed(&pool, selected).await;
+            let doomed = restore::read_full_objects(&pool, selected).await;
             pool.shutdown().await;
             if let Some(a) = alerts.first() {
                 anyhow::bail!("{}; nothing was deleted", a.message);
