@@ -34,6 +34,23 @@ TF_DRIFT_NULL_PROVIDER=$(ls "$venv"/lib/terraform-provider-null_v* 2>/dev/null |
 chmod +x "$TF_DRIFT_NULL_PROVIDER"
 export TF_DRIFT_NULL_PROVIDER
 
+# The dashboard test drives Debian's Chromium with playwright-core (pinned in
+# tests/dashboard/package-lock.json; it downloads no browser of its own).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium" >&2
+  command -v apt-get >/dev/null || die "chromium is missing and apt-get is not available"
+  as_root=(); [[ $(id -u) == 0 ]] || as_root=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q chromium >/dev/null 2>&1 \
+    || { "${as_root[@]}" apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q chromium >/dev/null; } \
+    || die "cannot install chromium"
+fi
+export CHROMIUM=${CHROMIUM:-$(command -v chromium)}
+command -v node >/dev/null || die "node is missing (needed by the dashboard test)"
+if [[ ! -d "$root/tests/dashboard/node_modules/playwright-core" ]]; then
+  echo "setup: installing playwright-core for the dashboard test" >&2
+  (cd "$root/tests/dashboard" && npm ci --no-audit --no-fund --silent) || die "npm ci failed in tests/dashboard"
+fi
+
 mkdir -p "$root/target/tf-plugin-cache"
 export TF_CLI_CONFIG_FILE="$root/target/terraformrc"
 cat > "$TF_CLI_CONFIG_FILE" <<TFRC

@@ -60,7 +60,8 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn wants(&self, d: &Drift) -> bool {
+    /// True when `d` is selected.
+    pub fn wants(&self, d: &Drift) -> bool {
         (self.types.is_empty() || self.types.contains(&d.rtype))
             && (self.ids.is_empty() || self.ids.contains(&d.id))
             && (self.addresses.is_empty()
@@ -153,6 +154,65 @@ pub async fn codify(
         edits.push(new_file(dir, &format!("{file}.sh"), s)?);
     }
     Ok(edits)
+}
+
+/// Cloud wins, either way: the edits that `codify` (unmanaged resources, through the
+/// providers) or `patch` (changed attributes) proposes for a finished scan, plus the changes
+/// left for a hand edit. Refuses a partial scan. Writes nothing.
+pub async fn propose(
+    req: &crate::scan::ScanRequest,
+    scanned: &crate::scan::ScanOutput,
+    selection: &Selection,
+    codify: bool,
+    file: &str,
+) -> Result<(Vec<FileEdit>, Vec<Skipped>)> {
+    if scanned.report.partial {
+        bail!(
+            "the scan is partial ({}); nothing was changed",
+            scanned
+                .report
+                .alerts
+                .iter()
+                .map(|a| a.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+    if !codify {
+        return patch(&req.dir, &scanned.report, selection);
+    }
+    let opts = crate::scan::provider_options(req);
+    let (pool, alerts) =
+        crate::live::provider::start_for_config(&scanned.inputs.config, &opts).await;
+    if let Some(a) = alerts.first() {
+        pool.shutdown().await;
+        bail!("{}", a.message);
+    }
+    // Import blocks need Terraform 1.5; older versions get a `terraform import` script.
+    let script = match crate::terraform::Terraform::find(req.terraform.as_deref()) {
+        Ok(tf) => tf
+            .version(&req.dir)
+            .await
+            .ok()
+            .and_then(|v| {
+                let mut it = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+                Some((it.next()?, it.next()?))
+            })
+            .is_some_and(|(major, minor)| major < 1 || (major == 1 && minor < 5)),
+        Err(_) => false,
+    };
+    let edits = self::codify(
+        &req.dir,
+        &scanned.report,
+        &scanned.inputs,
+        &pool,
+        selection,
+        file,
+        script,
+    )
+    .await;
+    pool.shutdown().await;
+    Ok((edits?, Vec::new()))
 }
 
 fn new_file(dir: &Path, name: &str, contents: String) -> Result<FileEdit> {

@@ -54,6 +54,24 @@ enum Command {
     /// Prints the diff; `--write` writes it. Exit codes: 0 done, 2 some changes need a hand
     /// edit (listed), 1 error.
     Patch(AdoptArgs),
+    /// Run the server: HCP Terraform run task (`POST /runtask`), REST API (`/api/v1`), live
+    /// updates, dashboard (`/`) and `/metrics`, for the workspaces of a configuration file.
+    ///
+    /// Runs until Ctrl-C or SIGTERM, then finishes the work in hand.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The server configuration (TOML: workspaces, tokens, run task, compliance rules).
+    #[arg(long, short, default_value = "terraform-drift-serve.toml")]
+    config: PathBuf,
+    /// Address to listen on (default: the configuration's `listen`, else 127.0.0.1:8080).
+    #[arg(long)]
+    listen: Option<String>,
+    /// Accept run-task requests without an HMAC signature (testing only).
+    #[arg(long)]
+    insecure_no_hmac: bool,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +215,7 @@ pub fn run() -> Result<u8> {
             Command::Remediate(args) => remediate_cmd(args).await,
             Command::Codify(args) => adopt_cmd(args, true).await,
             Command::Patch(args) => adopt_cmd(args, false).await,
+            Command::Serve(args) => serve_cmd(args).await,
         }
     })
 }
@@ -508,58 +527,12 @@ async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
     let settings = settings(&args.common.dir)?;
     let req = request(args.common, &settings, LiveChoice::Aws, false);
     let scanned = scan::scan(&req, &|_| {}).await?;
-    anyhow::ensure!(
-        !scanned.report.partial,
-        "the scan is partial ({}); nothing was changed",
-        scanned
-            .report
-            .alerts
-            .iter()
-            .map(|a| a.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
     let selection = adopt::Selection {
         types: args.types,
         ids: args.ids,
         addresses: args.addresses,
     };
-    let (edits, skipped) = if codify {
-        let opts = scan::provider_options(&req);
-        let (pool, alerts) =
-            crate::live::provider::start_for_config(&scanned.inputs.config, &opts).await;
-        if let Some(a) = alerts.first() {
-            pool.shutdown().await;
-            anyhow::bail!("{}", a.message);
-        }
-        // Import blocks need Terraform 1.5; older versions get a `terraform import` script.
-        let script = match crate::terraform::Terraform::find(req.terraform.as_deref()) {
-            Ok(tf) => tf
-                .version(&req.dir)
-                .await
-                .ok()
-                .and_then(|v| {
-                    let mut it = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-                    Some((it.next()?, it.next()?))
-                })
-                .is_some_and(|(major, minor)| major < 1 || (major == 1 && minor < 5)),
-            Err(_) => false,
-        };
-        let edits = adopt::codify(
-            &req.dir,
-            &scanned.report,
-            &scanned.inputs,
-            &pool,
-            &selection,
-            &args.file,
-            script,
-        )
-        .await;
-        pool.shutdown().await;
-        (edits?, Vec::new())
-    } else {
-        adopt::patch(&req.dir, &scanned.report, &selection)?
-    };
+    let (edits, skipped) = adopt::propose(&req, &scanned, &selection, codify, &args.file).await?;
     let mut out = std::io::stdout().lock();
     for e in &edits {
         out.write_all(e.diff().as_bytes())?;
@@ -583,6 +556,26 @@ async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
     } else {
         EXIT_DRIFT
     })
+}
+
+async fn serve_cmd(args: ServeArgs) -> Result<u8> {
+    let config = crate::server::ServeConfig::read(&args.config)?;
+    let listen = args
+        .listen
+        .or_else(|| config.listen.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listen = listen
+        .parse()
+        .with_context(|| format!("invalid listen address {listen:?}"))?;
+    crate::server::run(
+        config,
+        crate::server::Options {
+            listen,
+            insecure_no_hmac: args.insecure_no_hmac,
+        },
+    )
+    .await?;
+    Ok(EXIT_OK)
 }
 
 async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {

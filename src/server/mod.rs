@@ -1,0 +1,302 @@
+//! `serve`: one axum server carrying the HCP Terraform run task (`POST /runtask`), the REST API
+//! (`/api/v1`), live updates (WebSocket `/api/v1/events`), the dashboard (`/`) and `/metrics`.
+//!
+//! Everything it knows about drift comes from [`crate::scan`], like the CLI; workspaces (module
+//! directories) come from the configuration file.
+
+mod api;
+mod auth;
+pub mod config;
+mod events;
+mod metrics;
+mod runtask;
+mod scans;
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::sync::broadcast;
+
+pub use config::{Role, ServeConfig, Workspace};
+use metrics::Metrics;
+use scans::Scans;
+
+/// The dashboard page: one self-contained file, served as is (no build step).
+const DASHBOARD: &str = include_str!("dashboard.html");
+
+/// How the server is started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    pub listen: SocketAddr,
+    /// Accept run-task requests without an HMAC key (never in production).
+    pub insecure_no_hmac: bool,
+}
+
+/// Shared state of the server.
+pub(crate) struct App {
+    pub(crate) config: ServeConfig,
+    /// HMAC key of the run task; `None` only with `--insecure-no-hmac`.
+    pub(crate) hmac_key: Option<Vec<u8>>,
+    /// SHA-256 of each bearer token, its name and role.
+    pub(crate) tokens: Vec<auth::Token>,
+    pub(crate) scans: Scans,
+    pub(crate) events: broadcast::Sender<Arc<str>>,
+    pub(crate) metrics: Metrics,
+    pub(crate) audit: auth::Audit,
+    /// Run-task results already accepted (replays are answered, not evaluated again).
+    pub(crate) task_results: Mutex<Seen>,
+    /// Outbound HTTP (plan JSON, callbacks); redirects are followed by hand.
+    pub(crate) http: reqwest::Client,
+    /// Background work (run-task evaluations), awaited on shutdown.
+    pub(crate) tasks: tokio_util_tasks::Tracker,
+}
+
+/// A tiny task tracker: counts running background jobs so shutdown can wait for them.
+mod tokio_util_tasks {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokio::sync::Notify;
+
+    /// Counts spawned jobs; [`Tracker::idle`] resolves when none runs.
+    #[derive(Default, Clone)]
+    pub struct Tracker {
+        running: Arc<AtomicUsize>,
+        done: Arc<Notify>,
+    }
+
+    impl Tracker {
+        /// Runs `f` in the background, counted.
+        pub fn spawn<F>(&self, f: F)
+        where
+            F: std::future::Future<Output = ()> + Send + 'static,
+        {
+            self.running.fetch_add(1, Ordering::SeqCst);
+            let me = self.clone();
+            tokio::spawn(async move {
+                f.await;
+                if me.running.fetch_sub(1, Ordering::SeqCst) == 1 {
+                    me.done.notify_waiters();
+                }
+            });
+        }
+
+        /// Waits until no job runs.
+        pub async fn idle(&self) {
+            loop {
+                let notified = self.done.notified();
+                if self.running.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        }
+    }
+}
+
+/// The last [`Seen::CAPACITY`] run-task result IDs: HCP retries a delivery for minutes, not
+/// days, so older IDs can be forgotten and memory stays bounded.
+#[derive(Default)]
+pub(crate) struct Seen {
+    ids: HashSet<String>,
+    order: std::collections::VecDeque<String>,
+}
+
+impl Seen {
+    const CAPACITY: usize = 10_000;
+
+    /// Records `id`; false when it was already there.
+    pub(crate) fn insert(&mut self, id: &str) -> bool {
+        if self.ids.contains(id) {
+            return false;
+        }
+        if self.order.len() == Self::CAPACITY
+            && let Some(old) = self.order.pop_front()
+        {
+            self.ids.remove(&old);
+        }
+        self.ids.insert(id.to_string());
+        self.order.push_back(id.to_string());
+        true
+    }
+}
+
+impl App {
+    /// Builds the shared state from the configuration and the environment (secrets).
+    pub(crate) fn new(config: ServeConfig, opts: &Options) -> Result<App> {
+        let hmac_key = match std::env::var(&config.run_task.hmac_key_env) {
+            Ok(k) if !k.is_empty() => Some(k.into_bytes()),
+            _ if opts.insecure_no_hmac => {
+                tracing::warn!("run-task requests are accepted without an HMAC signature");
+                None
+            }
+            _ => anyhow::bail!(
+                "no run-task HMAC key: set {} to the key registered in HCP Terraform, or pass --insecure-no-hmac",
+                config.run_task.hmac_key_env
+            ),
+        };
+        let tokens = auth::tokens(&config)?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(60))
+            .user_agent(concat!("terraform-drift/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("cannot build the HTTP client")?;
+        let audit = auth::Audit::open(config.audit_log.as_deref())?;
+        let (events, _) = broadcast::channel(1024);
+        Ok(App {
+            config,
+            hmac_key,
+            tokens,
+            scans: Scans::default(),
+            events,
+            metrics: Metrics::default(),
+            audit,
+            task_results: Mutex::default(),
+            http,
+            tasks: Default::default(),
+        })
+    }
+
+    /// The configured workspace called `name`.
+    pub(crate) fn workspace(&self, name: &str) -> Option<&Workspace> {
+        self.config.workspaces.iter().find(|w| w.name == name)
+    }
+
+    /// Sends a live update to every connected client; nobody listening is fine.
+    pub(crate) fn publish(&self, event: serde_json::Value) {
+        let _ = self.events.send(Arc::from(event.to_string()));
+    }
+}
+
+/// The routes, without the listener (tests drive it on `127.0.0.1:0`).
+pub(crate) fn router(app: Arc<App>) -> Router {
+    let limit = app.config.body_limit_bytes;
+    let api = Router::new()
+        .route("/workspaces", get(api::workspaces))
+        .route("/scans", post(api::start_scan).get(api::list_scans))
+        .route("/scans/{id}", get(api::get_scan))
+        .route("/drift", get(api::drift))
+        .route("/resources", get(api::resources))
+        .route("/remediate", post(api::remediate))
+        .route("/security", get(api::security))
+        .route("/compliance", get(api::compliance))
+        .route("/costs", get(api::costs))
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::require_token,
+        ))
+        // The WebSocket authenticates in its first message: browsers cannot set headers on it.
+        .route("/events", get(events::websocket));
+    Router::new()
+        .route("/", get(|| async { axum::response::Html(DASHBOARD) }))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/metrics", get(metrics::render))
+        .route("/runtask", post(runtask::receive))
+        .nest("/api/v1", api)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::observe,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .with_state(app)
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then stops accepting, lets requests and
+/// run-task evaluations finish, and returns.
+pub async fn run(config: ServeConfig, opts: Options) -> Result<()> {
+    let app = Arc::new(App::new(config, &opts)?);
+    let listener = tokio::net::TcpListener::bind(opts.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", opts.listen))?;
+    let addr = listener.local_addr()?;
+    // Printed on stdout for scripts and tests that started us on port 0.
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, workspaces = app.config.workspaces.len(), "serving");
+    let tasks = app.tasks.clone();
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")?;
+    tracing::info!("waiting for background work to finish");
+    tasks.idle().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Query parameter naming a workspace; optional when only one is configured.
+#[derive(Debug, serde::Deserialize, Default)]
+pub(crate) struct WorkspaceQuery {
+    pub(crate) workspace: Option<String>,
+}
+
+/// Resolves the workspace a request is about.
+pub(crate) fn pick_workspace<'a>(
+    app: &'a App,
+    name: Option<&str>,
+) -> Result<&'a Workspace, api::ApiError> {
+    match name {
+        Some(n) => app
+            .workspace(n)
+            .ok_or_else(|| api::ApiError::not_found(format!("no workspace {n:?}"))),
+        None if app.config.workspaces.len() == 1 => Ok(&app.config.workspaces[0]),
+        None => Err(api::ApiError::bad_request(format!(
+            "name a workspace: ?workspace= one of {}",
+            app.config
+                .workspaces
+                .iter()
+                .map(|w| w.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// Seconds since the epoch, for timestamps in JSON.
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Runs async work on a blocking thread of the same runtime. The scan, codify and plan
+/// futures are not `Send` as far as rustc can prove (higher-ranked lifetimes inside the
+/// listers' stream combinators), so they cannot be `tokio::spawn`ed or awaited in a handler;
+/// built and driven on their own thread with `Handle::block_on`, they need not be.
+pub(crate) async fn off_thread<T, F, Fut>(f: F) -> Result<T>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<T>>,
+    T: Send + 'static,
+{
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(f()))
+        .await
+        .context("background work panicked")?
+}
