@@ -166,18 +166,7 @@ pub async fn propose(
     codify: bool,
     file: &str,
 ) -> Result<(Vec<FileEdit>, Vec<Skipped>)> {
-    if scanned.report.partial {
-        bail!(
-            "the scan is partial ({}); nothing was changed",
-            scanned
-                .report
-                .alerts
-                .iter()
-                .map(|a| a.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
-    }
+    scanned.ensure_complete()?;
     if !codify {
         return patch(&req.dir, &scanned.report, selection);
     }

@@ -231,6 +231,26 @@ pub struct ScanOutput {
     pub live: LiveInventory,
 }
 
+impl ScanOutput {
+    /// An error naming the alerts when the scan is partial: acting on it could miss or
+    /// misjudge resources, so nothing that changes files or the cloud should.
+    pub fn ensure_complete(&self) -> Result<()> {
+        if self.report.partial {
+            bail!(
+                "the scan is partial ({}); nothing was changed",
+                self.report
+                    .alerts
+                    .iter()
+                    .filter(|a| a.partial)
+                    .map(|a| a.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Runs a whole scan.
 pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Result<ScanOutput> {
     let t = std::time::Instant::now();

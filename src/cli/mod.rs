@@ -424,17 +424,7 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
     let req = request(args.common, &settings, LiveChoice::Aws, false);
     let tf = crate::terraform::Terraform::find(req.terraform.as_deref())?;
     let before = scan::scan(&req, &|_| {}).await?;
-    anyhow::ensure!(
-        !before.report.partial,
-        "the scan is partial ({}); nothing was changed",
-        before
-            .report
-            .alerts
-            .iter()
-            .map(|a| a.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
+    before.ensure_complete()?;
     let mut applied = false;
     let targets = restore::drifted_addresses(&before.report);
     if targets.is_empty() {

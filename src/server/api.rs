@@ -318,6 +318,7 @@ pub(crate) async fn remediate(
             }
         }
         "plan" => {
+            l.output.ensure_complete().map_err(failed)?;
             let targets: Vec<String> = crate::restore::drifted_addresses(&l.output.report)
                 .into_iter()
                 .filter(|a| {
