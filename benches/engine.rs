@@ -74,6 +74,7 @@ fn diff_inventory(bencher: divan::Bencher, n: usize) {
         coverage,
         alerts: vec![],
         unreadable: Default::default(),
+        api_calls: 0,
     };
     let config = Config::default();
     let ignore = DriftIgnore::default();

@@ -287,6 +287,7 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
     };
     tracing::info!(
         resources = live.resources.len(),
+        api_calls = live.api_calls,
         elapsed_ms = t.elapsed().as_millis() as u64,
         "listed live resources"
     );
@@ -486,6 +487,7 @@ fn merge(native: LiveInventory, read: LiveInventory, state: &[Resource]) -> Live
     );
     out.coverage.extend(native.coverage);
     out.alerts.extend(native.alerts);
+    out.api_calls += native.api_calls;
     out
 }
 

@@ -29,6 +29,7 @@ struct Server {
     child: Child,
     addr: SocketAddr,
     audit: PathBuf,
+    log: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -66,7 +67,7 @@ required_tags = ["Name", "Owner"]
         )
         .unwrap();
         let mut child = Command::new(bin())
-            .args(["serve", "--config"])
+            .args(["serve", "--log-json", "--config"])
             .arg(&config)
             .args(["--listen", "127.0.0.1:0"])
             .env("TF_DRIFT_RUN_TASK_HMAC_KEY", HMAC_KEY)
@@ -81,7 +82,7 @@ required_tags = ["Name", "Owner"]
             .envs(extra_env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(std::fs::File::create(dir.path().join("serve.log")).unwrap())
             .spawn()
             .expect("serve starts");
         let mut line = String::new();
@@ -98,8 +99,21 @@ required_tags = ["Name", "Owner"]
             child,
             addr,
             audit: dir.path().join("audit.jsonl"),
+            log: dir.path().join("serve.log"),
             _dir: dir,
         }
+    }
+
+    /// The server's log (`--log-json`): every line must be a JSON object, and no secret may
+    /// appear in it.
+    fn log_lines(&self, secrets: &[&str]) -> Vec<Value> {
+        let text = std::fs::read_to_string(&self.log).unwrap();
+        for s in secrets {
+            assert!(!text.contains(s), "a secret leaked into the log:\n{text}");
+        }
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
     }
 
     fn url(&self, path: &str) -> String {
@@ -512,6 +526,10 @@ fn run_task_protocol() {
         lines.iter().filter(|l| l["status"] == 401).count(),
         forged_n
     );
+    let log = server.log_lines(&[HMAC_KEY, "run-token-1"]);
+    assert!(log.iter().any(
+        |l| l["fields"]["message"] == "run task evaluated" && l["fields"]["status"] == "failed"
+    ));
 }
 
 #[test]
@@ -933,6 +951,14 @@ fn api_websocket_and_roles_against_moto() {
         metrics.contains("terraform_drift_run_tasks_total{outcome=\"failed\"} 1"),
         "{metrics}"
     );
+    let calls: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("terraform_drift_cloud_api_calls_total{workspace=\"demo\"} "))
+        .expect("cloud API calls are counted")
+        .parse()
+        .unwrap();
+    // Two scans, one bulk Describe call per supported type each.
+    assert!((24.0..200.0).contains(&calls), "{calls}");
     assert!(
         metrics.contains("terraform_drift_resources{workspace=\"demo\",kind=\"unmanaged\"} 1"),
         "{metrics}"
@@ -970,6 +996,10 @@ fn api_websocket_and_roles_against_moto() {
             .iter()
             .any(|l| l["actor"] == "anonymous" && l["status"] == 401)
     );
+    let log = server.log_lines(&[READ_TOKEN, ADMIN_TOKEN, "run-token-ws"]);
+    assert!(log.iter().any(|l| l["fields"]["message"] == "request"
+        && l["fields"]["path"] == "/api/v1/remediate"
+        && l["fields"]["status"] == 403));
 }
 
 #[test]
@@ -1007,6 +1037,7 @@ fn dashboard_in_headless_chromium() {
         "{result}"
     );
     assert!(result["progress_seen"].as_bool().unwrap(), "{result}");
+    assert!(result["progress_steps"].as_u64().unwrap() >= 1, "{result}");
     assert!(
         result["diff"].as_str().unwrap().contains("Owner"),
         "{result}"

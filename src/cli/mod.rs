@@ -72,6 +72,9 @@ struct ServeArgs {
     /// Accept run-task requests without an HMAC signature (testing only).
     #[arg(long)]
     insecure_no_hmac: bool,
+    /// Log JSON lines (one object per event, with its fields) instead of text.
+    #[arg(long)]
+    log_json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -203,7 +206,11 @@ struct DiscoverArgs {
 /// Parses the command line and runs it; returns the exit code.
 pub fn run() -> Result<u8> {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    match &cli.command {
+        // A server logs every request by default, with timestamps, optionally as JSON lines.
+        Command::Serve(args) => init_logging(cli.verbose.max(1), true, args.log_json),
+        _ => init_logging(cli.verbose, false, false),
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -220,7 +227,7 @@ pub fn run() -> Result<u8> {
     })
 }
 
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, timestamps: bool, json: bool) {
     let default = match verbose {
         0 => "warn",
         1 => "info",
@@ -228,12 +235,15 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let fmt = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .without_time()
-        .try_init();
+        .with_ansi(std::io::stderr().is_terminal() && !json);
+    let _ = match (json, timestamps) {
+        (true, _) => fmt.json().try_init(),
+        (false, true) => fmt.try_init(),
+        (false, false) => fmt.without_time().try_init(),
+    };
 }
 
 /// `DIR/.terraform-drift.toml`: defaults for flags (flags and environment win).

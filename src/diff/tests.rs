@@ -33,6 +33,7 @@ fn inventory(resources: Vec<Resource>) -> LiveInventory {
         coverage,
         alerts: vec![],
         unreadable: Default::default(),
+        api_calls: 0,
     }
 }
 

@@ -81,7 +81,28 @@ pub async fn default_region(profile: Option<&str>) -> Option<String> {
     loader.load().await.region().map(|r| r.to_string())
 }
 
-async fn client(opts: &AwsOptions, region: &str) -> Client {
+/// Counts the HTTP requests the SDK sends (every attempt, retries included): the number of
+/// cloud API calls a scan cost, for `/metrics` and the logs.
+#[derive(Debug, Clone, Default)]
+struct CallCounter(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl aws_sdk_ec2::config::Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "terraform-drift call counter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _: &aws_sdk_ec2::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_ec2::config::RuntimeComponents,
+        _: &mut aws_sdk_ec2::config::ConfigBag,
+    ) -> Result<(), aws_sdk_ec2::error::BoxError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+async fn client(opts: &AwsOptions, region: &str, calls: &CallCounter) -> Client {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_string()))
         // Standard mode retries throttling (RequestLimitExceeded) and 5xx with jittered backoff.
@@ -105,7 +126,10 @@ async fn client(opts: &AwsOptions, region: &str) -> Client {
     if let (Some(url), false) = (&opts.endpoint_url, env_override) {
         loader = loader.endpoint_url(url);
     }
-    Client::new(&loader.load().await)
+    let conf = aws_sdk_ec2::config::Builder::from(&loader.load().await)
+        .interceptor(calls.clone())
+        .build();
+    Client::from_conf(conf)
 }
 
 /// Lists every requested type in every requested region.
@@ -118,22 +142,20 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     } else {
         opts.types.clone()
     };
+    let calls = CallCounter::default();
     let mut clients = Vec::new();
     for region in &opts.regions {
-        clients.push((region.clone(), client(opts, region).await));
+        clients.push((region.clone(), client(opts, region, &calls).await));
     }
     let jobs = clients.iter().flat_map(|(region, client)| {
         types
             .iter()
             .map(move |rtype| async move { (region, rtype, list(client, rtype, region).await) })
     });
-    let results: Vec<_> = futures::stream::iter(jobs)
-        .buffer_unordered(opts.concurrency.max(1))
-        .collect()
-        .await;
-
+    // Each listing is reported as it finishes (the CLI spinner, the server's live updates).
+    let mut results = futures::stream::iter(jobs).buffer_unordered(opts.concurrency.max(1));
     let mut inv = LiveInventory::default();
-    for (region, rtype, result) in results {
+    while let Some((region, rtype, result)) = results.next().await {
         match result {
             Ok(resources) => {
                 progress(Progress::Listed {
@@ -161,6 +183,7 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
             }
         }
     }
+    inv.api_calls = calls.0.load(std::sync::atomic::Ordering::Relaxed);
     link_companions(&mut inv.resources);
     inv.resources
         .sort_by(|a, b| (&a.rtype, &a.region, &a.id).cmp(&(&b.rtype, &b.region, &b.id)));

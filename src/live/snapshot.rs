@@ -96,6 +96,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<LiveInventory, SnapshotError> {
         coverage,
         alerts: snap.alerts,
         unreadable: Default::default(),
+        api_calls: 0,
     })
 }
 

@@ -412,6 +412,8 @@ pub struct LiveInventory {
     pub alerts: Vec<Alert>,
     /// `(type, id)` of state resources that could not be read (judged unchecked, never missing).
     pub unreadable: std::collections::HashSet<(String, String)>,
+    /// HTTP requests sent to the cloud's APIs to build it (retries included).
+    pub api_calls: u64,
 }
 
 #[cfg(test)]

@@ -49,6 +49,11 @@ const FAMILIES: &[(&str, &str, &str)] = &[
         "Findings of the last scan, by workspace and kind.",
     ),
     (
+        "terraform_drift_cloud_api_calls_total",
+        "counter",
+        "Requests scans sent to cloud APIs (retries included), by workspace.",
+    ),
+    (
         "terraform_drift_run_tasks_total",
         "counter",
         "Run-task requests, by outcome.",
@@ -76,12 +81,20 @@ fn labels(pairs: &[(&str, &str)]) -> String {
 
 impl Metrics {
     fn add(&self, name: &'static str, pairs: &[(&str, &str)], v: f64) {
+        debug_assert!(
+            FAMILIES.iter().any(|f| f.0 == name),
+            "{name} has no HELP/TYPE"
+        );
         if let Ok(mut s) = self.series.lock() {
             *s.entry((name, labels(pairs))).or_default() += v;
         }
     }
 
     fn set(&self, name: &'static str, pairs: &[(&str, &str)], v: f64) {
+        debug_assert!(
+            FAMILIES.iter().any(|f| f.0 == name),
+            "{name} has no HELP/TYPE"
+        );
         if let Ok(mut s) = self.series.lock() {
             s.insert((name, labels(pairs)), v);
         }
@@ -130,6 +143,15 @@ impl Metrics {
                 *n as f64,
             );
         }
+    }
+
+    /// Cloud API requests a scan sent.
+    pub(crate) fn cloud_calls(&self, workspace: &str, calls: u64) {
+        self.add(
+            "terraform_drift_cloud_api_calls_total",
+            &[("workspace", workspace)],
+            calls as f64,
+        );
     }
 
     /// One run-task request, by outcome (`rejected`, `verification`, `replay`, `passed`, …).
@@ -197,7 +219,13 @@ mod tests {
             Duration::from_millis(500),
             &[("changed", 1)],
         );
+        // Every other series: each must have its HELP/TYPE (debug assertion) and show up.
+        m.cloud_calls("prod \"a\"", 12);
+        m.run_task("replay");
+        m.outbound("callback", "500");
+        m.http_request("GET", "/metrics", 200, Duration::from_millis(1));
         let t = m.text();
+        assert_eq!(t.lines().filter(|l| !l.starts_with('#')).count(), 9, "{t}");
         assert!(
             t.contains("# TYPE terraform_drift_scans_total counter"),
             "{t}"

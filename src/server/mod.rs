@@ -141,6 +141,11 @@ impl App {
             ),
         };
         let tokens = auth::tokens(&config)?;
+        if tokens.is_empty() {
+            tracing::warn!(
+                "no [[tokens]] configured: /api/v1 and the dashboard refuse every request (the run task and /metrics work)"
+            );
+        }
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(std::time::Duration::from_secs(10))
@@ -299,4 +304,24 @@ where
     tokio::task::spawn_blocking(move || handle.block_on(f()))
         .await
         .context("background work panicked")?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn replay_memory_is_bounded_and_forgets_the_oldest() {
+        let mut seen = Seen::default();
+        assert!(seen.insert("tr-0"));
+        assert!(!seen.insert("tr-0"));
+        for i in 1..Seen::CAPACITY {
+            assert!(seen.insert(&format!("tr-{i}")));
+        }
+        assert!(!seen.insert("tr-0"), "still remembered at capacity");
+        assert!(seen.insert("tr-new"));
+        assert!(seen.insert("tr-0"), "the oldest was forgotten");
+        assert!(!seen.insert("tr-new"));
+        assert_eq!(seen.ids.len(), Seen::CAPACITY);
+    }
 }

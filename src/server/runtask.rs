@@ -384,7 +384,11 @@ async fn fetch_plan(app: &App, url: &str, token: &str) -> anyhow::Result<Bytes> 
     let mut current = origin.clone();
     for _ in 0..=MAX_REDIRECTS {
         let same_origin = current.origin() == origin.origin();
-        let mut get = app.http.get(current.clone());
+        // Plans of large runs are big: more time than the client's default.
+        let mut get = app
+            .http
+            .get(current.clone())
+            .timeout(Duration::from_secs(600));
         if same_origin {
             get = get.bearer_auth(token);
         }
@@ -393,9 +397,11 @@ async fn fetch_plan(app: &App, url: &str, token: &str) -> anyhow::Result<Bytes> 
             Ok(r) => r,
             Err(e) => {
                 app.metrics.outbound("plan", "error");
+                // The archive URL's query is a credential: keep it out of messages and logs.
                 return Err(anyhow::anyhow!(
-                    "cannot fetch the plan from {}: {e}",
-                    current.host_str().unwrap_or("")
+                    "cannot fetch the plan from {}: {}",
+                    current.host_str().unwrap_or(""),
+                    e.without_url()
                 ));
             }
         };

@@ -162,6 +162,7 @@ async fn run(app: Arc<App>, ws: Workspace, n: u64, id: String) {
         Ok(output) => {
             let s = output.report.summary.clone();
             let partial = output.report.partial;
+            app.metrics.cloud_calls(&ws.name, output.live.api_calls);
             app.metrics.scan(
                 &ws.name,
                 if partial { "partial" } else { "succeeded" },

@@ -38,9 +38,20 @@ try {
   await page.locator("#preview-btn").click();
   await page.locator("#preview-diff").waitFor({ timeout: 120000 });
   result.diff = await page.locator("#preview-diff").innerText();
-  // A scan started from the page is followed live.
+  // A scan started from the page is followed live: the progress panel opens and fills with
+  // the listings as the WebSocket reports them (watched from inside the page, so a fast scan
+  // cannot slip between two polls).
+  await page.evaluate(() => {
+    window.__progress = { shown: false, steps: 0 };
+    const panel = document.getElementById("progress");
+    new MutationObserver(() => {
+      if (panel.classList.contains("on")) window.__progress.shown = true;
+      const n = document.querySelectorAll("#progress-steps li").length;
+      window.__progress.steps = Math.max(window.__progress.steps, n);
+    }).observe(panel, { attributes: true, childList: true, subtree: true });
+  });
   await page.locator("#scan-btn").click();
-  await page.locator("#progress.on").waitFor({ timeout: 30000 });
+  await page.waitForFunction(() => window.__progress.shown, null, { timeout: 30000 });
   result.progress_seen = true;
   await page.waitForFunction(
     (first) => {
@@ -51,6 +62,7 @@ try {
     { timeout: 120000 },
   );
   result.live_scan_id = (await page.locator("#ws-meta").innerText()).split(" ")[0];
+  result.progress_steps = await page.evaluate(() => window.__progress.steps);
   await page.locator("#drift-table tr", { hasText: address }).click();
   await page.locator("#preview-btn").click();
   await page.locator("#preview-diff").waitFor({ timeout: 120000 });
