@@ -1042,6 +1042,13 @@ fn dashboard_in_headless_chromium() {
         result["diff"].as_str().unwrap().contains("Owner"),
         "{result}"
     );
+    let costs = result["tabs"]["costs"].as_str().unwrap();
+    assert!(
+        costs.contains("100 GB gp3") && costs.contains("$8.00"),
+        "{costs}"
+    );
+    let compliance = result["tabs"]["compliance"].as_str().unwrap();
+    assert!(compliance.contains(&volume), "{compliance}");
     let png = std::fs::read(&shot).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert!(png.len() > 20_000, "a real page, not a blank one");

@@ -63,6 +63,14 @@ try {
   );
   result.live_scan_id = (await page.locator("#ws-meta").innerText()).split(" ")[0];
   result.progress_steps = await page.evaluate(() => window.__progress.steps);
+  // The other views load and say something.
+  result.tabs = {};
+  for (const [tab, expect] of [["security", /security|Why/i], ["compliance", /taggable resources/], ["costs", /estimate/]]) {
+    await page.locator(`#tabs button[data-tab=${tab}]`).click();
+    await page.locator("#tab-body").getByText(expect).first().waitFor({ timeout: 30000 });
+    result.tabs[tab] = await page.locator("#tab-body").innerText();
+  }
+  await page.locator("#tabs button[data-tab=drift]").click();
   await page.locator("#drift-table tr", { hasText: address }).click();
   await page.locator("#preview-btn").click();
   await page.locator("#preview-diff").waitFor({ timeout: 120000 });
