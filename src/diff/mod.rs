@@ -157,8 +157,7 @@ pub struct Input<'a> {
     pub options: &'a Options,
 }
 
-/// Secret-looking attribute names: redacted even when the state does not mark them.
-const SECRET_WORDS: &[&str] = &["password", "secret", "token", "private_key", "passphrase"];
+use crate::model::SECRET_WORDS;
 
 /// The marker shown instead of a sensitive value.
 pub const REDACTED: &str = "(sensitive value)";

@@ -348,6 +348,10 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Words that make a name look secret (`db_password`, `api_token`): values under such names are
+/// redacted even when nothing marks them sensitive.
+pub const SECRET_WORDS: &[&str] = &["password", "secret", "token", "private_key", "passphrase"];
+
 /// A non-fatal problem met while gathering inputs (a type that could not be listed, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
