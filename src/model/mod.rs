@@ -352,6 +352,37 @@ impl fmt::Display for Severity {
 /// redacted even when nothing marks them sensitive.
 pub const SECRET_WORDS: &[&str] = &["password", "secret", "token", "private_key", "passphrase"];
 
+/// A line of a child process's output (a provider's or terraform's stderr) with anything that
+/// looks like a credential masked: such tails end up in error messages, which the CLI prints
+/// and the server returns over HTTP.
+pub fn scrub_secrets(line: &str) -> String {
+    use std::sync::LazyLock;
+    static NAMED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        let words = SECRET_WORDS
+            .iter()
+            .chain(&["authorization", "credential", "session_key", "access_key"])
+            .copied()
+            .collect::<Vec<_>>()
+            .join("|");
+        regex::Regex::new(&format!(
+            r#"(?i)([\w.-]*(?:{words})[\w.-]*"?\s*[:=]\s*"?)(?:bearer\s+|basic\s+)?[^\s",;}}]+"#
+        ))
+        .expect("a valid pattern")
+    });
+    static BEARER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(bearer|basic)\s+[\w.~+/=-]{8,}").expect("a valid pattern")
+    });
+    static KEY_ID: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b").expect("a valid pattern")
+    });
+    if line.contains("PRIVATE KEY") {
+        return "(a line with a private key was redacted)".into();
+    }
+    let line = NAMED.replace_all(line, "${1}(redacted)");
+    let line = BEARER.replace_all(&line, "${1} (redacted)");
+    KEY_ID.replace_all(&line, "${1}(redacted)").into_owned()
+}
+
 /// A non-fatal problem met while gathering inputs (a type that could not be listed, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
@@ -423,6 +454,44 @@ pub struct LiveInventory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_lines_lose_their_secrets() {
+        for (line, secret) in [
+            ("2026/11/26 [DEBUG] password=hunter2 user=bob", "hunter2"),
+            (
+                r#"config: {"db_password": "s3cr3t!", "region": "us-east-1"}"#,
+                "s3cr3t!",
+            ),
+            (
+                "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig",
+                "eyJhbGciOiJIUzI1NiJ9",
+            ),
+            (
+                "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
+                "wJalrXUtnFEMI",
+            ),
+            (
+                "using key AKIAIOSFODNN7EXAMPLE for ec2",
+                "AKIAIOSFODNN7EXAMPLE",
+            ),
+            (
+                "X-Amz-Security-Token: FwoGZXIvYXdzEBYaDH",
+                "FwoGZXIvYXdzEBYaDH",
+            ),
+            ("-----BEGIN RSA PRIVATE KEY-----", "BEGIN RSA"),
+        ] {
+            let out = super::scrub_secrets(line);
+            assert!(!out.contains(secret), "{line} -> {out}");
+        }
+        // Ordinary lines stay as they are.
+        let plain = "panic: runtime error: invalid memory address (region us-east-1)";
+        assert_eq!(super::scrub_secrets(plain), plain);
+        assert_eq!(
+            super::scrub_secrets("user=bob password=x"),
+            "user=bob password=(redacted)"
+        );
+    }
 
     #[test]
     fn address_display_and_module_parse() {

@@ -145,36 +145,6 @@ impl Drop for Process {
     }
 }
 
-/// A provider's stderr line with anything that looks like a credential masked: the tail ends up
-/// in error messages, which the CLI prints and the server returns over HTTP.
-pub(crate) fn scrub(line: &str) -> String {
-    use std::sync::LazyLock;
-    static NAMED: LazyLock<regex::Regex> = LazyLock::new(|| {
-        let words = crate::model::SECRET_WORDS
-            .iter()
-            .chain(&["authorization", "credential", "session_key", "access_key"])
-            .copied()
-            .collect::<Vec<_>>()
-            .join("|");
-        regex::Regex::new(&format!(
-            r#"(?i)([\w.-]*(?:{words})[\w.-]*"?\s*[:=]\s*"?)(?:bearer\s+|basic\s+)?[^\s",;}}]+"#
-        ))
-        .expect("a valid pattern")
-    });
-    static BEARER: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(bearer|basic)\s+[\w.~+/=-]{8,}").expect("a valid pattern")
-    });
-    static KEY_ID: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b").expect("a valid pattern")
-    });
-    if line.contains("PRIVATE KEY") {
-        return "(a line with a private key was redacted)".into();
-    }
-    let line = NAMED.replace_all(line, "${1}(redacted)");
-    let line = BEARER.replace_all(&line, "${1} (redacted)");
-    KEY_ID.replace_all(&line, "${1}(redacted)").into_owned()
-}
-
 fn tail_text(buf: &Mutex<VecDeque<String>>) -> String {
     buf.lock()
         .map(|b| b.iter().cloned().collect::<Vec<_>>().join("\n"))
@@ -216,7 +186,7 @@ pub async fn launch(
         tokio::spawn(async move {
             let mut lines = BufReader::new(err).lines();
             while let Ok(Some(line)) = lines.next_line().await {
-                let line = scrub(&line);
+                let line = crate::model::scrub_secrets(&line);
                 tracing::debug!(target: "provider", provider = %provider, "{line}");
                 if let Ok(mut b) = buf.lock() {
                     if b.len() == STDERR_TAIL {
@@ -464,43 +434,6 @@ impl ServerCertVerifier for PinnedServer {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn stderr_lines_lose_their_secrets() {
-        for (line, secret) in [
-            ("2026/11/26 [DEBUG] password=hunter2 user=bob", "hunter2"),
-            (
-                r#"config: {"db_password": "s3cr3t!", "region": "us-east-1"}"#,
-                "s3cr3t!",
-            ),
-            (
-                "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig",
-                "eyJhbGciOiJIUzI1NiJ9",
-            ),
-            (
-                "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
-                "wJalrXUtnFEMI",
-            ),
-            (
-                "using key AKIAIOSFODNN7EXAMPLE for ec2",
-                "AKIAIOSFODNN7EXAMPLE",
-            ),
-            (
-                "X-Amz-Security-Token: FwoGZXIvYXdzEBYaDH",
-                "FwoGZXIvYXdzEBYaDH",
-            ),
-            ("-----BEGIN RSA PRIVATE KEY-----", "BEGIN RSA"),
-        ] {
-            let out = super::scrub(line);
-            assert!(!out.contains(secret), "{line} -> {out}");
-        }
-        // Ordinary lines stay as they are.
-        let plain = "panic: runtime error: invalid memory address (region us-east-1)";
-        assert_eq!(super::scrub(plain), plain);
-        assert_eq!(
-            super::scrub("user=bob password=x"),
-            "user=bob password=(redacted)"
-        );
-    }
 
     use super::*;
 

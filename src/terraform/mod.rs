@@ -372,9 +372,14 @@ pub fn has_backend(dir: &Path) -> bool {
 }
 
 /// The last `n` non-empty lines of `s`, joined with " / " so errors stay on one line.
+/// Credential-looking values are masked (see [`crate::model::scrub_secrets`]).
 fn tail(s: &str, n: usize) -> String {
     let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    lines[lines.len().saturating_sub(n)..].join(" / ")
+    lines[lines.len().saturating_sub(n)..]
+        .iter()
+        .map(|l| crate::model::scrub_secrets(l))
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 #[cfg(test)]
