@@ -533,6 +533,38 @@ fn run_task_protocol() {
 }
 
 #[test]
+fn scheduled_scans_of_a_snapshot_workspace() {
+    // The quickstart (state + snapshot, no cloud), scanned every second.
+    let dir = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    for f in ["main.tf", "terraform.tfstate", "live.json"] {
+        std::fs::copy(root.join("examples/quickstart").join(f), dir.path().join(f)).unwrap();
+    }
+    let mut server = Server::start(
+        &format!(
+            "[[workspaces]]\nname = \"qs\"\ndir = \"{}\"\nlive = \"live.json\"\nscan_every_seconds = 1\n",
+            dir.path().display()
+        ),
+        &[],
+    );
+    let api = Api::new(&server);
+    wait_until("three scheduled scans", Duration::from_secs(30), || {
+        let scans = api.get("/api/v1/scans");
+        scans["scans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] == "succeeded")
+            .count()
+            >= 3
+    });
+    let drift = api.get("/api/v1/drift");
+    assert_eq!(drift["summary"]["changed"], 3, "{drift}");
+    assert_eq!(drift["summary"]["unmanaged"], 2, "{drift}");
+    assert!(server.stop(Duration::from_secs(20)).success());
+}
+
+#[test]
 fn refuses_to_start_without_an_hmac_key() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("serve.toml");

@@ -128,6 +128,9 @@ pub struct Workspace {
     /// unmanaged discovery); default: its own name.
     #[serde(default)]
     pub hcp_workspaces: Vec<String>,
+    /// Scan on a schedule: every this many seconds (the first scan at start-up).
+    #[serde(default)]
+    pub scan_every_seconds: Option<u64>,
 }
 
 impl Workspace {
@@ -183,6 +186,13 @@ impl ServeConfig {
         for w in &mut cfg.workspaces {
             if w.dir.is_relative() {
                 w.dir = base.join(&w.dir);
+            }
+            if w.scan_every_seconds == Some(0) {
+                bail!(
+                    "{}: workspace {:?}: scan_every_seconds must be at least 1",
+                    path.display(),
+                    w.name
+                );
             }
             if !w.dir.is_dir() {
                 bail!(

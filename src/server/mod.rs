@@ -224,6 +224,7 @@ pub async fn run(config: ServeConfig, opts: Options) -> Result<()> {
     // Printed on stdout for scripts and tests that started us on port 0.
     println!("listening on http://{addr}");
     tracing::info!(%addr, workspaces = app.config.workspaces.len(), "serving");
+    let schedules = schedule(&app);
     let tasks = app.tasks.clone();
     axum::serve(
         listener,
@@ -232,9 +233,36 @@ pub async fn run(config: ServeConfig, opts: Options) -> Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")?;
+    for s in schedules {
+        s.abort();
+    }
     tracing::info!("waiting for background work to finish");
     tasks.idle().await;
     Ok(())
+}
+
+/// Starts the scheduled scans (`scan_every_seconds`); a tick that finds the workspace still
+/// scanning is skipped, not queued.
+fn schedule(app: &Arc<App>) -> Vec<tokio::task::JoinHandle<()>> {
+    app.config
+        .workspaces
+        .iter()
+        .filter_map(|w| Some((w.clone(), w.scan_every_seconds?)))
+        .map(|(ws, every)| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+                loop {
+                    tick.tick().await;
+                    let (id, new) = scans::start(&app, &ws);
+                    if new {
+                        tracing::info!(workspace = %ws.name, scan = %id, "scheduled scan started");
+                    }
+                }
+            })
+        })
+        .collect()
 }
 
 async fn shutdown_signal() {
