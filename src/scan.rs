@@ -238,13 +238,7 @@ impl ScanOutput {
         if self.report.partial {
             bail!(
                 "the scan is partial ({}); nothing was changed",
-                self.report
-                    .alerts
-                    .iter()
-                    .filter(|a| a.partial)
-                    .map(|a| a.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                self.report.partial_reasons()
             );
         }
         Ok(())

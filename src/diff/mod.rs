@@ -116,6 +116,16 @@ impl Report {
     pub fn has_drift(&self) -> bool {
         !self.drift.is_empty()
     }
+
+    /// Why the report is partial: the messages of its partial alerts, joined with "; ".
+    pub fn partial_reasons(&self) -> String {
+        self.alerts
+            .iter()
+            .filter(|a| a.partial)
+            .map(|a| a.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// Options that change what is reported.

@@ -230,16 +230,7 @@ fn judge(report: &Report, unmanaged_checked: bool) -> Outcome {
     let (status, message) = if report.partial {
         (
             "failed",
-            format!(
-                "drift check incomplete: {}",
-                report
-                    .alerts
-                    .iter()
-                    .filter(|a| a.partial)
-                    .map(|a| a.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
+            format!("drift check incomplete: {}", report.partial_reasons()),
         )
     } else if report.drift.is_empty() {
         (
@@ -498,6 +489,31 @@ mod tests {
         assert!(!signature_ok(b"key", body, ""));
         assert!(!signature_ok(b"key", body, "zz"));
         assert!(!signature_ok(b"key", body, &format!("é{}", &good[2..])));
+    }
+
+    #[test]
+    fn only_a_complete_clean_analysis_passes() {
+        let mut report = Report {
+            format_version: "1",
+            ..Default::default()
+        };
+        report.summary.managed = 4;
+        let o = judge(&report, true);
+        assert_eq!(o.status, "passed");
+        assert_eq!(o.message, "no drift: 4 managed resources match the cloud");
+        report.partial = true;
+        report.alerts.push(crate::model::Alert {
+            kind: "access_denied".into(),
+            message: "aws_instance in us-east-1: access denied".into(),
+            partial: true,
+        });
+        let o = judge(&report, true);
+        assert_eq!(o.status, "failed", "a partial check never passes");
+        assert_eq!(
+            o.message,
+            "drift check incomplete: aws_instance in us-east-1: access denied"
+        );
+        assert!(judge(&report, false).message.contains("incomplete"));
     }
 
     #[test]
