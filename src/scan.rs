@@ -58,6 +58,25 @@ pub struct ScanRequest {
     pub refresh: Refresh,
 }
 
+impl ScanRequest {
+    /// A scan of `dir` from `live` with the defaults `scan` has without flags.
+    pub fn new(dir: PathBuf, live: LiveChoice, refresh: Refresh) -> ScanRequest {
+        ScanRequest {
+            dir,
+            state: Vec::new(),
+            live,
+            regions: Vec::new(),
+            profile: None,
+            include_defaults: false,
+            parallelism: 8,
+            terraform: None,
+            types: Vec::new(),
+            providers: Default::default(),
+            refresh,
+        }
+    }
+}
+
 /// Managed drift from Terraform itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Refresh {

@@ -209,11 +209,16 @@ fn fake_hcp(seen: Shared) -> (SocketAddr, tokio::runtime::Runtime) {
             "/archive/{file}",
             axum::routing::get(
                 |State(s): State<Shared>, UrlPath(file): UrlPath<String>, h: HeaderMap| async move {
-                    let mut s = s.lock().unwrap();
-                    s.gets.push((format!("/archive/{file}"), auth_of(&h)));
-                    s.plan
-                        .clone()
-                        .unwrap_or_else(|| std::fs::read(common::fixture("serve/plan.json")).unwrap())
+                    let plan = {
+                        let mut s = s.lock().unwrap();
+                        s.gets.push((format!("/archive/{file}"), auth_of(&h)));
+                        s.plan.clone().unwrap_or_else(|| {
+                            std::fs::read(common::fixture("serve/plan.json")).unwrap()
+                        })
+                    };
+                    // A slow archive: the run task must have answered long before it is served.
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
+                    plan
                 },
             ),
         )
@@ -411,10 +416,11 @@ fn run_task_protocol() {
         .unwrap()
         .script
         .insert("taskrslt-1".into(), vec![500, 500]);
-    let t = Instant::now();
     assert_eq!(post_task(&server, &body, Some(&good)), 200);
+    // The plan is served 1.5 s after it is asked for: had the evaluation run before the answer,
+    // a callback would already be recorded.
     assert!(
-        t.elapsed() < Duration::from_secs(2),
+        seen.lock().unwrap().patches.is_empty(),
         "answered before the evaluation"
     );
     // Replayed while (or after) the first evaluates: answered, not evaluated again.
@@ -653,6 +659,10 @@ impl<'a> Api<'a> {
         )
     }
 
+    fn remediate(&self, token: &str, body: Value) -> (u16, Value) {
+        self.call("POST", "/api/v1/remediate", Some(token), Some(body))
+    }
+
     fn call(
         &self,
         method: &str,
@@ -877,22 +887,12 @@ fn api_websocket_and_roles_against_moto() {
     );
 
     // Remediation: previews for the read role, applying needs the remediate role.
-    let (code, patch) = api.call(
-        "POST",
-        "/api/v1/remediate",
-        Some(READ_TOKEN),
-        Some(json!({"workspace": "demo", "action": "patch"})),
-    );
+    let (code, patch) = api.remediate(READ_TOKEN, json!({"workspace": "demo", "action": "patch"}));
     assert_eq!(code, 200, "{patch}");
     let diff = patch["edits"][0]["diff"].as_str().unwrap();
     assert!(diff.contains("+    Owner = \"someone-else\""), "{diff}");
     assert_eq!(patch["applied"], false);
-    let (code, codify) = api.call(
-        "POST",
-        "/api/v1/remediate",
-        Some(READ_TOKEN),
-        Some(json!({"action": "codify", "ids": [volume]})),
-    );
+    let (code, codify) = api.remediate(READ_TOKEN, json!({"action": "codify", "ids": [volume]}));
     assert_eq!(code, 200, "{codify}");
     let diff = codify["edits"][0]["diff"].as_str().unwrap();
     assert!(
@@ -900,23 +900,13 @@ fn api_websocket_and_roles_against_moto() {
         "{diff}"
     );
     let before = std::fs::read_to_string(s.path().join("main.tf")).unwrap();
-    let (code, denied) = api.call(
-        "POST",
-        "/api/v1/remediate",
-        Some(READ_TOKEN),
-        Some(json!({"action": "patch", "apply": true})),
-    );
+    let (code, denied) = api.remediate(READ_TOKEN, json!({"action": "patch", "apply": true}));
     assert_eq!(code, 403, "{denied}");
     assert_eq!(
         std::fs::read_to_string(s.path().join("main.tf")).unwrap(),
         before
     );
-    let (code, applied) = api.call(
-        "POST",
-        "/api/v1/remediate",
-        Some(ADMIN_TOKEN),
-        Some(json!({"action": "patch", "apply": true})),
-    );
+    let (code, applied) = api.remediate(ADMIN_TOKEN, json!({"action": "patch", "apply": true}));
     assert_eq!(code, 200, "{applied}");
     assert_eq!(applied["applied"], true);
     let after = std::fs::read_to_string(s.path().join("main.tf")).unwrap();
@@ -926,16 +916,7 @@ fn api_websocket_and_roles_against_moto() {
     wait_until("the rescan", Duration::from_secs(120), || {
         api.get(&format!("/api/v1/scans/{rescan}"))["status"] != "running"
     });
-    assert_eq!(
-        api.call(
-            "POST",
-            "/api/v1/remediate",
-            Some(READ_TOKEN),
-            Some(json!({"action": "nuke"}))
-        )
-        .0,
-        400
-    );
+    assert_eq!(api.remediate(READ_TOKEN, json!({"action": "nuke"})).0, 400);
 
     // A run task for the HCP workspace this workspace answers for: managed drift from the
     // plan Terraform made here, unmanaged resources from the cloud.

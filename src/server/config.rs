@@ -142,21 +142,15 @@ impl Workspace {
             Some(path) => LiveChoice::Snapshot(self.dir.join(path)),
         };
         ScanRequest {
-            dir: self.dir.clone(),
             state: self
                 .state
                 .iter()
                 .map(|s| self.dir.join(s).display().to_string())
                 .collect(),
-            live,
             regions: self.regions.clone(),
             profile: self.profile.clone(),
-            include_defaults: false,
             parallelism: self.parallelism.unwrap_or(8),
-            terraform: None,
-            types: Vec::new(),
-            providers: Default::default(),
-            refresh,
+            ..ScanRequest::new(self.dir.clone(), live, refresh)
         }
     }
 

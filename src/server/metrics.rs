@@ -102,6 +102,11 @@ impl Metrics {
 
     /// One HTTP request served.
     pub(crate) fn http_request(&self, method: &str, route: &str, status: u16, took: Duration) {
+        // Clients choose the method: only the ones routed here get a label of their own.
+        let method = match method {
+            "GET" | "POST" | "HEAD" => method,
+            _ => "other",
+        };
         let status = status.to_string();
         let l = [
             ("method", method),

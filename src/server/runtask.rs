@@ -26,6 +26,8 @@ use crate::scan::{self, LiveChoice, Refresh, ScanRequest};
 const VERIFICATION_TOKEN: &str = "test-token";
 /// HCP Terraform shows at most this many outcomes per result.
 const MAX_OUTCOMES: usize = 100;
+/// The largest plan JSON accepted (a plan of tens of thousands of resources is a few hundred MB).
+const MAX_PLAN_BYTES: usize = 1 << 30;
 /// Redirects followed when fetching the plan.
 const MAX_REDIRECTS: usize = 5;
 
@@ -194,19 +196,7 @@ async fn analyse(app: &App, req: &TaskRequest, url: &str) -> anyhow::Result<Outc
             // analysis (no unmanaged discovery).
             let empty = work.path().join("module");
             std::fs::create_dir(&empty)?;
-            ScanRequest {
-                dir: empty,
-                state: Vec::new(),
-                live: LiveChoice::Nothing,
-                regions: Vec::new(),
-                profile: None,
-                include_defaults: false,
-                parallelism: 8,
-                terraform: None,
-                types: Vec::new(),
-                providers: Default::default(),
-                refresh: Refresh::Plan(plan_file.clone()),
-            }
+            ScanRequest::new(empty, LiveChoice::Nothing, Refresh::Plan(plan_file.clone()))
         }
     };
     let unmanaged_checked = !matches!(scan_req.live, LiveChoice::Nothing);
@@ -410,9 +400,25 @@ async fn fetch_plan(app: &App, url: &str, token: &str) -> anyhow::Result<Bytes> 
         if !status.is_success() {
             anyhow::bail!("fetching the plan JSON answered {status}");
         }
-        return Ok(resp.bytes().await?);
+        return read_limited(resp, MAX_PLAN_BYTES).await;
     }
     anyhow::bail!("more than {MAX_REDIRECTS} redirects fetching the plan JSON")
+}
+
+/// The body of `resp`, refused once it grows past `limit` bytes (memory stays bounded whatever
+/// the other side sends).
+async fn read_limited(mut resp: reqwest::Response, limit: usize) -> anyhow::Result<Bytes> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        anyhow::bail!("the plan JSON is larger than {limit} bytes");
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            anyhow::bail!("the plan JSON is larger than {limit} bytes");
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.into())
 }
 
 /// PATCHes the result, retrying with exponential backoff on 429, 5xx and network errors.

@@ -90,14 +90,20 @@ impl Scans {
     }
 }
 
+/// A lock that survives a panic elsewhere: the registry's data stays consistent between
+/// statements, so a poisoned lock is taken over rather than turned into a panic here.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Starts a scan of `ws` unless one is running; returns its ID and whether it is new.
 pub(crate) fn start(app: &Arc<App>, ws: &Workspace) -> (String, bool) {
-    let mut running = app.scans.running.lock().expect("scan registry");
+    let mut running = lock(&app.scans.running);
     if let Some(id) = running.get(&ws.name) {
         return (id.clone(), false);
     }
     let n = {
-        let mut next = app.scans.next.lock().expect("scan counter");
+        let mut next = lock(&app.scans.next);
         *next += 1;
         *next
     };
@@ -105,7 +111,7 @@ pub(crate) fn start(app: &Arc<App>, ws: &Workspace) -> (String, bool) {
     running.insert(ws.name.clone(), id.clone());
     drop(running);
     {
-        let mut records = app.scans.records.lock().expect("scan records");
+        let mut records = lock(&app.scans.records);
         records.insert(
             n,
             Record {
