@@ -191,7 +191,8 @@ pub fn compliance(
             continue;
         }
         // Only taggable types: the lister and the provider both carry `tags` for them.
-        let tags = match (r.attributes.get("tags_all"), r.attributes.get("tags")) {
+        let (tags_all, tags) = (r.attributes.get("tags_all"), r.attributes.get("tags"));
+        let tags = match (tags_all.as_deref(), tags.as_deref()) {
             (Some(Value::Object(t)), _) => Some(t),
             (_, Some(Value::Object(t))) => Some(t),
             (_, Some(Value::Null)) => None,
@@ -355,11 +356,13 @@ pub fn costs(report: &Report, live: &LiveInventory, default_region: Option<&str>
             out.unpriced.push(format!("{} {}", d.rtype, d.id));
             continue;
         };
-        let attrs = d.live_attributes.as_ref().or_else(|| {
-            by_key
+        let live_attrs = match d.live_attributes {
+            Some(_) => None,
+            None => by_key
                 .get(&(d.rtype.as_str(), d.id.as_str()))
-                .map(|r| &r.attributes)
-        });
+                .map(|r| r.attributes.map()),
+        };
+        let attrs = d.live_attributes.as_ref().or(live_attrs.as_deref());
         let line = match d.kind {
             Kind::Unmanaged => attrs.and_then(|a| monthly(&d.rtype, &|k| a.get(k).cloned())),
             Kind::Changed => changed_delta(d, attrs),

@@ -313,11 +313,8 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
         None if input.options.compare != Compare::Catalog => &catalog::GENERIC,
         None => return Outcome::Unchecked,
     };
-    if input
-        .live
-        .unreadable
-        .contains(&(s.rtype.clone(), s.id.clone()))
-    {
+    let unreadable = &input.live.unreadable;
+    if !unreadable.is_empty() && unreadable.contains(&(s.rtype.clone(), s.id.clone())) {
         return Outcome::Unchecked;
     }
     if input.ignore.ignores_resource(&s.rtype, &s.id) {
@@ -399,7 +396,7 @@ pub fn is_sensitive(path: &AttrPath, marked: &[AttrPath]) -> bool {
 }
 
 fn redact_attributes(r: &Resource) -> serde_json::Map<String, Value> {
-    redact(&r.attributes, &r.sensitive)
+    redact(&r.attributes.map(), &r.sensitive)
 }
 
 /// `attrs` with every value under a `marked` path or a secret-looking name redacted.
@@ -451,32 +448,43 @@ pub fn compare(
     all: bool,
 ) -> Vec<(AttrPath, Change)> {
     let mut out = Vec::new();
-    for (key, live_v) in &live.attributes {
-        if (!all && !rules.compared.contains(&key.as_str()))
-            || ALWAYS_IGNORED.contains(&key.as_str())
-            || rules.ignored.contains(&key.as_str())
+    // Bulk-read resources hold their attributes as text: members whose text is the same on both
+    // sides are equal and never parsed; the others are parsed for this pair only.
+    let (state_attrs, live_attrs) = (state.attributes.members(), live.attributes.members());
+    for key in live_attrs.keys() {
+        if (!all && !rules.compared.contains(&key))
+            || ALWAYS_IGNORED.contains(&key)
+            || rules.ignored.contains(&key)
         {
             continue;
         }
         // With provider default_tags, `tags_all` holds every tag the provider manages.
         // A provider read (or Terraform's refresh) splits tags the same way (`tags` without the
         // defaults): compare its `tags_all` then, so every source reports drift as `tags.KEY`.
-        let (state_key, live_v) = if key == "tags" && state.attributes.contains_key("tags_all") {
-            (
-                "tags_all",
-                live.attributes.get("tags_all").unwrap_or(live_v),
-            )
+        let (state_key, live_key) = if key == "tags" && state_attrs.contains_key("tags_all") {
+            let live_key = match live_attrs.contains_key("tags_all") {
+                true => "tags_all",
+                false => key,
+            };
+            ("tags_all", live_key)
         } else {
-            (key.as_str(), live_v)
+            (key, key)
         };
-        let Some(state_v) = state.attributes.get(state_key) else {
-            continue;
-        };
-        if rules.when_set.contains(&key.as_str()) && is_empty(state_v) {
+        if let (Some(s), Some(l)) = (state_attrs.text(state_key), live_attrs.text(live_key))
+            && s == l
+        {
             continue;
         }
-        let as_set = rules.sets.contains(&key.as_str());
-        let is_map = rules.maps.contains(&key.as_str());
+        let (Some(state_v), Some(live_v)) = (state_attrs.get(state_key), live_attrs.get(live_key))
+        else {
+            continue;
+        };
+        let (state_v, live_v) = (&*state_v, &*live_v);
+        if rules.when_set.contains(&key) && is_empty(state_v) {
+            continue;
+        }
+        let as_set = rules.sets.contains(&key);
+        let is_map = rules.maps.contains(&key);
         walk(
             rules,
             &AttrPath::attr(key),

@@ -13,13 +13,13 @@ fn state(rtype: &str, name: &str, id: &str, attrs: serde_json::Value) -> Resourc
     };
     let mut r = Resource::live(rtype, id, "us-east-1");
     r.address = Some(address);
-    r.attributes = attrs.as_object().unwrap().clone();
+    r.attributes = attrs.as_object().unwrap().clone().into();
     r
 }
 
 fn live(rtype: &str, id: &str, attrs: serde_json::Value) -> Resource {
     let mut r = Resource::live(rtype, id, "us-east-1");
-    r.attributes = attrs.as_object().unwrap().clone();
+    r.attributes = attrs.as_object().unwrap().clone().into();
     r
 }
 
@@ -317,4 +317,62 @@ fn unmanaged_attributes_are_redacted_at_any_depth() {
     let text = serde_json::to_string(&r).unwrap();
     assert!(!text.contains("SECRET-MARKER"), "{text}");
     assert!(text.contains("t3.micro"));
+}
+
+#[test]
+fn text_held_attributes_compare_like_parsed_ones() {
+    let rules = catalog::rules("aws_instance").unwrap();
+    let cases = [
+        // Same values: the identical-text shortcut and the parsed path agree on silence.
+        (
+            json!({"instance_type": "t3.micro", "tags": {"a": "1"}, "tags_all": {"a": "1"}}),
+            json!({"instance_type": "t3.micro", "tags": {"a": "1"}}),
+        ),
+        // Equal after normalization only (set order, null vs empty).
+        (
+            json!({"vpc_security_group_ids": ["sg-2", "sg-1"], "key_name": null, "tags": null}),
+            json!({"vpc_security_group_ids": ["sg-1", "sg-2"], "key_name": "", "tags": {}}),
+        ),
+        // Real changes, tags compared through tags_all on both sides.
+        (
+            json!({"instance_type": "t3.micro", "tags": {"a": "1"},
+                   "tags_all": {"a": "1", "Env": "prod"}, "ebs_optimized": false}),
+            json!({"instance_type": "t3.large", "tags": {"a": "2"},
+                   "tags_all": {"a": "2", "Env": "prod"}, "ebs_optimized": false}),
+        ),
+        // The live side has no tags_all: its tags (every tag in the cloud) are compared with the
+        // state's tags_all, so a default tag gone from the cloud shows.
+        (
+            json!({"tags": {"a": "1"}, "tags_all": {"a": "1", "Env": "prod"}}),
+            json!({"tags": {"a": "1"}}),
+        ),
+    ];
+    let as_text = |mut r: Resource, v: &serde_json::Value, pretty: bool| {
+        let text = match pretty {
+            true => serde_json::to_string_pretty(v).unwrap(),
+            false => v.to_string(),
+        };
+        r.attributes = crate::model::Attributes::from_json_object_text(text);
+        r
+    };
+    let mut changed = Vec::new();
+    for (s, l) in &cases {
+        let expected = compare(
+            rules,
+            &state("aws_instance", "web", "i-1", s.clone()),
+            &live("aws_instance", "i-1", l.clone()),
+            false,
+        );
+        for (state_pretty, live_pretty) in [(false, false), (true, false), (false, true)] {
+            let st = as_text(
+                state("aws_instance", "web", "i-1", json!({})),
+                s,
+                state_pretty,
+            );
+            let lv = as_text(live("aws_instance", "i-1", json!({})), l, live_pretty);
+            assert_eq!(compare(rules, &st, &lv, false), expected, "{s} vs {l}");
+        }
+        changed.extend(expected.into_iter().map(|(p, _)| p.to_string()));
+    }
+    assert_eq!(changed, ["instance_type", "tags.a", "tags.Env"]);
 }

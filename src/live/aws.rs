@@ -329,7 +329,7 @@ fn instance(i: &t::Instance, region: &str) -> Option<Resource> {
         return None;
     }
     let mut r = Resource::live("aws_instance", id, region);
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "ami", i.image_id());
     put(a, "instance_type", i.instance_type().map(|t| t.as_str()));
     put(a, "instance_state", state);
@@ -414,6 +414,7 @@ fn instance(i: &t::Instance, region: &str) -> Option<Resource> {
         {
             let is_root = root.is_some() && bd.device_name() == root;
             r.attributes
+                .make_mut()
                 .entry("_block_devices")
                 .or_insert_with(|| json!([]))
                 .as_array_mut()
@@ -432,7 +433,7 @@ fn instance(i: &t::Instance, region: &str) -> Option<Resource> {
 fn vpc(v: &t::Vpc, region: &str) -> Option<Resource> {
     let mut r = Resource::live("aws_vpc", v.vpc_id()?, region);
     r.aws_default = v.is_default() == Some(true);
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "cidr_block", v.cidr_block());
     put(
         a,
@@ -448,7 +449,7 @@ fn vpc(v: &t::Vpc, region: &str) -> Option<Resource> {
 fn subnet(s: &t::Subnet, region: &str) -> Option<Resource> {
     let mut r = Resource::live("aws_subnet", s.subnet_id()?, region);
     r.aws_default = s.default_for_az() == Some(true);
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "vpc_id", s.vpc_id());
     put(a, "cidr_block", s.cidr_block());
     put(a, "availability_zone", s.availability_zone());
@@ -466,7 +467,7 @@ fn security_group(g: &t::SecurityGroup, region: &str) -> Option<Resource> {
     let id = g.group_id()?;
     let mut r = Resource::live("aws_security_group", id, region);
     r.aws_default = g.group_name() == Some("default");
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "name", g.group_name());
     put(a, "description", g.description());
     put(a, "vpc_id", g.vpc_id());
@@ -576,7 +577,7 @@ fn volume(v: &t::Volume, region: &str) -> Option<Resource> {
             dies_with_owner: att.delete_on_termination() == Some(true),
         });
     }
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "availability_zone", v.availability_zone());
     put(a, "size", v.size());
     put(a, "type", v.volume_type().map(|x| x.as_str()));
@@ -592,7 +593,7 @@ fn volume(v: &t::Volume, region: &str) -> Option<Resource> {
 
 fn internet_gateway(g: &t::InternetGateway, region: &str) -> Option<Resource> {
     let mut r = Resource::live("aws_internet_gateway", g.internet_gateway_id()?, region);
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     a.insert(
         "vpc_id".into(),
         json!(
@@ -646,7 +647,7 @@ fn route_table(rt: &t::RouteTable, region: &str) -> Option<Resource> {
         }
         routes.push(Value::Object(m));
     }
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "vpc_id", rt.vpc_id());
     put(a, "owner_id", rt.owner_id());
     a.insert("route".into(), Value::Array(routes));
@@ -667,7 +668,7 @@ fn nat_gateway(n: &t::NatGateway, region: &str) -> Option<Resource> {
     }
     let mut r = Resource::live("aws_nat_gateway", n.nat_gateway_id()?, region);
     let primary = n.nat_gateway_addresses().first();
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "subnet_id", n.subnet_id());
     put(
         a,
@@ -689,7 +690,7 @@ fn nat_gateway(n: &t::NatGateway, region: &str) -> Option<Resource> {
 fn eip(e: &t::Address, region: &str) -> Option<Resource> {
     let id = e.allocation_id().or(e.public_ip())?;
     let mut r = Resource::live("aws_eip", id, region);
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "domain", e.domain().map(|d| d.as_str()));
     put(a, "public_ip", e.public_ip());
     a.insert("instance".into(), json!(e.instance_id().unwrap_or("")));
@@ -712,7 +713,7 @@ fn eip(e: &t::Address, region: &str) -> Option<Resource> {
 fn key_pair(k: &t::KeyPairInfo, region: &str) -> Option<Resource> {
     let name = k.key_name()?;
     let mut r = Resource::live("aws_key_pair", name, region);
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "key_name", Some(name));
     put(a, "key_pair_id", k.key_pair_id());
     put(a, "fingerprint", k.key_fingerprint());
@@ -736,7 +737,7 @@ fn network_interface(n: &t::NetworkInterface, region: &str) -> Option<Resource> 
             dies_with_owner: att.device_index() == Some(0),
         });
     }
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "subnet_id", n.subnet_id());
     a.insert("description".into(), json!(n.description().unwrap_or("")));
     put(a, "private_ip", n.private_ip_address());
@@ -768,7 +769,7 @@ fn network_interface(n: &t::NetworkInterface, region: &str) -> Option<Resource> 
 
 fn launch_template(l: &t::LaunchTemplate, region: &str) -> Option<Resource> {
     let mut r = Resource::live("aws_launch_template", l.launch_template_id()?, region);
-    let a = &mut r.attributes;
+    let a = r.attributes.make_mut();
     put(a, "name", l.launch_template_name());
     put(a, "default_version", l.default_version_number());
     put(a, "latest_version", l.latest_version_number());
@@ -799,7 +800,8 @@ pub fn link_companions(resources: &mut [Resource]) {
         let region = r.region.clone().unwrap_or_default();
         match r.rtype.as_str() {
             "aws_instance" => {
-                let Some(Value::Array(bds)) = r.attributes.get("_block_devices") else {
+                let devices = r.attributes.get("_block_devices");
+                let Some(Value::Array(bds)) = devices.as_deref() else {
                     continue;
                 };
                 for bd in bds {
@@ -816,7 +818,7 @@ pub fn link_companions(resources: &mut [Resource]) {
                         },
                     ));
                     if bd["root"] == Value::Bool(true) {
-                        let v = &resources[vi].attributes;
+                        let v = resources[vi].attributes.map();
                         let mut root = Map::new();
                         for (from, to) in [
                             ("size", "volume_size"),
@@ -837,7 +839,8 @@ pub fn link_companions(resources: &mut [Resource]) {
                 }
             }
             "aws_nat_gateway" => {
-                if let Some(Value::String(eni)) = r.attributes.get("network_interface_id")
+                if let Some(Value::String(eni)) =
+                    r.attributes.get("network_interface_id").as_deref()
                     && let Some(&ei) = enis.get(&(region.clone(), eni.clone()))
                 {
                     links.push((
@@ -859,10 +862,11 @@ pub fn link_companions(resources: &mut [Resource]) {
     for (i, root) in roots {
         resources[i]
             .attributes
+            .make_mut()
             .insert("root_block_device".into(), root);
     }
     for r in resources.iter_mut() {
-        r.attributes.remove("_block_devices");
+        r.attributes.make_mut().remove("_block_devices");
     }
 }
 

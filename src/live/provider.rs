@@ -182,7 +182,7 @@ async fn read_group(
     let t = std::time::Instant::now();
     let results: Vec<_> = futures::stream::iter(members.iter().map(|r| async move {
         let res = provider
-            .refresh(&r.rtype, &r.id, r.schema_version, &r.attributes)
+            .refresh(&r.rtype, &r.id, r.schema_version, &r.attributes.map())
             .await;
         (*r, res)
     }))
@@ -246,7 +246,7 @@ fn live_resource(provider: &Provider, state: &Resource, v: &plugin::cty::Value) 
         // The provider read the object where the state says it is.
         region: None,
         provider: state.provider.clone(),
-        attributes,
+        attributes: attributes.into(),
         sensitive: sensitive_paths(provider, &state.rtype),
         aws_default: false,
         companion_of: None,
@@ -293,7 +293,7 @@ impl Pool {
         }
         for r in state {
             if let Some(p) = r.provider.as_deref().and_then(|a| by_addr.get(a)) {
-                sort_sets(p, &r.rtype, &mut r.attributes);
+                sort_sets(p, &r.rtype, r.attributes.make_mut());
             }
         }
     }
@@ -329,7 +329,7 @@ impl Pool {
                             let mut r = Resource::live(&rtype, id, "");
                             r.region = c.region.clone();
                             r.sensitive = sensitive_paths(&c.provider, &rtype);
-                            r.attributes = attributes;
+                            r.attributes = attributes.into();
                             inv.resources.push(r);
                         }
                     }

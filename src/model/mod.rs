@@ -2,12 +2,15 @@
 //!
 //! Everything here is plain data. Inputs (`state`, `config`, `live`) produce it, `diff` consumes it.
 
+pub mod attributes;
 pub mod schema;
+
+pub use attributes::Attributes;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// An instance key from `count` (number) or `for_each` (string).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -280,7 +283,7 @@ pub struct Resource {
     pub provider: Option<String>,
     /// Attribute values in the provider's state shape.
     #[serde(default)]
-    pub attributes: Map<String, Value>,
+    pub attributes: Attributes,
     /// Paths whose values are sensitive and must never be shown.
     #[serde(skip)]
     pub sensitive: Vec<AttrPath>,
@@ -307,7 +310,7 @@ impl Resource {
             address: None,
             region: Some(region.to_string()),
             provider: None,
-            attributes: Map::new(),
+            attributes: Attributes::default(),
             sensitive: Vec::new(),
             aws_default: false,
             companion_of: None,
@@ -318,7 +321,9 @@ impl Resource {
 
     /// Sets an attribute, returning `self` for chaining.
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Resource {
-        self.attributes.insert(key.to_string(), value.into());
+        self.attributes
+            .make_mut()
+            .insert(key.to_string(), value.into());
         self
     }
 }

@@ -9,12 +9,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use crate::model::{Address, AttrPath, InstanceKey, PathStep, Resource};
+use crate::model::attributes::KeyStr;
+use crate::model::{Address, AttrPath, Attributes, InstanceKey, PathStep, Resource};
 
 /// Why a state file could not be read.
 #[derive(Debug, Error)]
@@ -331,12 +332,13 @@ fn parse_v4(doc: DocV4, file: &str, keep: Keep) -> Result<State, StateError> {
 }
 
 fn instance(p: &Pending, b: &Block, file: &str, keep: Keep) -> Result<Resource, StateError> {
-    let attributes = match (p.inst.attributes, &p.inst.attributes_flat) {
+    let (attributes, probe) = match (p.inst.attributes, &p.inst.attributes_flat) {
         (Some(raw), _) => {
             let mut de = serde_json::Deserializer::from_str(raw.get());
-            Filtered {
+            let kept = Filtered {
                 rtype: &b.rtype,
                 keep,
+                capacity: raw.get().len(),
             }
             .deserialize(&mut de)
             .map_err(|e| {
@@ -347,10 +349,15 @@ fn instance(p: &Pending, b: &Block, file: &str, keep: Keep) -> Result<Resource, 
                         b.rtype, b.name
                     ),
                 )
-            })?
+            })?;
+            (Attributes::from_json_object_text(kept.text), kept.probe)
         }
-        (None, Some(flat)) => expand_flatmap(flat),
-        (None, None) => Map::new(),
+        (None, Some(flat)) => {
+            let m = expand_flatmap(flat);
+            let probe = probe_of(&m);
+            (Attributes::from(m), probe)
+        }
+        (None, None) => (Attributes::default(), Map::new()),
     };
     let sensitive = p
         .inst
@@ -364,19 +371,48 @@ fn instance(p: &Pending, b: &Block, file: &str, keep: Keep) -> Result<Resource, 
         name: b.name.clone(),
         key: p.inst.index_key.as_ref().and_then(InstanceKey::from_json),
     };
-    let mut r = resource(address, b.provider.clone(), attributes, sensitive, file);
+    let mut r = resource(
+        address,
+        b.provider.clone(),
+        attributes,
+        &probe,
+        sensitive,
+        file,
+    );
     r.schema_version = p.inst.schema_version.unwrap_or(0);
     Ok(r)
 }
 
-/// Parses an attributes object keeping only the selected keys; the rest is skipped unparsed.
+/// The attributes that identify and place a resource (its ID and region), read by `resource`.
+const PROBED: &[&str] = &["id", "region", "arn", "availability_zone"];
+
+/// The `PROBED` attributes of a parsed attribute map.
+fn probe_of(attrs: &Map<String, Value>) -> Map<String, Value> {
+    PROBED
+        .iter()
+        .filter_map(|k| attrs.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect()
+}
+
+/// The kept attributes of one object as JSON text, and its `PROBED` attributes parsed.
+struct Kept {
+    text: String,
+    probe: Map<String, Value>,
+}
+
+/// Reads an attributes object keeping only the selected keys, as text copied from the input:
+/// nothing is built for the values (the diff parses them when it compares), and the rest is
+/// skipped unparsed.
 struct Filtered<'k> {
     rtype: &'k str,
     keep: Keep<'k>,
+    /// The length of the whole object's text: the kept text is never longer, so it is written
+    /// without growing (and shrunk to size once).
+    capacity: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Filtered<'_> {
-    type Value = Map<String, Value>;
+    type Value = Kept;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
@@ -384,55 +420,57 @@ impl<'de> DeserializeSeed<'de> for Filtered<'_> {
 }
 
 impl<'de> Visitor<'de> for Filtered<'_> {
-    type Value = Map<String, Value>;
+    type Value = Kept;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an attributes object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = Map::new();
+        let mut out = Kept {
+            text: String::with_capacity(self.capacity),
+            probe: Map::new(),
+        };
+        out.text.push('{');
         while let Some(key) = map.next_key::<KeyStr<'de>>()? {
-            if (self.keep)(self.rtype, &key.0) {
-                out.insert(key.0.into_owned(), map.next_value::<Value>()?);
-            } else {
+            if !(self.keep)(self.rtype, &key.0) {
                 map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let value: &'de RawValue = map.next_value()?;
+            if out.text.len() > 1 {
+                out.text.push(',');
+            }
+            match &key.0 {
+                // Borrowed means the input spelled it without escapes: quoting restores it.
+                Cow::Borrowed(k) => {
+                    out.text.push('"');
+                    out.text.push_str(k);
+                    out.text.push('"');
+                }
+                Cow::Owned(k) => out.text.push_str(&Value::String(k.clone()).to_string()),
+            }
+            out.text.push(':');
+            out.text.push_str(value.get());
+            if PROBED.contains(&&*key.0) {
+                let v: Value = serde_json::from_str(value.get()).map_err(A::Error::custom)?;
+                out.probe.insert(key.0.into_owned(), v);
             }
         }
+        out.text.push('}');
         Ok(out)
-    }
-}
-
-/// A map key borrowed from the input when it has no escapes.
-struct KeyStr<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for KeyStr<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = KeyStr<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<KeyStr<'de>, E> {
-                Ok(KeyStr(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<KeyStr<'de>, E> {
-                Ok(KeyStr(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(V)
     }
 }
 
 fn resource(
     address: Address,
     provider: Option<String>,
-    attributes: Map<String, Value>,
+    attributes: Attributes,
+    probe: &Map<String, Value>,
     sensitive: Vec<AttrPath>,
     file: &str,
 ) -> Resource {
-    let id = match attributes.get("id") {
+    let id = match probe.get("id") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => String::new(),
@@ -440,7 +478,7 @@ fn resource(
     Resource {
         rtype: address.rtype.clone(),
         id,
-        region: region_of(&attributes),
+        region: region_of(probe),
         address: Some(address),
         provider,
         attributes,
@@ -573,7 +611,7 @@ pub fn plan_drift(bytes: &[u8], file: &str) -> Result<PlanDrift, StateError> {
             .and_then(Value::as_str)
             .unwrap_or_default();
         match index.get(address) {
-            Some(&i) => stored[i].attributes = before.clone(),
+            Some(&i) => stored[i].attributes = before.clone().into(),
             None => {
                 // Deleted outside Terraform: only the drift entry remembers it.
                 let mut wrapper = Map::new();
@@ -651,6 +689,7 @@ fn walk_show_module(
                 Some(Value::Object(v)) => v.clone(),
                 _ => Map::new(),
             };
+            let probe = probe_of(&attributes);
             let mut sensitive = Vec::new();
             if let Some(sv) = r.get("sensitive_values") {
                 collect_sensitive_mirror(sv, &AttrPath::default(), &mut sensitive);
@@ -659,9 +698,14 @@ fn walk_show_module(
                 .get("provider_name")
                 .and_then(Value::as_str)
                 .map(|p| format!("provider[\"{p}\"]"));
-            state
-                .resources
-                .push(resource(address, provider, attributes, sensitive, file));
+            state.resources.push(resource(
+                address,
+                provider,
+                attributes.into(),
+                &probe,
+                sensitive,
+                file,
+            ));
         }
     }
     if let Some(Value::Array(children)) = module.get("child_modules") {
@@ -845,11 +889,11 @@ mod tests {
         let d = plan_drift(plan, "plan.json").unwrap();
         assert_eq!(d.refreshed.len(), 1);
         assert_eq!(
-            d.refreshed[0].attributes["tags"],
+            d.refreshed[0].attributes.map()["tags"],
             serde_json::json!({"Owner": "x"})
         );
         assert_eq!(d.stored.len(), 2);
-        assert_eq!(d.stored[0].attributes["tags"], Value::Null);
+        assert_eq!(d.stored[0].attributes.map()["tags"], Value::Null);
         assert_eq!(
             d.stored[1].address.as_ref().unwrap().to_string(),
             "module.m.aws_subnet.s[0]"
