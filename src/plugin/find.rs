@@ -1,7 +1,7 @@
 //! Finding provider binaries the way `terraform init` left them: `.terraform/providers`
 //! (checked against `.terraform.lock.hcl`), a filesystem mirror, or an explicit path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -301,10 +301,46 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), P
     Ok(())
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Digests this thread got from memory, for the tests (which run on threads of their own).
+    static MEMO_HITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// SHA-256 of a file, lowercase hex.
+///
+/// Provider binaries are hundreds of megabytes (~0.5 s to hash) and one start hashes each twice:
+/// the lock-file check, then the schema cache key. Digests are remembered for the process by
+/// file identity — device, inode, size, modification and change times, what git's index trusts
+/// — so any write to the file (which moves its change time) means hashing it again.
 pub fn file_sha256(path: &Path) -> Result<String, PluginError> {
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| PluginError::Find(format!("cannot read {}: {e}", path.display())))?;
+    use std::os::unix::fs::MetadataExt;
+    use std::sync::{LazyLock, Mutex};
+    type Identity = (u64, u64, u64, i64, i64, i64, i64);
+    static SEEN: LazyLock<Mutex<HashMap<Identity, String>>> = LazyLock::new(Default::default);
+    let cannot =
+        |e: std::io::Error| PluginError::Find(format!("cannot read {}: {e}", path.display()));
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    // The identity of the file we opened (not of whatever the path names later).
+    let m = f.metadata().map_err(cannot)?;
+    let identity = (
+        m.dev(),
+        m.ino(),
+        m.len(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+    );
+    if let Some(hex) = SEEN
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&identity)
+    {
+        #[cfg(test)]
+        MEMO_HITS.set(MEMO_HITS.get() + 1);
+        return Ok(hex.clone());
+    }
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
@@ -316,7 +352,23 @@ pub fn file_sha256(path: &Path) -> Result<String, PluginError> {
         }
         h.update(&buf[..n]);
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    // Remembered only when the file did not change while it was read, and its last change is
+    // older than file timestamps' granularity (a jiffy): a write in the same tick as the one
+    // before would leave the identity as it was.
+    let settled = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .is_ok_and(|now| now.as_secs() as i64 > identity.5 + 1);
+    if settled
+        && f.metadata().is_ok_and(|after| {
+            (after.ctime(), after.ctime_nsec(), after.len()) == (identity.5, identity.6, identity.2)
+        })
+    {
+        SEEN.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(identity, hex.clone());
+    }
+    Ok(hex)
 }
 
 #[cfg(test)]
@@ -360,5 +412,29 @@ mod tests {
         std::fs::write(dir.path().join(".terraform.lock.hcl"), lock("h1:AAAA")).unwrap();
         let err = find_provider(dir.path(), &addr, &BTreeMap::new()).unwrap_err();
         assert!(err.to_string().contains("does not match"), "{err}");
+    }
+
+    #[test]
+    fn file_digests_are_remembered_until_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("terraform-provider-x");
+        std::fs::write(&f, b"one").unwrap();
+        let one = "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed";
+        // Just written: hashed every time, never remembered.
+        let hits = MEMO_HITS.get();
+        assert_eq!(file_sha256(&f).unwrap(), one);
+        assert_eq!(file_sha256(&f).unwrap(), one);
+        assert_eq!(MEMO_HITS.get(), hits);
+        // Settled: the second read comes from memory.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        assert_eq!(file_sha256(&f).unwrap(), one);
+        assert_eq!(file_sha256(&f).unwrap(), one);
+        assert_eq!(MEMO_HITS.get(), hits + 1);
+        // Rewritten with the same size: the identity moved, so it is hashed again.
+        std::fs::write(&f, b"two").unwrap();
+        assert_eq!(
+            file_sha256(&f).unwrap(),
+            "3fc4ccfe745870e2c0d99f71f30ff0656c8dedd41cc1d7d3d376b0dbe685e2f3"
+        );
     }
 }
