@@ -277,6 +277,17 @@ pub(crate) async fn remediate(
     }
     let ws = pick_workspace(&app, body.workspace.as_deref())?.clone();
     let l = latest(&app, &ws.name)?;
+    // Held until the remediation is written or applied (moved into the work that outlives
+    // this request if the client goes away).
+    let claim = match body.apply {
+        true => Some(app.applying.claim(&ws.name).ok_or_else(|| {
+            ApiError::conflict(format!(
+                "a remediation is already being applied in workspace {}",
+                ws.name
+            ))
+        })?),
+        false => None,
+    };
     let selection = adopt::Selection {
         types: body.types.clone(),
         ids: body.ids.clone(),
@@ -335,6 +346,7 @@ pub(crate) async fn remediate(
             } else {
                 let (dir, apply, t2) = (l.request.dir.clone(), body.apply, targets.clone());
                 let (plan_text, has_changes, applied) = super::off_thread(move || async move {
+                    let _claim = claim;
                     let tf = crate::terraform::Terraform::find(None)?;
                     let plan = crate::restore::plan_managed(&tf, &dir, &t2).await?;
                     let applied = apply && plan.has_changes;

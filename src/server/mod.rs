@@ -50,6 +50,8 @@ pub(crate) struct App {
     pub(crate) audit: auth::Audit,
     /// Run-task results already accepted (replays are answered, not evaluated again).
     pub(crate) task_results: Mutex<Seen>,
+    /// Workspaces with a remediation being applied.
+    pub(crate) applying: Applying,
     /// Outbound HTTP (plan JSON, callbacks); redirects are followed by hand.
     pub(crate) http: reqwest::Client,
     /// Background work (run-task evaluations), awaited on shutdown.
@@ -96,6 +98,37 @@ mod tokio_util_tasks {
                 notified.await;
             }
         }
+    }
+}
+
+/// Workspaces with a remediation being applied: one at a time per workspace, so two callers
+/// never write the same files or run two applies against one state at once.
+#[derive(Default, Clone)]
+pub(crate) struct Applying(Arc<Mutex<HashSet<String>>>);
+
+/// Holds a workspace claimed by [`Applying::claim`] until dropped.
+pub(crate) struct ApplyClaim {
+    set: Arc<Mutex<HashSet<String>>>,
+    workspace: String,
+}
+
+impl Applying {
+    /// Claims `workspace`; `None` while another remediation is applied there.
+    pub(crate) fn claim(&self, workspace: &str) -> Option<ApplyClaim> {
+        let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(workspace.to_string()).then(|| ApplyClaim {
+            set: self.0.clone(),
+            workspace: workspace.to_string(),
+        })
+    }
+}
+
+impl Drop for ApplyClaim {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.workspace);
     }
 }
 
@@ -164,6 +197,7 @@ impl App {
             metrics: Metrics::default(),
             audit,
             task_results: Mutex::default(),
+            applying: Applying::default(),
             http,
             tasks: Default::default(),
         })
@@ -336,7 +370,18 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::Seen;
+    use super::{Applying, Seen};
+
+    #[test]
+    fn one_apply_at_a_time_per_workspace() {
+        let applying = Applying::default();
+        let prod = applying.claim("prod").expect("free");
+        assert!(applying.claim("prod").is_none(), "held");
+        let dev = applying.claim("dev").expect("another workspace is free");
+        drop(prod);
+        assert!(applying.claim("prod").is_some(), "released on drop");
+        drop(dev);
+    }
 
     #[test]
     fn replay_memory_is_bounded_and_forgets_the_oldest() {
