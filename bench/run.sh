@@ -8,5 +8,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/env.sh
-cargo build --release --quiet --bin terraform-drift --example describe_loop
+# Stopping the warm moto servers needs no binaries.
+[[ " $* " == *" --stop "* ]] || cargo build --release --quiet --bin terraform-drift --example describe_loop
 exec "$MOTO_PYTHON" bench/bench.py "$@"
