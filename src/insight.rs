@@ -191,7 +191,8 @@ pub fn compliance(
             continue;
         }
         // Only taggable types: the lister and the provider both carry `tags` for them.
-        let (tags_all, tags) = (r.attributes.get("tags_all"), r.attributes.get("tags"));
+        let attrs = r.attributes.members();
+        let (tags_all, tags) = (attrs.get("tags_all"), attrs.get("tags"));
         let tags = match (tags_all.as_deref(), tags.as_deref()) {
             (Some(Value::Object(t)), _) => Some(t),
             (_, Some(Value::Object(t))) => Some(t),

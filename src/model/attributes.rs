@@ -50,12 +50,9 @@ impl Attributes {
         }
     }
 
-    /// One value, parsed if needed.
+    /// One value, parsed if needed (only that value: the others are skipped as text).
     pub fn get(&self, key: &str) -> Option<Cow<'_, Value>> {
-        match &self.0 {
-            Repr::Parsed(m) => m.get(key).map(Cow::Borrowed),
-            Repr::Raw(text) => parse(text).remove(key).map(Cow::Owned),
-        }
+        self.members().get(key)
     }
 
     /// The values for writing; text is parsed in place first.
@@ -66,14 +63,6 @@ impl Attributes {
         match &mut self.0 {
             Repr::Parsed(m) => m,
             Repr::Raw(_) => unreachable!("parsed just above"),
-        }
-    }
-
-    /// The values, owned.
-    pub fn into_map(self) -> Map<String, Value> {
-        match self.0 {
-            Repr::Parsed(m) => m,
-            Repr::Raw(text) => parse(&text),
         }
     }
 
@@ -99,14 +88,6 @@ impl Attributes {
                 }
                 Members::Raw(v)
             }
-        }
-    }
-
-    /// True when there is no attribute at all.
-    pub fn is_empty(&self) -> bool {
-        match &self.0 {
-            Repr::Parsed(m) => m.is_empty(),
-            Repr::Raw(text) => text.trim().trim_start_matches('{').trim_start() == "}",
         }
     }
 }
@@ -278,8 +259,7 @@ mod tests {
         );
         assert_eq!(raw.map(), parsed.map());
         assert!(raw.get("nope").is_none());
-        assert!(!raw.is_empty());
-        assert!(Attributes::from_json_object_text(" { } ").is_empty());
+        assert!(Attributes::from_json_object_text(" { } ").map().is_empty());
         assert_eq!(
             serde_json::to_value(&raw).unwrap(),
             serde_json::to_value(&parsed).unwrap()
@@ -311,7 +291,7 @@ mod tests {
         let mut a = Attributes::from_json_object_text(r#"{"id":"x"}"#);
         a.make_mut().insert("k".into(), json!(1));
         assert_eq!(
-            a.into_map(),
+            a.map().into_owned(),
             json!({"id": "x", "k": 1}).as_object().unwrap().clone()
         );
     }
