@@ -456,6 +456,16 @@ pub struct LiveInventory {
     pub api_calls: u64,
 }
 
+/// `s` cut to at most 200 characters (with `…` when cut), for echoing input in one-line
+/// error messages: a hostile 5 MB value must not become a 5 MB message.
+pub fn truncate_for_message(s: &str) -> String {
+    const MAX: usize = 200;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

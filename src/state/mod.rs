@@ -214,6 +214,53 @@ fn version_error(file: &str, version: u64) -> Result<State, StateError> {
     })
 }
 
+/// True for a provider configuration address as Terraform writes it in a v4 state:
+/// `provider["registry.terraform.io/hashicorp/aws"]`, with an optional `.alias`, inside
+/// optional `module.NAME.` steps; or the legacy `provider.aws` form of Terraform 0.12.
+fn valid_provider_address(addr: &str) -> bool {
+    fn ident(s: &str) -> bool {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }
+    fn alias(tail: &str) -> bool {
+        tail.is_empty() || tail.strip_prefix('.').is_some_and(ident)
+    }
+    let mut rest = addr;
+    while let Some(r) = rest.strip_prefix("module.") {
+        let Some((name, r)) = r.split_once('.') else {
+            return false;
+        };
+        if !ident(name) {
+            return false;
+        }
+        rest = r;
+    }
+    if let Some(r) = rest.strip_prefix("provider[\"") {
+        let Some((source, tail)) = r.split_once("\"]") else {
+            return false;
+        };
+        let parts: Vec<&str> = source.split('/').collect();
+        let source_ok = (1..=3).contains(&parts.len())
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
+            });
+        source_ok && alias(tail)
+    } else if let Some(r) = rest.strip_prefix("provider.") {
+        let (name, tail) = match r.find('.') {
+            Some(i) => r.split_at(i),
+            None => (r, ""),
+        };
+        ident(name) && alias(tail)
+    } else {
+        false
+    }
+}
+
 fn malformed(file: &str, detail: impl Into<String>) -> StateError {
     StateError::Malformed {
         file: file.to_string(),
@@ -286,6 +333,18 @@ fn parse_v4(doc: DocV4, file: &str, keep: Keep) -> Result<State, StateError> {
             })?,
             None => Vec::new(),
         };
+        if let Some(p) = &r.provider
+            && !valid_provider_address(p)
+        {
+            // Terraform refuses such a state; reading it anyway would guess at its provider.
+            return Err(malformed(
+                file,
+                format!(
+                    "resources[{ri}] ({rtype}.{name}) has an invalid provider address {:?}: fix the state with terraform",
+                    crate::model::truncate_for_message(p)
+                ),
+            ));
+        }
         for inst in r.instances.unwrap_or_default() {
             // Deposed objects are leftovers of create_before_destroy, not the current resource.
             if inst.deposed.is_none() {
@@ -807,6 +866,47 @@ fn expand_level(entries: &[(&str, &Value)]) -> Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_addresses_as_terraform_writes_them() {
+        for ok in [
+            "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "provider[\"registry.terraform.io/hashicorp/aws\"].west",
+            "module.net.module.sub.provider[\"example.com/acme/thing\"]",
+            "provider[\"hashicorp/aws\"]",
+            "provider.aws",
+            "provider.aws.east",
+            "module.a.provider.null",
+        ] {
+            assert!(valid_provider_address(ok), "{ok}");
+        }
+        for bad in [
+            "this is an invalid value for this field",
+            "",
+            "provider",
+            "provider[\"registry.terraform.io/hashicorp/aws\"",
+            "provider[\"\"]",
+            "provider[\"a/b/c/d\"]",
+            "provider[\"registry.terraform.io/hashicorp/aws\"].",
+            "provider[\"registry.terraform.io/hashicorp/aws\"]x",
+            "module..provider.aws",
+            "provider.aws.bad alias",
+        ] {
+            assert!(!valid_provider_address(bad), "{bad}");
+        }
+        let doc = r#"{"version": 4, "serial": 1, "lineage": "l", "resources": [
+            {"mode": "managed", "type": "null_resource", "name": "bar",
+             "provider": "this is an invalid value for this field",
+             "instances": [{"attributes": {"id": "1"}}]}]}"#;
+        let e = parse(doc.as_bytes(), "bad.tfstate")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("bad.tfstate") && e.contains("null_resource.bar"),
+            "{e}"
+        );
+        assert!(e.contains("invalid provider address"), "{e}");
+    }
 
     const V4: &str = r#"{
       "version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "x",
