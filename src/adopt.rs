@@ -85,28 +85,62 @@ pub fn references(state: &[Resource]) -> HashMap<String, String> {
         .collect()
 }
 
-/// `import` blocks + resource blocks for the selected unmanaged findings, in `file` (which
-/// must not exist); `script` (Terraform < 1.5) writes `terraform import` commands to
-/// `file` with `.sh` instead of import blocks.
-pub async fn codify(
-    dir: &Path,
-    report: &Report,
-    inputs: &Inputs,
-    pool: &Pool,
-    selection: &Selection,
-    file: &str,
-    script: bool,
-) -> Result<Vec<FileEdit>> {
-    let selected: Vec<&Drift> = report
+/// The selected unmanaged findings.
+fn unmanaged_selected(report: &Report, selection: &Selection) -> Vec<Drift> {
+    report
         .drift
         .iter()
         .filter(|d| d.kind == Kind::Unmanaged && selection.wants(d))
+        .cloned()
+        .collect()
+}
+
+/// Full objects of `selected` from a snapshot's inventory (what `discover` recorded, unredacted)
+/// with the providers' schemas: codify without reaching the cloud.
+fn objects_from_inventory(
+    pool: &Pool,
+    live: &crate::model::LiveInventory,
+    selected: Vec<Drift>,
+) -> Result<Vec<crate::restore::FullObject>> {
+    let by_key: HashMap<(&str, &str), &Resource> = live
+        .resources
+        .iter()
+        .map(|r| ((r.rtype.as_str(), r.id.as_str()), r))
         .collect();
-    if selected.is_empty() {
+    selected
+        .into_iter()
+        .map(|d| {
+            let r = by_key
+                .get(&(d.rtype.as_str(), d.id.as_str()))
+                .with_context(|| format!("{} {} is not in the snapshot", d.rtype, d.id))?;
+            let schema = pool.schema_of(&d.rtype).with_context(|| {
+                format!(
+                    "no provider schema for {}: run terraform init in the module or pass --provider",
+                    d.rtype
+                )
+            })?;
+            Ok(crate::restore::FullObject {
+                attributes: r.attributes.map().into_owned(),
+                drift: d,
+                schema,
+            })
+        })
+        .collect()
+}
+
+/// `import` blocks + resource blocks for `owned` (unmanaged objects with their full
+/// attributes), in `file` (which must not exist); `script` (Terraform < 1.5) writes
+/// `terraform import` commands to `file` with `.sh` instead of import blocks.
+pub fn codify(
+    dir: &Path,
+    inputs: &Inputs,
+    owned: &[crate::restore::FullObject],
+    file: &str,
+    script: bool,
+) -> Result<Vec<FileEdit>> {
+    if owned.is_empty() {
         return Ok(Vec::new());
     }
-    let owned =
-        crate::restore::read_full_objects(pool, selected.into_iter().cloned().collect()).await?;
     let objects: Vec<codify::Object> = owned
         .iter()
         .map(|o| {
@@ -170,9 +204,19 @@ pub async fn propose(
     if !codify {
         return patch(&req.dir, &scanned.report, selection);
     }
+    let selected = unmanaged_selected(&scanned.report, selection);
+    if selected.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    // From a snapshot, the attributes are the snapshot's and the providers only give schemas
+    // (no credentials, no cloud call); otherwise the providers import and read each object.
+    let from_snapshot = matches!(req.live, crate::scan::LiveChoice::Snapshot(_));
     let opts = crate::scan::provider_options(req);
-    let (pool, alerts) =
-        crate::live::provider::start_for_config(&scanned.inputs.config, &opts).await;
+    let (pool, alerts) = if from_snapshot {
+        crate::live::provider::start_for_schemas(&scanned.inputs.config, &opts).await
+    } else {
+        crate::live::provider::start_for_config(&scanned.inputs.config, &opts).await
+    };
     if let Some(a) = alerts.first() {
         pool.shutdown().await;
         bail!("{}", a.message);
@@ -190,18 +234,14 @@ pub async fn propose(
             .is_some_and(|(major, minor)| major < 1 || (major == 1 && minor < 5)),
         Err(_) => false,
     };
-    let edits = self::codify(
-        &req.dir,
-        &scanned.report,
-        &scanned.inputs,
-        &pool,
-        selection,
-        file,
-        script,
-    )
-    .await;
+    let owned = if from_snapshot {
+        objects_from_inventory(&pool, &scanned.live, selected)
+    } else {
+        crate::restore::read_full_objects(&pool, selected).await
+    };
     pool.shutdown().await;
-    Ok((edits?, Vec::new()))
+    let edits = self::codify(&req.dir, &scanned.inputs, &owned?, file, script)?;
+    Ok((edits, Vec::new()))
 }
 
 fn new_file(dir: &Path, name: &str, contents: String) -> Result<FileEdit> {

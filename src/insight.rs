@@ -493,6 +493,7 @@ mod tests {
             format_version: "1",
             summary: Summary::default(),
             drift,
+            unchecked: Vec::new(),
             alerts: Vec::new(),
             partial: false,
         }

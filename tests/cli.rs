@@ -207,7 +207,15 @@ fn uncovered_types_are_unchecked_and_sensitive_values_never_shown() {
     for format in ["json", "table", "markdown"] {
         let r = run(
             d.path(),
-            &["scan", ".", "--live", "live.json", "--format", format],
+            &[
+                "scan",
+                ".",
+                "--live",
+                "live.json",
+                "--format",
+                format,
+                "--allow-unchecked",
+            ],
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
@@ -266,4 +274,305 @@ fn discover_reports_config_errors_instead_of_ignoring_them() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("broken.tf:"), "{}", r.stderr);
     assert!(!d.path().join("live.json").exists());
+}
+
+/// Runs the binary with no AWS credentials anywhere, the metadata service disabled, and every
+/// AWS endpoint pointed at a closed port on this machine: nothing can leave 127.0.0.1.
+fn run_offline(dir: &Path, args: &[&str], extra: &[(&str, &str)]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let closed = format!("http://127.0.0.1:{}", common::free_port());
+    let mut cmd = Command::new(bin());
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
+    for k in [
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_ENDPOINT_URL_EC2",
+    ] {
+        cmd.env_remove(k);
+    }
+    cmd.env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", &closed);
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the binary runs");
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
+    r
+}
+
+#[test]
+fn usage_errors_exit_1_never_the_drift_code() {
+    for args in [
+        &["scan", "examples/quickstart", "--fromat", "json"][..],
+        &["scan", "examples/quickstart", "--format", "yaml"],
+        &[],
+        &["frobnicate"],
+    ] {
+        let r = run(repo(), args);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.is_empty(), "{args:?} says why");
+    }
+    let r = run(repo(), &["scan", "--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("--allow-unchecked"), "{}", r.stdout);
+    let r = run(repo(), &["--version"]);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn a_rule_newly_open_to_the_world_is_high_even_when_another_already_was() {
+    let rule = |port: u16| {
+        json!({"cidr_blocks": ["0.0.0.0/0"], "description": "", "from_port": port,
+               "ipv6_cidr_blocks": [], "prefix_list_ids": [], "protocol": "tcp",
+               "security_groups": [], "self": false, "to_port": port})
+    };
+    let state = state_with(json!([
+        {"mode": "managed", "type": "aws_security_group", "name": "web",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"schema_version": 1, "attributes": {"id": "sg-1", "name": "web",
+            "arn": "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1",
+            "ingress": [rule(443)], "egress": [], "tags": {}, "tags_all": {}}}]}
+    ]));
+    let snapshot = serde_json::to_vec(&json!({"format_version": "1",
+        "types": ["aws_security_group"], "regions": ["us-east-1"],
+        "resources": [{"type": "aws_security_group", "id": "sg-1", "region": "us-east-1",
+          "attributes": {"name": "web", "ingress": [rule(443), rule(3389)], "egress": [],
+                         "tags": {}}}]}))
+    .unwrap();
+    let d = project(&[
+        ("main.tf", b"provider \"aws\" { region = \"us-east-1\" }\n"),
+        ("terraform.tfstate", &state),
+        ("live.json", &snapshot),
+    ]);
+    let r = run(
+        d.path(),
+        &["scan", ".", "--live", "live.json", "--format", "json"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let report = r.json();
+    let finding = &report["drift"][0];
+    assert_eq!(finding["address"], "aws_security_group.web");
+    assert_eq!(finding["severity"], "high", "{report:#}");
+    assert!(
+        finding["changes"].to_string().contains("3389"),
+        "{report:#}"
+    );
+}
+
+fn queue_and_vpc_state() -> Vec<u8> {
+    state_with(json!([
+        {"mode": "managed", "type": "aws_sqs_queue", "name": "jobs",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"schema_version": 0, "attributes": {
+            "id": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+            "arn": "arn:aws:sqs:us-east-1:123456789012:jobs", "visibility_timeout_seconds": 30}}]},
+        {"mode": "managed", "type": "aws_vpc", "name": "main",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"schema_version": 1, "attributes": {"id": "vpc-1",
+            "arn": "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1", "cidr_block": "10.0.0.0/16",
+            "tags": {}, "tags_all": {}}}]}
+    ]))
+}
+
+#[test]
+fn unchecked_resources_are_named_and_never_pass_as_in_sync() {
+    let snapshot = serde_json::to_vec(&json!({"format_version": "1",
+        "types": ["aws_vpc"], "regions": ["us-east-1"],
+        "resources": [{"type": "aws_vpc", "id": "vpc-1", "region": "us-east-1",
+          "attributes": {"cidr_block": "10.0.0.0/16", "tags": {}}}]}))
+    .unwrap();
+    let d = project(&[
+        ("main.tf", b"provider \"aws\" { region = \"us-east-1\" }\n"),
+        ("terraform.tfstate", &queue_and_vpc_state()),
+        ("live.json", &snapshot),
+    ]);
+    let r = run(d.path(), &["scan", ".", "--live", "live.json"]);
+    assert_eq!(r.code, 1, "unchecked is not in sync: {}", r.stderr);
+    let first = r
+        .stdout
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(!first.contains("no drift"), "{}", r.stdout);
+    assert!(r.stdout.contains("aws_sqs_queue.jobs"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("--live provider"),
+        "the reason says what to do: {}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("--allow-unchecked"), "{}", r.stderr);
+    let md = run(
+        d.path(),
+        &["scan", ".", "--live", "live.json", "--format", "markdown"],
+    );
+    assert!(
+        !md.stdout.lines().next().unwrap().contains("no drift"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("aws_sqs_queue.jobs"), "{}", md.stdout);
+    let r = run(
+        d.path(),
+        &["scan", ".", "--live", "live.json", "--format", "json"],
+    );
+    let report = r.json();
+    assert_eq!(report["summary"]["unchecked"], 1);
+    assert_eq!(report["unchecked"][0]["type"], "aws_sqs_queue");
+    assert_eq!(report["unchecked"][0]["address"], "aws_sqs_queue.jobs");
+    assert!(report["unchecked"][0]["reason"].as_str().unwrap().len() > 10);
+    // Opting in, by flag or settings file, accepts the gap (the report still names it).
+    let r = run(
+        d.path(),
+        &["scan", ".", "--live", "live.json", "--allow-unchecked"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("aws_sqs_queue.jobs"), "{}", r.stdout);
+    std::fs::write(
+        d.path().join(".terraform-drift.toml"),
+        "live = \"live.json\"\nallow_unchecked = true\n",
+    )
+    .unwrap();
+    assert_eq!(run(d.path(), &["scan", "."]).code, 0);
+}
+
+#[test]
+fn no_credentials_one_line_per_cause_and_never_in_sync() {
+    let d = project(&[
+        ("main.tf", b"provider \"aws\" { region = \"us-east-1\" }\n"),
+        ("terraform.tfstate", &queue_and_vpc_state()),
+    ]);
+    let r = run_offline(d.path(), &["scan", "."], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let first = r
+        .stdout
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(!first.contains("no drift"), "{}", r.stdout);
+    assert!(!r.stdout.contains("100.0%"), "{}", r.stdout);
+    assert!(r.stdout.contains("coverage n/a"), "{}", r.stdout);
+    let warnings: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "one line per cause:\n{}", r.stdout);
+    assert!(
+        warnings[0].contains("no AWS credentials found"),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[0].len() < 400, "{}", warnings[0]);
+    assert!(!r.stdout.contains("DispatchFailure"), "{}", r.stdout);
+
+    // Credentials but nothing listening: the endpoint is named as the cause, once.
+    let r = run_offline(
+        d.path(),
+        &["scan", ".", "--format", "json"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "example"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = r.json();
+    let alerts = report["alerts"].as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "{report:#}");
+    assert_eq!(alerts[0]["type"], "endpoint_unreachable", "{report:#}");
+    assert_eq!(report["summary"]["coverage_percent"], Value::Null);
+
+    // discover writes no snapshot that would pass for a complete one.
+    let r = run_offline(d.path(), &["discover", ".", "--out", "live.json"], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!d.path().join("live.json").exists(), "{}", r.stderr);
+    assert!(r.stderr.contains("was not written"), "{}", r.stderr);
+}
+
+#[test]
+fn codify_and_patch_read_the_live_source_like_scan() {
+    // The quickstart's settings file says `live = "live.json"`: codify works offline from the
+    // snapshot, with the provider (from the CLI configuration's mirror) giving only schemas.
+    let r = run_offline(repo(), &["codify", "examples/quickstart"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("import {"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("resource \"aws_instance\""),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("resource \"aws_security_group\""),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("dry run"), "{}", r.stderr);
+    // The flag works too, and wins over the settings file.
+    let snap = repo().join("examples/quickstart/live.json");
+    let r = run_offline(
+        repo(),
+        &[
+            "patch",
+            "examples/quickstart",
+            "--live",
+            snap.to_str().unwrap(),
+        ],
+        &[],
+    );
+    // The security group's rules cannot be patched in place: listed for a hand edit (exit 2).
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("t3.large"),
+        "the patch follows the snapshot: {}",
+        r.stdout
+    );
+    let r = run_offline(
+        repo(),
+        &[
+            "codify",
+            "examples/quickstart",
+            "--live",
+            "/nonexistent/live.json",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("/nonexistent/live.json"), "{}", r.stderr);
+}
+
+#[test]
+fn a_state_with_an_invalid_provider_address_is_refused() {
+    let state = state_with(json!([
+        {"mode": "managed", "type": "aws_vpc", "name": "bar",
+         "provider": "this is an invalid value for this field",
+         "instances": [{"attributes": {"id": "vpc-1"}}]}
+    ]));
+    let d = project(&[("terraform.tfstate", &state), ("live.json", EMPTY_SNAPSHOT)]);
+    let r = run(d.path(), &["scan", ".", "--live", "live.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("aws_vpc.bar"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid provider address"),
+        "{}",
+        r.stderr
+    );
 }

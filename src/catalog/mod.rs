@@ -171,23 +171,32 @@ fn no_opinion(_: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
     None
 }
 
-/// True when `live` contains an IPv4/IPv6 "anywhere" CIDR that `state` does not.
+/// True when a rule present in `live` and absent from `state` admits the whole IPv4 or IPv6
+/// internet.
+///
+/// Each added rule is judged on its own: a group that already had one rule open to the world
+/// and gains another (say 3389 next to 443) is newly exposed on that port. `state` and `live`
+/// are sets of rules (or single values), compared element by element.
 pub fn opens_to_world(state: &Value, live: &Value) -> bool {
-    let mut s = Vec::new();
-    let mut l = Vec::new();
-    collect_strings(state, &mut s);
-    collect_strings(live, &mut l);
-    ["0.0.0.0/0", "::/0"]
+    let elements = |v: &Value| match v {
+        Value::Array(a) => a.clone(),
+        Value::Null => Vec::new(),
+        other => vec![other.clone()],
+    };
+    let before = elements(state);
+    elements(live)
         .iter()
-        .any(|w| l.contains(&w.to_string()) && !s.contains(&w.to_string()))
+        .filter(|rule| !before.contains(rule))
+        .any(admits_world)
 }
 
-fn collect_strings(v: &Value, out: &mut Vec<String>) {
+/// True when some string inside `v` is an "anywhere" CIDR.
+fn admits_world(v: &Value) -> bool {
     match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|v| collect_strings(v, out)),
-        Value::Object(m) => m.values().for_each(|v| collect_strings(v, out)),
-        _ => {}
+        Value::String(s) => s == "0.0.0.0/0" || s == "::/0",
+        Value::Array(a) => a.iter().any(admits_world),
+        Value::Object(m) => m.values().any(admits_world),
+        _ => false,
     }
 }
 
@@ -215,6 +224,20 @@ mod tests {
         assert!(!opens_to_world(
             &json!([{"cidr_blocks": ["0.0.0.0/0"]}]),
             &json!([{"cidr_blocks": ["0.0.0.0/0"]}])
+        ));
+        // A group already open to the world on 443 that opens 3389 too: judged per rule.
+        let https = json!({"cidr_blocks": ["0.0.0.0/0"], "from_port": 443, "to_port": 443});
+        let rdp = json!({"cidr_blocks": ["0.0.0.0/0"], "from_port": 3389, "to_port": 3389});
+        assert!(opens_to_world(
+            &json!([https.clone()]),
+            &json!([https.clone(), rdp])
+        ));
+        // A rule removed, or one added from a private range, is not a new exposure.
+        let private = json!({"cidr_blocks": ["10.0.0.0/8"], "from_port": 22, "to_port": 22});
+        assert!(!opens_to_world(&json!([https.clone()]), &json!([])));
+        assert!(!opens_to_world(
+            &json!([https.clone()]),
+            &json!([https, private])
         ));
     }
 }

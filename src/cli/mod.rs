@@ -77,10 +77,38 @@ struct ServeArgs {
     log_json: bool,
 }
 
+/// Where live resources come from; one resolution for every command that scans.
+#[derive(Debug, Args)]
+struct LiveArg {
+    /// Live source: `aws` (default), `provider` (read through the provider plugins, any
+    /// type), or a snapshot file written by `discover`; default: `live` in the settings file.
+    #[arg(long, value_name = "aws|provider|FILE")]
+    live: Option<String>,
+}
+
+impl LiveArg {
+    /// The flag, else the settings file's `live` (a path there is relative to DIR), else AWS.
+    fn resolve(&self, dir: &Path, settings: &Settings) -> LiveChoice {
+        let parse = |s: &str, relative: bool| match s {
+            "aws" => LiveChoice::Aws,
+            "provider" => LiveChoice::Provider,
+            path if relative => LiveChoice::Snapshot(PathBuf::from(relative_to(dir, path))),
+            path => LiveChoice::Snapshot(PathBuf::from(path)),
+        };
+        match (&self.live, &settings.live) {
+            (Some(flag), _) => parse(flag, false),
+            (None, Some(setting)) => parse(setting, true),
+            (None, None) => LiveChoice::Aws,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 struct AdoptArgs {
     #[command(flatten)]
     common: Common,
+    #[command(flatten)]
+    live: LiveArg,
     /// Write the files (default: print the diff only).
     #[arg(long)]
     write: bool,
@@ -105,6 +133,8 @@ struct AdoptArgs {
 struct RemediateArgs {
     #[command(flatten)]
     common: Common,
+    #[command(flatten)]
+    live: LiveArg,
     /// Apply without asking (required when not on a terminal).
     #[arg(long)]
     auto_approve: bool,
@@ -162,10 +192,8 @@ fn parse_provider(s: &str) -> Result<(String, PathBuf), String> {
 struct ScanArgs {
     #[command(flatten)]
     common: Common,
-    /// Live source: `aws` (default), `provider` (read through the provider plugins, any
-    /// type), or a snapshot file written by `discover`.
-    #[arg(long, value_name = "aws|provider|FILE")]
-    live: Option<String>,
+    #[command(flatten)]
+    live: LiveArg,
     /// Take managed drift from Terraform's own refresh (`terraform plan -refresh-only`, any
     /// provider); the live source then only finds unmanaged resources.
     #[arg(long, value_name = "terraform", value_parser = ["terraform"], conflicts_with = "plan")]
@@ -186,6 +214,9 @@ struct ScanArgs {
     /// Exit 0/2 even when some types could not be listed (the report still says so).
     #[arg(long)]
     allow_partial: bool,
+    /// Exit 0/2 even when some state resources were not checked (the report lists them).
+    #[arg(long)]
+    allow_unchecked: bool,
     /// Never colour the table.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
     no_color: bool,
@@ -201,11 +232,23 @@ struct DiscoverArgs {
     /// Only these resource types (repeatable); default: every supported type.
     #[arg(long = "type", value_name = "TYPE")]
     types: Vec<String>,
+    /// Write the snapshot even when some listings failed (it then covers only the types and
+    /// regions that were listed, and carries the alerts).
+    #[arg(long)]
+    allow_partial: bool,
 }
 
 /// Parses the command line and runs it; returns the exit code.
 pub fn run() -> Result<u8> {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `--help` and `--version` print to stdout and succeed; a usage error is an error
+        // (exit 1, as Terraform does), never 2, which means "drift found" to a CI gate.
+        Err(e) => {
+            let _ = e.print();
+            return Ok(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
     match &cli.command {
         // A server logs every request by default, with timestamps, optionally as JSON lines.
         Command::Serve(args) => init_logging(cli.verbose.max(1), true, args.log_json),
@@ -257,6 +300,7 @@ struct Settings {
     parallelism: Option<usize>,
     include_defaults: Option<bool>,
     allow_partial: Option<bool>,
+    allow_unchecked: Option<bool>,
     format: Option<String>,
 }
 
@@ -348,16 +392,7 @@ fn progress_fn(pb: &Option<indicatif::ProgressBar>) -> impl Fn(Progress) + Sync 
 
 async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     let settings = settings(&args.common.dir)?;
-    let live = match args.live.as_deref() {
-        Some("aws") => LiveChoice::Aws,
-        Some("provider") => LiveChoice::Provider,
-        Some(path) => LiveChoice::Snapshot(PathBuf::from(path)),
-        None => match settings.live.as_deref() {
-            None | Some("aws") => LiveChoice::Aws,
-            Some("provider") => LiveChoice::Provider,
-            Some(path) => LiveChoice::Snapshot(PathBuf::from(relative_to(&args.common.dir, path))),
-        },
-    };
+    let live = args.live.resolve(&args.common.dir, &settings);
     let format = match (args.format, settings.format.as_deref()) {
         (Some(f), _) => f,
         (None, Some(name)) => <Format as clap::ValueEnum>::from_str(name, true)
@@ -365,6 +400,7 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
         (None, None) => Format::Table,
     };
     let allow_partial = args.allow_partial || settings.allow_partial.unwrap_or(false);
+    let allow_unchecked = args.allow_unchecked || settings.allow_unchecked.unwrap_or(false);
     let include_defaults = args.include_defaults || settings.include_defaults.unwrap_or(false);
     let mut req = request(args.common, &settings, live, include_defaults);
     req.refresh = match (&args.refresh, &args.plan) {
@@ -400,11 +436,30 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
             "error: the scan is partial (see the alerts above); pass --allow-partial to accept it"
         );
         EXIT_ERROR
+    } else if let n @ 1.. = unaccepted_unchecked(&report, allow_partial)
+        && !allow_unchecked
+    {
+        eprintln!(
+            "error: {n} resource{} could not be checked (listed in the report); pass --allow-unchecked to accept that",
+            if n == 1 { "" } else { "s" }
+        );
+        EXIT_ERROR
     } else if report.has_drift() {
         EXIT_DRIFT
     } else {
         EXIT_OK
     })
+}
+
+/// How many unchecked resources the user has not accepted yet: `--allow-partial` accepts those
+/// that a failed listing or read left unchecked, never types the live source does not read.
+fn unaccepted_unchecked(report: &crate::diff::Report, allow_partial: bool) -> usize {
+    use crate::diff::UncheckedReason;
+    report
+        .unchecked
+        .iter()
+        .filter(|u| !(report.partial && allow_partial && u.code != UncheckedReason::TypeNotListed))
+        .count()
 }
 
 /// Shows a saved plan and asks for approval; `Ok(false)` means declined.
@@ -431,7 +486,8 @@ fn approve(plan: &crate::restore::SavedPlan, what: &str, auto: bool) -> Result<b
 async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
     use crate::restore;
     let settings = settings(&args.common.dir)?;
-    let req = request(args.common, &settings, LiveChoice::Aws, false);
+    let live = args.live.resolve(&args.common.dir, &settings);
+    let req = request(args.common, &settings, live, false);
     let tf = crate::terraform::Terraform::find(req.terraform.as_deref())?;
     let before = scan::scan(&req, &|_| {}).await?;
     before.ensure_complete()?;
@@ -525,7 +581,8 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
 async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
     use crate::adopt;
     let settings = settings(&args.common.dir)?;
-    let req = request(args.common, &settings, LiveChoice::Aws, false);
+    let live = args.live.resolve(&args.common.dir, &settings);
+    let req = request(args.common, &settings, live, false);
     let scanned = scan::scan(&req, &|_| {}).await?;
     let selection = adopt::Selection {
         types: args.types,
@@ -596,13 +653,20 @@ async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
         pb.finish_and_clear();
     }
     let inv = inv?;
+    for a in &inv.alerts {
+        eprintln!("warning: {}", a.message);
+    }
+    let failed = inv.alerts.iter().any(|a| a.partial);
+    if failed && !args.allow_partial {
+        anyhow::bail!(
+            "some listings failed (see the warnings); {} was not written (pass --allow-partial to write what was listed)",
+            args.out.display()
+        );
+    }
     let snap = snapshot::from_inventory(&inv, &inputs.regions);
     let mut text = serde_json::to_string_pretty(&snap)?;
     text.push('\n');
     write_atomic(&args.out, text.as_bytes())?;
-    for a in &inv.alerts {
-        eprintln!("warning: {}", a.message);
-    }
     eprintln!(
         "wrote {} resources of {} types in {} region(s) to {}",
         snap.resources.len(),
@@ -610,11 +674,7 @@ async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
         inputs.regions.len(),
         args.out.display()
     );
-    Ok(if inv.alerts.iter().any(|a| a.partial) {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
-    })
+    Ok(if failed { EXIT_ERROR } else { EXIT_OK })
 }
 
 /// Writes a file through a temporary file in the same directory and a rename, so a reader

@@ -90,10 +90,75 @@ pub struct Summary {
     pub missing: usize,
     /// Resources in the cloud and in no state.
     pub unmanaged: usize,
-    /// State resources of types or regions the live source did not list.
+    /// State resources of types or regions the live source did not list, or that could not be
+    /// read: each is named in [`Report::unchecked`].
     pub unchecked: usize,
-    /// managed / (managed + unmanaged), in percent with one decimal.
-    pub coverage_percent: f64,
+    /// managed / (managed + unmanaged), in percent with one decimal; `None` (JSON `null`) when
+    /// nothing was checked, since a share of nothing says nothing.
+    pub coverage_percent: Option<f64>,
+}
+
+/// Why a state resource was not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UncheckedReason {
+    /// The live source does not list this type at all.
+    TypeNotListed,
+    /// The type was listed, but not (completely) in this resource's region.
+    RegionNotListed,
+    /// The provider could not read this object.
+    Unreadable,
+}
+
+/// A state resource that was not compared with the cloud: neither in sync nor drifted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unchecked {
+    /// Resource type.
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// State address.
+    pub address: Option<String>,
+    /// Cloud ID.
+    pub id: String,
+    /// Region, when known.
+    pub region: Option<String>,
+    /// Machine-readable reason.
+    #[serde(rename = "reason_code")]
+    pub code: UncheckedReason,
+    /// What happened and what to do, in one line.
+    pub reason: String,
+}
+
+impl Unchecked {
+    fn new(s: &Resource, region: Option<String>, code: UncheckedReason) -> Unchecked {
+        let reason = match code {
+            UncheckedReason::TypeNotListed => format!(
+                "{} is not read by this live source; scan with --live provider to read it through its provider",
+                s.rtype
+            ),
+            UncheckedReason::RegionNotListed => match &region {
+                Some(r) => format!(
+                    "{} was not listed in {r} (see the alerts, or add the region with --region)",
+                    s.rtype
+                ),
+                None => format!(
+                    "the region of this {} is unknown and no region was listed for it (pass --region)",
+                    s.rtype
+                ),
+            },
+            UncheckedReason::Unreadable => {
+                "its provider could not read it (see the alerts)".to_string()
+            }
+        };
+        Unchecked {
+            rtype: s.rtype.clone(),
+            address: s.address.as_ref().map(ToString::to_string),
+            id: s.id.clone(),
+            region,
+            code,
+            reason,
+        }
+    }
 }
 
 /// The result of a comparison.
@@ -105,6 +170,8 @@ pub struct Report {
     pub summary: Summary,
     /// Findings, sorted by kind, type, address and ID.
     pub drift: Vec<Drift>,
+    /// State resources that were not checked, with the reason, sorted by type and address.
+    pub unchecked: Vec<Unchecked>,
     /// Non-fatal problems; some make the report partial.
     pub alerts: Vec<Alert>,
     /// True when some resources could not be checked because of an alert.
@@ -115,6 +182,12 @@ impl Report {
     /// True when anything drifted.
     pub fn has_drift(&self) -> bool {
         !self.drift.is_empty()
+    }
+
+    /// True when every state resource was checked and every listing completed: only then may a
+    /// report without findings be called "in sync".
+    pub fn is_complete(&self) -> bool {
+        !self.partial && self.unchecked.is_empty()
     }
 
     /// Why the report is partial: the messages of its partial alerts, joined with "; ".
@@ -210,7 +283,7 @@ pub fn diff(input: &Input) -> Report {
     for (s, outcome) in input.state.iter().zip(outcomes) {
         match outcome {
             Outcome::Skip => {}
-            Outcome::Unchecked => report.summary.unchecked += 1,
+            Outcome::Unchecked(u) => report.unchecked.push(u),
             Outcome::Missing(d) => report.drift.push(d),
             Outcome::Found { live, changed } => {
                 matched[live] = true;
@@ -268,12 +341,13 @@ pub fn diff(input: &Input) -> Report {
             Kind::Unmanaged => sum.unmanaged += 1,
         }
     }
+    sum.unchecked = report.unchecked.len();
     let total = sum.managed + sum.unmanaged;
-    sum.coverage_percent = if total == 0 {
-        100.0
-    } else {
-        (sum.managed as f64 * 1000.0 / total as f64).floor() / 10.0
-    };
+    sum.coverage_percent =
+        (total > 0).then(|| (sum.managed as f64 * 1000.0 / total as f64).floor() / 10.0);
+    report
+        .unchecked
+        .sort_by(|a, b| (&a.rtype, &a.address, &a.id).cmp(&(&b.rtype, &b.address, &b.id)));
     report.drift.sort_by(|a, b| {
         (a.kind, &a.rtype, &a.address, &a.region, &a.id)
             .cmp(&(b.kind, &b.rtype, &b.address, &b.region, &b.id))
@@ -287,8 +361,8 @@ pub fn diff(input: &Input) -> Report {
 enum Outcome {
     /// No ID, or ignored by `.driftignore`.
     Skip,
-    /// Its type or region was not listed.
-    Unchecked,
+    /// Its type or region was not listed, or it could not be read.
+    Unchecked(Unchecked),
     /// Gone from the cloud.
     Missing(Drift),
     /// Found at `live`, with its changes if any.
@@ -311,11 +385,13 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
     let rules = match catalog::rules(&s.rtype) {
         Some(r) => r,
         None if input.options.compare != Compare::Catalog => &catalog::GENERIC,
-        None => return Outcome::Unchecked,
+        None => {
+            return Outcome::Unchecked(Unchecked::new(s, region, UncheckedReason::TypeNotListed));
+        }
     };
     let unreadable = &input.live.unreadable;
     if !unreadable.is_empty() && unreadable.contains(&(s.rtype.clone(), s.id.clone())) {
-        return Outcome::Unchecked;
+        return Outcome::Unchecked(Unchecked::new(s, region, UncheckedReason::Unreadable));
     }
     if input.ignore.ignores_resource(&s.rtype, &s.id) {
         return Outcome::Skip;
@@ -334,7 +410,12 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
         return if input.live.coverage.covers(&s.rtype, region.as_deref()) {
             Outcome::Missing(finding(Kind::Missing, s, region, input))
         } else {
-            Outcome::Unchecked
+            let code = if input.live.coverage.covers_type(&s.rtype) {
+                UncheckedReason::RegionNotListed
+            } else {
+                UncheckedReason::TypeNotListed
+            };
+            Outcome::Unchecked(Unchecked::new(s, region, code))
         };
     };
     let live = &input.live.resources[li];

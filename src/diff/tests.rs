@@ -80,7 +80,7 @@ fn in_sync_with_normalizations_reports_nothing() {
     let r = run(&st, &inv, &Config::default(), "");
     assert!(r.drift.is_empty(), "{:#?}", r.drift);
     assert_eq!(r.summary.managed, 2);
-    assert_eq!(r.summary.coverage_percent, 100.0);
+    assert_eq!(r.summary.coverage_percent, Some(100.0));
 }
 
 #[test]
@@ -134,8 +134,11 @@ fn changed_missing_unmanaged_and_unchecked() {
     assert_eq!(changed.changes[1].live, json!("bob"));
     assert_eq!(changed.severity, Severity::Medium);
     assert_eq!(r.summary.unchecked, 1);
+    assert_eq!(r.unchecked[0].address.as_deref(), Some("aws_s3_bucket.b"));
+    assert_eq!(r.unchecked[0].code, UncheckedReason::TypeNotListed);
+    assert!(!r.is_complete());
     assert_eq!(r.summary.managed, 1);
-    assert_eq!(r.summary.coverage_percent, 50.0);
+    assert_eq!(r.summary.coverage_percent, Some(50.0));
 }
 
 #[test]
@@ -145,6 +148,10 @@ fn uncovered_types_are_unchecked_not_missing() {
     let r = run(&st, &inv, &Config::default(), "");
     assert!(r.drift.is_empty());
     assert_eq!(r.summary.unchecked, 1);
+    assert_eq!(r.unchecked[0].id, "vpc-1");
+    // Nothing was checked: no coverage figure (not 100%), and not complete.
+    assert_eq!(r.summary.coverage_percent, None);
+    assert!(!r.is_complete());
 }
 
 #[test]

@@ -40,9 +40,12 @@ pub struct AwsOptions {
 /// Why one listing failed.
 #[derive(Debug, Clone)]
 pub struct ListError {
+    /// The cause, as an alert kind: `no_credentials`, `credentials_expired`,
+    /// `credentials_invalid`, `access_denied`, `endpoint_unreachable`, `list_failed`.
+    pub kind: &'static str,
     /// AWS error code (`UnauthorizedOperation`, `RequestLimitExceeded`, …).
     pub code: Option<String>,
-    /// Full error text.
+    /// One line: the cause and what to do (the SDK's full error chain goes to the debug log).
     pub message: String,
 }
 
@@ -50,26 +53,112 @@ impl ListError {
     fn from_sdk<E, R>(e: SdkError<E, R>) -> ListError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
+        let full = DisplayErrorContext(&e).to_string();
+        tracing::debug!("AWS call failed: {full}");
+        let code = e.code().map(str::to_string);
+        let (kind, message) = classify(&e, code.as_deref(), e.message(), &full);
         ListError {
-            code: e.code().map(str::to_string),
-            message: DisplayErrorContext(&e).to_string(),
+            kind,
+            code,
+            message,
         }
     }
+}
 
-    fn is_access_denied(&self) -> bool {
-        matches!(
-            self.code.as_deref(),
-            Some(
-                "UnauthorizedOperation"
-                    | "AccessDenied"
-                    | "AccessDeniedException"
-                    | "AuthFailure"
-                    | "UnauthorizedAccess"
-            )
-        )
+/// One cause per failure, in words a person can act on; the SDK's error chains run to 2 KB.
+fn classify<E, R>(
+    e: &SdkError<E, R>,
+    code: Option<&str>,
+    aws_message: Option<&str>,
+    full: &str,
+) -> (&'static str, String)
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let lower = full.to_ascii_lowercase();
+    match code {
+        Some(
+            "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired",
+        ) => {
+            return (
+                "credentials_expired",
+                "the AWS credentials have expired: refresh them (e.g. `aws sso login`) and scan again".into(),
+            );
+        }
+        Some(
+            c @ ("AuthFailure"
+            | "InvalidClientTokenId"
+            | "UnrecognizedClientException"
+            | "SignatureDoesNotMatch"
+            | "IncompleteSignature"),
+        ) => {
+            return (
+                "credentials_invalid",
+                format!("AWS rejected the credentials ({c}): check AWS_PROFILE or the access keys"),
+            );
+        }
+        Some(
+            c @ ("UnauthorizedOperation"
+            | "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedAccess"),
+        ) => {
+            return (
+                "access_denied",
+                format!("access denied ({c}): grant the scanning role the Describe permission"),
+            );
+        }
+        _ => {}
     }
+    if let SdkError::DispatchFailure(d) = e {
+        if lower.contains("credential") || lower.contains("auth scheme") {
+            return (
+                "no_credentials",
+                "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or log in with `aws sso login`)".into(),
+            );
+        }
+        if d.is_timeout() || d.is_io() {
+            let what = if d.is_timeout() {
+                "timed out"
+            } else {
+                "failed"
+            };
+            return (
+                "endpoint_unreachable",
+                format!(
+                    "the connection to the AWS endpoint {what} ({}): check the network, a proxy or AWS_ENDPOINT_URL",
+                    root_cause(e)
+                ),
+            );
+        }
+    }
+    if let SdkError::TimeoutError(_) = e {
+        return (
+            "endpoint_unreachable",
+            "the AWS call timed out: check the network, a proxy or AWS_ENDPOINT_URL".into(),
+        );
+    }
+    let detail = match (code, aws_message) {
+        (Some(c), Some(m)) => format!("{c}: {m}"),
+        (Some(c), None) => c.to_string(),
+        _ => root_cause(e),
+    };
+    (
+        "list_failed",
+        crate::model::truncate_for_message(detail.lines().next().unwrap_or_default()),
+    )
+}
+
+/// The innermost error's text: the part that says what actually went wrong.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    crate::model::truncate_for_message(cur.to_string().lines().next().unwrap_or_default())
 }
 
 /// The SDK's default region (env, profile), if any.
@@ -155,6 +244,9 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     // Each listing is reported as it finishes (the CLI spinner, the server's live updates).
     let mut results = futures::stream::iter(jobs).buffer_unordered(opts.concurrency.max(1));
     let mut inv = LiveInventory::default();
+    // Failures grouped by cause: twelve types in two regions failing for want of credentials
+    // are one line, not twenty-four.
+    let mut failures: BTreeMap<(&'static str, String), Vec<String>> = BTreeMap::new();
     while let Some((region, rtype, result)) = results.next().await {
         match result {
             Ok(resources) => {
@@ -166,22 +258,24 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
                 inv.coverage.add(rtype, Some(region));
                 inv.resources.extend(resources);
             }
-            Err(e) => {
-                let (kind, what) = if e.is_access_denied() {
-                    ("access_denied", "access denied")
-                } else {
-                    ("list_failed", "listing failed")
-                };
-                inv.alerts.push(Alert {
-                    kind: kind.to_string(),
-                    message: format!(
-                        "{rtype} in {region}: {what} ({}); resources of this type were not checked",
-                        e.message
-                    ),
-                    partial: true,
-                });
-            }
+            Err(e) => failures
+                .entry((e.kind, e.message))
+                .or_default()
+                .push(format!("{rtype} in {region}")),
         }
+    }
+    for ((kind, message), mut what) in failures {
+        what.sort();
+        let listed = match what.len() {
+            1 => what[0].clone(),
+            n if n <= 3 => what.join(", "),
+            n => format!("{}, {} and {} more", what[0], what[1], n - 2),
+        };
+        inv.alerts.push(Alert {
+            kind: kind.to_string(),
+            message: format!("{listed}: {message}; those resources were not checked"),
+            partial: true,
+        });
     }
     inv.api_calls = calls.0.load(std::sync::atomic::Ordering::Relaxed);
     link_companions(&mut inv.resources);
@@ -288,6 +382,7 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
         .collect(),
         other => {
             return Err(ListError {
+                kind: "list_failed",
                 code: None,
                 message: format!("the AWS lister does not support {other}"),
             });

@@ -74,7 +74,7 @@ pub async fn read_managed(
     let started = futures::future::join_all(
         groups
             .keys()
-            .map(|addr| start_configured(addr, config, opts)),
+            .map(|addr| start_configured(addr, config, opts, true)),
     )
     .await;
     for ((addr, members), started) in groups.into_iter().zip(started) {
@@ -101,6 +101,20 @@ pub async fn read_managed(
 /// Starts and configures one provider per root-module provider block of `config` (for reads
 /// of objects no state knows, such as unmanaged ones to import). Failures become alerts.
 pub async fn start_for_config(config: &Config, opts: &ProviderOptions) -> (Pool, Vec<Alert>) {
+    start_pool(config, opts, true).await
+}
+
+/// Starts one provider per root-module provider block of `config` without configuring it:
+/// enough for schemas (`codify` from a snapshot), needs no cloud credentials and makes no call.
+pub async fn start_for_schemas(config: &Config, opts: &ProviderOptions) -> (Pool, Vec<Alert>) {
+    start_pool(config, opts, false).await
+}
+
+async fn start_pool(
+    config: &Config,
+    opts: &ProviderOptions,
+    configure: bool,
+) -> (Pool, Vec<Alert>) {
     let addrs: Vec<String> = config
         .providers
         .iter()
@@ -117,8 +131,12 @@ pub async fn start_for_config(config: &Config, opts: &ProviderOptions) -> (Pool,
             )
         })
         .collect();
-    let started =
-        futures::future::join_all(addrs.iter().map(|a| start_configured(a, config, opts))).await;
+    let started = futures::future::join_all(
+        addrs
+            .iter()
+            .map(|a| start_configured(a, config, opts, configure)),
+    )
+    .await;
     let mut pool = Pool {
         configured: Vec::new(),
         parallelism: opts.parallelism.max(1),
@@ -141,6 +159,7 @@ async fn start_configured(
     addr: &str,
     config: &Config,
     opts: &ProviderOptions,
+    configure: bool,
 ) -> Result<Configured, plugin::PluginError> {
     let source = find::SourceAddr::from_state_provider(addr).ok_or_else(|| {
         plugin::PluginError::Find(format!("cannot read the provider address {addr:?}"))
@@ -148,6 +167,15 @@ async fn start_configured(
     let bin = find::find_provider(&opts.dir, &source, &opts.explicit)?;
     let provider = Provider::start(&bin, &opts.plugin).await?;
     let block = config.provider_block(addr);
+    if !configure {
+        return Ok(Configured {
+            config_addr: addr.to_string(),
+            source,
+            region: block.and_then(|b| b.region.clone()),
+            alias: block.and_then(|b| b.alias.clone()),
+            provider: Arc::new(provider),
+        });
+    }
     let body = block.map(|b| b.body.clone()).unwrap_or_default();
     let value = provider
         .schema()

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::diff::{Drift, Kind, Report};
+use crate::diff::{Drift, Kind, Report, Unchecked};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,9 +37,13 @@ pub fn json(report: &Report) -> String {
 /// The one-line summary used by every format.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
+    let coverage = match s.coverage_percent {
+        Some(c) => format!("{c:.1}%"),
+        None => "n/a (nothing was checked)".to_string(),
+    };
     let mut line = format!(
-        "{} managed, {} changed, {} missing, {} unmanaged, {} unchecked; coverage {:.1}%",
-        s.managed, s.changed, s.missing, s.unmanaged, s.unchecked, s.coverage_percent
+        "{} managed, {} changed, {} missing, {} unmanaged, {} unchecked; coverage {coverage}",
+        s.managed, s.changed, s.missing, s.unmanaged, s.unchecked
     );
     if report.partial {
         line.push_str(" (PARTIAL: some resources could not be checked, see alerts)");
@@ -91,6 +95,13 @@ fn change_lines(path: &str, state: &Value, live: &Value) -> Vec<String> {
     vec![format!("    ~ {path}: {} -> {}", show(state), show(live))]
 }
 
+fn unchecked_label(u: &Unchecked) -> String {
+    match &u.address {
+        Some(a) => format!("{a} ({})", u.id),
+        None => format!("{} {}", u.rtype, u.id),
+    }
+}
+
 fn location(d: &Drift) -> String {
     match (&d.file, d.line) {
         (Some(f), Some(l)) => format!("{f}:{l}"),
@@ -115,10 +126,34 @@ fn kind_color(k: Kind) -> &'static str {
     }
 }
 
+/// The headline when nothing drifted: "no drift" only when everything was checked.
+fn clean_headline(report: &Report) -> Option<String> {
+    if report.is_complete() {
+        return None;
+    }
+    let n = report.unchecked.len();
+    Some(if n == 0 {
+        "Not everything could be checked (see the warnings below); the checked resources did not drift.".to_string()
+    } else {
+        format!(
+            "{n} resource{} not checked (listed below): drift unknown for {}; the checked resources did not drift.",
+            plural(n),
+            if n == 1 { "it" } else { "them" }
+        )
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 fn table(report: &Report, color: bool) -> String {
     let mut out = String::new();
     if report.drift.is_empty() {
-        out.push_str(&paint("No drift detected.", "32", color));
+        match clean_headline(report) {
+            None => out.push_str(&paint("No drift detected.", "32", color)),
+            Some(h) => out.push_str(&paint(&h, "33;1", color)),
+        }
         out.push('\n');
     } else {
         let header = ["KIND", "RESOURCE", "ID", "REGION", "SEVERITY", "LOCATION"];
@@ -179,6 +214,31 @@ fn table(report: &Report, color: bool) -> String {
             }
         }
     }
+    if !report.unchecked.is_empty() {
+        out.push('\n');
+        let width = report
+            .unchecked
+            .iter()
+            .map(|u| unchecked_label(u).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("RESOURCE".len());
+        out.push_str(&paint(
+            &format!("{:<9}  {:<width$}  REASON", "UNCHECKED", "RESOURCE"),
+            "1",
+            color,
+        ));
+        out.push('\n');
+        for u in &report.unchecked {
+            let _ = writeln!(
+                out,
+                "{}  {:<width$}  {}",
+                paint(&format!("{:<9}", "unchecked"), "36", color),
+                unchecked_label(u),
+                u.reason
+            );
+        }
+    }
     for a in &report.alerts {
         let _ = writeln!(out, "{} {}", paint("warning:", "33;1", color), a.message);
     }
@@ -200,7 +260,12 @@ fn markdown(report: &Report) -> String {
     let mut out = String::new();
     let n = report.drift.len();
     if n == 0 {
-        out.push_str("### ✅ terraform-drift: no drift\n\n");
+        match clean_headline(report) {
+            None => out.push_str("### ✅ terraform-drift: no drift\n\n"),
+            Some(h) => {
+                let _ = writeln!(out, "### ⚠️ terraform-drift: {h}\n");
+            }
+        }
     } else {
         let _ = writeln!(
             out,
@@ -244,6 +309,19 @@ fn markdown(report: &Report) -> String {
             out.push_str("\n</details>\n");
         }
     }
+    if !report.unchecked.is_empty() {
+        out.push_str("\n**Not checked** (neither in sync nor drifted):\n\n");
+        out.push_str("| Resource | ID | Reason |\n|---|---|---|\n");
+        for u in &report.unchecked {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} |",
+                cell(u.address.as_deref().unwrap_or(&u.rtype)),
+                cell(&u.id),
+                cell(&u.reason)
+            );
+        }
+    }
     if !report.alerts.is_empty() {
         out.push('\n');
         for a in &report.alerts {
@@ -270,7 +348,7 @@ mod tests {
                 missing: 1,
                 unmanaged: 1,
                 unchecked: 2,
-                coverage_percent: 75.0,
+                coverage_percent: Some(75.0),
             },
             drift: vec![
                 Drift {
@@ -323,6 +401,24 @@ mod tests {
                     live_attributes: None,
                 },
             ],
+            unchecked: vec![
+                Unchecked {
+                    rtype: "aws_sqs_queue".into(),
+                    address: Some("aws_sqs_queue.jobs".into()),
+                    id: "https://sqs.us-east-1.amazonaws.com/1/jobs".into(),
+                    region: Some("us-east-1".into()),
+                    code: crate::diff::UncheckedReason::TypeNotListed,
+                    reason: "aws_sqs_queue is not read by this live source".into(),
+                },
+                Unchecked {
+                    rtype: "aws_ebs_volume".into(),
+                    address: Some("aws_ebs_volume.logs".into()),
+                    id: "vol-2".into(),
+                    region: Some("us-east-1".into()),
+                    code: crate::diff::UncheckedReason::RegionNotListed,
+                    reason: "aws_ebs_volume was not listed in us-east-1".into(),
+                },
+            ],
             alerts: vec![Alert {
                 kind: "access_denied".into(),
                 message: "aws_ebs_volume in us-east-1: access denied".into(),
@@ -365,6 +461,38 @@ mod tests {
         assert_eq!(d["changes"][0]["path"], "instance_type");
         assert_eq!(v["drift"][2]["address"], Value::Null);
         assert_eq!(v["alerts"][0]["type"], "access_denied");
+    }
+
+    /// A report with no findings says "no drift" only when everything was checked.
+    #[test]
+    fn no_drift_only_when_everything_was_checked() {
+        let mut r = sample();
+        r.drift.clear();
+        r.alerts.clear();
+        r.partial = false;
+        for format in [Format::Table, Format::Markdown] {
+            let text = render(&r, format, false);
+            let first = text.lines().next().unwrap().to_ascii_lowercase();
+            assert!(!first.contains("no drift"), "{first}");
+            assert!(first.contains("2 resources not checked"), "{first}");
+            assert!(text.contains("aws_sqs_queue.jobs"), "{text}");
+            assert!(text.contains("aws_ebs_volume.logs"), "{text}");
+        }
+        let v: Value = serde_json::from_str(&render(&r, Format::Json, false)).unwrap();
+        assert_eq!(v["unchecked"][0]["type"], "aws_sqs_queue");
+        assert_eq!(v["unchecked"][0]["address"], "aws_sqs_queue.jobs");
+        assert_eq!(v["unchecked"][0]["reason_code"], "type_not_listed");
+        assert_eq!(v["unchecked"][1]["reason_code"], "region_not_listed");
+        r.unchecked.clear();
+        let text = render(&r, Format::Table, false);
+        assert!(text.starts_with("No drift detected."), "{text}");
+        // Nothing checked at all: no coverage figure.
+        r.summary = Summary::default();
+        assert!(
+            summary_line(&r).contains("coverage n/a"),
+            "{}",
+            summary_line(&r)
+        );
     }
 
     #[test]

@@ -222,6 +222,16 @@ fn judge(report: &Report, unmanaged_checked: bool) -> Outcome {
             "failed",
             format!("drift check incomplete: {}", report.partial_reasons()),
         )
+    } else if report.drift.is_empty() && !report.unchecked.is_empty() {
+        // Resources nobody compared are not "no drift".
+        (
+            "failed",
+            format!(
+                "drift check incomplete: {} resources not checked ({})",
+                report.unchecked.len(),
+                report.unchecked[0].reason
+            ),
+        )
     } else if report.drift.is_empty() {
         (
             "passed",
@@ -520,6 +530,24 @@ mod tests {
             "drift check incomplete: aws_instance in us-east-1: access denied"
         );
         assert!(judge(&report, false).message.contains("incomplete"));
+        // Resources left unchecked never pass either.
+        report.partial = false;
+        report.alerts.clear();
+        report.unchecked.push(crate::diff::Unchecked {
+            rtype: "aws_sqs_queue".into(),
+            address: Some("aws_sqs_queue.q".into()),
+            id: "q".into(),
+            region: None,
+            code: crate::diff::UncheckedReason::TypeNotListed,
+            reason: "not read".into(),
+        });
+        let o = judge(&report, true);
+        assert_eq!(o.status, "failed", "{}", o.message);
+        assert!(
+            o.message.contains("1 resources not checked"),
+            "{}",
+            o.message
+        );
     }
 
     #[test]
