@@ -104,7 +104,8 @@ pub struct Summary {
 pub enum UncheckedReason {
     /// The live source does not list this type at all.
     TypeNotListed,
-    /// The type was listed, but not (completely) in this resource's region.
+    /// The source reads this type, but did not list it (completely) in this resource's region:
+    /// a listing failed there, or the region was outside the scan.
     RegionNotListed,
     /// The provider could not read this object.
     Unreadable,
@@ -410,12 +411,9 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
         return if input.live.coverage.covers(&s.rtype, region.as_deref()) {
             Outcome::Missing(finding(Kind::Missing, s, region, input))
         } else {
-            let code = if input.live.coverage.covers_type(&s.rtype) {
-                UncheckedReason::RegionNotListed
-            } else {
-                UncheckedReason::TypeNotListed
-            };
-            Outcome::Unchecked(Unchecked::new(s, region, code))
+            // The source reads this type (it has rules) but did not list it where the resource
+            // lives: a failed listing (see the alerts) or a region outside the scan.
+            Outcome::Unchecked(Unchecked::new(s, region, UncheckedReason::RegionNotListed))
         };
     };
     let live = &input.live.resources[li];
