@@ -576,3 +576,51 @@ fn a_state_with_an_invalid_provider_address_is_refused() {
         r.stderr
     );
 }
+
+#[test]
+fn imdsv2_changes_are_shown_and_control_characters_escaped() {
+    let state = state_with(json!([
+        {"mode": "managed", "type": "aws_instance", "name": "web",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"schema_version": 1, "attributes": {"id": "i-1",
+            "availability_zone": "us-east-1a", "instance_type": "t3.micro",
+            "metadata_options": [{"http_endpoint": "enabled", "http_tokens": "required"}],
+            "tags": {"db_password": "SECRET-MARKER-E"}, "tags_all": {"db_password": "SECRET-MARKER-E"}}}]}
+    ]));
+    let snapshot = serde_json::to_vec(&json!({"format_version": "1",
+    "types": ["aws_instance"], "regions": ["us-east-1"],
+    "resources": [
+      {"type": "aws_instance", "id": "i-1", "region": "us-east-1",
+       "attributes": {"instance_type": "t3.micro",
+         "metadata_options": [{"http_endpoint": "enabled", "http_tokens": "optional"}],
+         "tags": {"db_password": "SECRET-MARKER-F"}}},
+      {"type": "aws_instance", "id": "i-2\u{1b}[2J\u{7}\rforged", "region": "us-east-1",
+       "attributes": {"instance_type": "t3.micro", "tags": {"Name": "x\u{1b}]0;title\u{7}"}}}
+    ]}))
+    .unwrap();
+    let d = project(&[
+        ("main.tf", b"provider \"aws\" { region = \"us-east-1\" }\n"),
+        ("terraform.tfstate", &state),
+        ("live.json", &snapshot),
+    ]);
+    for format in ["table", "markdown"] {
+        let r = run(
+            d.path(),
+            &["scan", ".", "--live", "live.json", "--format", format],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        // Requiring IMDSv2 is a security setting, not a secret: its change is shown.
+        assert!(r.stdout.contains("http_tokens"), "{}", r.stdout);
+        assert!(r.stdout.contains("optional"), "{format}: {}", r.stdout);
+        // A secret-named tag is still redacted.
+        assert!(!r.stdout.contains("SECRET-MARKER"), "{}", r.stdout);
+        for c in ['\u{1b}', '\u{7}', '\r'] {
+            assert!(
+                !r.stdout.contains(c),
+                "{format}: raw {c:?} in the output: {:?}",
+                r.stdout
+            );
+        }
+        assert!(r.stdout.contains("forged"), "{}", r.stdout);
+    }
+}

@@ -241,8 +241,6 @@ pub struct Input<'a> {
     pub options: &'a Options,
 }
 
-use crate::model::SECRET_WORDS;
-
 /// The marker shown instead of a sensitive value.
 pub const REDACTED: &str = "(sensitive value)";
 
@@ -466,10 +464,7 @@ fn finding(kind: Kind, s: &Resource, region: Option<String>, input: &Input) -> D
 pub fn is_sensitive(path: &AttrPath, marked: &[AttrPath]) -> bool {
     marked.iter().any(|m| path.starts_with(m))
         || path.0.iter().any(|s| match s {
-            PathStep::Key(k) => {
-                let k = k.to_ascii_lowercase();
-                SECRET_WORDS.iter().any(|w| k.contains(w))
-            }
+            PathStep::Key(k) => crate::model::is_secret_name(k),
             PathStep::Index(_) => false,
         })
 }

@@ -354,8 +354,52 @@ impl fmt::Display for Severity {
 }
 
 /// Words that make a name look secret (`db_password`, `api_token`): values under such names are
-/// redacted even when nothing marks them sensitive.
+/// redacted even when nothing marks them sensitive. Matched as whole words of the name (see
+/// [`is_secret_name`]), so `http_tokens` (IMDSv2) is not a secret.
 pub const SECRET_WORDS: &[&str] = &["password", "secret", "token", "private_key", "passphrase"];
+
+/// Whole words (and word pairs) that mark a name as secret, beyond [`SECRET_WORDS`]: common
+/// spellings a person would write.
+const SECRET_EXTRA: &[&str] = &[
+    "passwd",
+    "pwd",
+    "apikey",
+    "api_key",
+    "secret_key",
+    "auth_token",
+];
+
+/// True when an attribute or map key names a secret: one of its words (split at `_`, `-`, `.`,
+/// spaces and camelCase humps, compared without case) is a secret word, or two adjacent words
+/// form one (`private_key`). Substrings do not count: `http_tokens` says whether IMDSv2 is
+/// required, and hiding it would hide a security change.
+pub fn is_secret_name(name: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    let known = |w: &str| SECRET_WORDS.contains(&w) || SECRET_EXTRA.contains(&w);
+    words.iter().any(|w| known(w))
+        || words
+            .windows(2)
+            .any(|pair| known(&format!("{}_{}", pair[0], pair[1])))
+}
 
 /// A line of a child process's output (a provider's or terraform's stderr) with anything that
 /// looks like a credential masked: such tails end up in error messages, which the CLI prints
@@ -469,6 +513,37 @@ pub fn truncate_for_message(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_names_are_whole_words() {
+        for secret in [
+            "password",
+            "db_password",
+            "DB_PASSWORD",
+            "dbPassword",
+            "api_token",
+            "client_secret",
+            "private_key",
+            "ssh-passphrase",
+            "SecretString",
+            "x.api_key",
+            "master_passwd",
+        ] {
+            assert!(is_secret_name(secret), "{secret} is a secret name");
+        }
+        for plain in [
+            "http_tokens",
+            "secretsmanager_arn",
+            "instance_type",
+            "key_name",
+            "kms_key_id",
+            "public_key",
+            "tokenization",
+            "",
+        ] {
+            assert!(!is_secret_name(plain), "{plain} is not a secret name");
+        }
+    }
 
     #[test]
     fn output_lines_lose_their_secrets() {

@@ -51,6 +51,26 @@ pub fn summary_line(report: &Report) -> String {
     line
 }
 
+/// `s` with control characters (ESC, BEL, CR, …) written as escapes: cloud IDs, tag keys and
+/// for_each keys are input, and a raw escape sequence could rewrite the reader's terminal.
+fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        std::borrow::Cow::Owned(
+            s.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 fn show(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),
@@ -163,11 +183,11 @@ fn table(report: &Report, color: bool) -> String {
             .map(|d| {
                 [
                     d.kind.as_str().to_string(),
-                    resource_label(d),
-                    d.id.clone(),
-                    d.region.clone().unwrap_or_else(|| "-".into()),
+                    safe(&resource_label(d)).into_owned(),
+                    safe(&d.id).into_owned(),
+                    safe(d.region.as_deref().unwrap_or("-")).into_owned(),
                     d.severity.to_string(),
-                    location(d),
+                    safe(&location(d)).into_owned(),
                 ]
             })
             .collect();
@@ -208,7 +228,7 @@ fn table(report: &Report, color: bool) -> String {
             );
             for c in &d.changes {
                 for line in change_lines(&c.path, &c.state, &c.live) {
-                    out.push_str(&line);
+                    out.push_str(&safe(&line));
                     out.push('\n');
                 }
             }
@@ -234,13 +254,18 @@ fn table(report: &Report, color: bool) -> String {
                 out,
                 "{}  {:<width$}  {}",
                 paint(&format!("{:<9}", "unchecked"), "36", color),
-                unchecked_label(u),
-                u.reason
+                safe(&unchecked_label(u)),
+                safe(&u.reason)
             );
         }
     }
     for a in &report.alerts {
-        let _ = writeln!(out, "{} {}", paint("warning:", "33;1", color), a.message);
+        let _ = writeln!(
+            out,
+            "{} {}",
+            paint("warning:", "33;1", color),
+            safe(&a.message)
+        );
     }
     out.push('\n');
     out.push_str(&summary_line(report));
@@ -250,7 +275,8 @@ fn table(report: &Report, color: bool) -> String {
 
 /// Escapes a markdown table cell.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    safe(s)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', " ")
         .replace('`', "'")
