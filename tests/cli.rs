@@ -624,3 +624,40 @@ fn imdsv2_changes_are_shown_and_control_characters_escaped() {
         assert!(r.stdout.contains("forged"), "{}", r.stdout);
     }
 }
+
+#[test]
+fn hostile_nesting_in_a_state_is_one_clear_error() {
+    let key = vec!["a"; 6000].join(".");
+    let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+    for attrs in [
+        json!({"attributes_flat": {"id": "vpc-1", key.as_str(): "x"}}),
+        json!({"attributes": {"id": "vpc-1",
+            "tags": serde_json::from_str::<Value>(&deep).unwrap_or(Value::Null)}}),
+    ] {
+        let mut body = state_with(json!([
+            {"mode": "managed", "type": "aws_vpc", "name": "deep",
+             "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+             "instances": [attrs]}
+        ]));
+        if body.len() < 1000 {
+            // serde_json refuses to build the 300-deep value; write the text by hand.
+            body = format!(
+                r#"{{"version": 4, "serial": 1, "lineage": "l", "resources": [
+                {{"mode": "managed", "type": "aws_vpc", "name": "deep",
+                  "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+                  "instances": [{{"attributes": {{"id": "vpc-1", "tags": {deep}}}}}]}}]}}"#
+            )
+            .into_bytes();
+        }
+        let d = project(&[("terraform.tfstate", &body), ("live.json", EMPTY_SNAPSHOT)]);
+        let r = run(d.path(), &["scan", ".", "--live", "live.json"]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+        assert!(r.stderr.contains("deeper than"), "{}", r.stderr);
+        assert!(
+            r.stderr.len() < 1000,
+            "the message is capped: {}",
+            r.stderr.len()
+        );
+    }
+}

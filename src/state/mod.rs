@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
@@ -412,7 +412,8 @@ fn instance(p: &Pending, b: &Block, file: &str, keep: Keep) -> Result<Resource, 
             (Attributes::from_json_object_text(kept.text), kept.probe)
         }
         (None, Some(flat)) => {
-            let m = expand_flatmap(flat);
+            let m = expand_flatmap(flat)
+                .map_err(|e| malformed(file, format!("{}.{}: {e}", b.rtype, b.name)))?;
             let probe = probe_of(&m);
             (Attributes::from(m), probe)
         }
@@ -497,6 +498,12 @@ impl<'de> Visitor<'de> for Filtered<'_> {
                 continue;
             }
             let value: &'de RawValue = map.next_value()?;
+            if json_depth(value.get()) > MAX_NESTING {
+                return Err(A::Error::custom(format!(
+                    "{:?} nests deeper than {MAX_NESTING} levels",
+                    crate::model::truncate_for_message(&key.0)
+                )));
+            }
             if out.text.len() > 1 {
                 out.text.push(',');
             }
@@ -795,27 +802,72 @@ fn collect_sensitive_mirror(v: &Value, at: &AttrPath, out: &mut Vec<AttrPath>) {
     }
 }
 
-/// Expands Terraform 0.11-style flat attributes (`tags.%`, `ingress.#`, `ingress.123.from_port`).
-fn expand_flatmap(flat: &Map<String, Value>) -> Map<String, Value> {
-    let entries: Vec<(&str, &Value)> = flat.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    expand_level(&entries)
+/// How deep attribute values may nest. Terraform's own schemas stay far below this; deeper
+/// input is hostile or broken, and must be an error rather than a stack overflow or a value
+/// that later fails to parse and reads as null.
+pub const MAX_NESTING: usize = 100;
+
+/// The nesting depth of a JSON text (objects and arrays), without parsing it.
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
-fn expand_level(entries: &[(&str, &Value)]) -> Map<String, Value> {
-    let mut tops: Vec<&str> = entries
-        .iter()
-        .map(|(k, _)| k.split('.').next().unwrap_or(k))
-        .collect();
-    tops.sort_unstable();
-    tops.dedup();
+/// Expands Terraform 0.11-style flat attributes (`tags.%`, `ingress.#`, `ingress.123.from_port`).
+/// Errs when keys nest deeper than [`MAX_NESTING`] levels.
+fn expand_flatmap(flat: &Map<String, Value>) -> Result<Map<String, Value>, String> {
+    let entries: Vec<(&str, &Value)> = flat.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    expand_level(&entries, 0)
+}
+
+/// Flat keys with their values, relative to some prefix.
+type FlatEntries<'a> = Vec<(&'a str, &'a Value)>;
+
+/// The flat keys under one segment: the value written at the segment itself, and the rest of
+/// each longer key.
+type FlatGroup<'a> = (Option<&'a Value>, FlatEntries<'a>);
+
+/// One level of flat keys grouped by their first segment: the value written at the segment
+/// itself (if any) and the rest of each longer key. One pass, so wide levels stay linear.
+fn group<'a>(entries: &[(&'a str, &'a Value)]) -> BTreeMap<&'a str, FlatGroup<'a>> {
+    let mut groups: BTreeMap<&str, FlatGroup> = BTreeMap::new();
+    for &(k, v) in entries {
+        match k.split_once('.') {
+            Some((top, rest)) => groups.entry(top).or_default().1.push((rest, v)),
+            None => groups.entry(k).or_default().0 = Some(v),
+        }
+    }
+    groups
+}
+
+fn expand_level(entries: &[(&str, &Value)], depth: usize) -> Result<Map<String, Value>, String> {
+    if depth > MAX_NESTING {
+        return Err(format!(
+            "attributes_flat keys nest deeper than {MAX_NESTING} levels"
+        ));
+    }
     let mut out = Map::new();
-    for top in tops {
-        let prefix = format!("{top}.");
-        let children: Vec<(&str, &Value)> = entries
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|rest| (rest, *v)))
-            .collect();
-        let direct = entries.iter().find(|(k, _)| *k == top).map(|(_, v)| *v);
+    for (top, (direct, children)) in group(entries) {
         let value = if children.iter().any(|(k, _)| *k == "%") {
             // A map: its keys may contain dots, so they are leaves as written.
             Value::Object(
@@ -826,41 +878,30 @@ fn expand_level(entries: &[(&str, &Value)]) -> Map<String, Value> {
                     .collect(),
             )
         } else if children.iter().any(|(k, _)| *k == "#") {
-            let mut idx: Vec<&str> = children
+            let items: Vec<(&str, &Value)> = children
                 .iter()
+                .copied()
                 .filter(|(k, _)| *k != "#")
-                .map(|(k, _)| k.split('.').next().unwrap_or(k))
                 .collect();
-            idx.sort_by_key(|s| (s.parse::<u64>().unwrap_or(u64::MAX), s.to_string()));
-            idx.dedup();
-            Value::Array(
-                idx.iter()
-                    .map(|i| {
-                        let pre = format!("{i}.");
-                        let sub: Vec<(&str, &Value)> = children
-                            .iter()
-                            .filter_map(|(k, v)| k.strip_prefix(&pre).map(|r| (r, *v)))
-                            .collect();
-                        if sub.is_empty() {
-                            children
-                                .iter()
-                                .find(|(k, _)| k == i)
-                                .map(|(_, v)| (*v).clone())
-                                .unwrap_or(Value::Null)
-                        } else {
-                            Value::Object(expand_level(&sub))
-                        }
-                    })
-                    .collect(),
-            )
+            let mut idx: Vec<(&str, FlatGroup)> = group(&items).into_iter().collect();
+            idx.sort_by_key(|(i, _)| (i.parse::<u64>().unwrap_or(u64::MAX), i.to_string()));
+            let mut list = Vec::with_capacity(idx.len());
+            for (_, (direct, sub)) in idx {
+                list.push(if sub.is_empty() {
+                    direct.cloned().unwrap_or(Value::Null)
+                } else {
+                    Value::Object(expand_level(&sub, depth + 1)?)
+                });
+            }
+            Value::Array(list)
         } else if let Some(v) = direct {
             v.clone()
         } else {
-            Value::Object(expand_level(&children))
+            Value::Object(expand_level(&children, depth + 1)?)
         };
         out.insert(top.to_string(), value);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -1028,13 +1069,44 @@ mod tests {
     }
 
     #[test]
+    fn hostile_nesting_is_an_error_not_a_crash() {
+        // 5,000 dot segments in one flat key: an error naming the resource, no stack overflow.
+        let key = vec!["a"; 5000].join(".");
+        let doc = serde_json::json!({"version": 4, "serial": 1, "lineage": "l", "resources": [
+            {"mode": "managed", "type": "aws_vpc", "name": "deep",
+             "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+             "instances": [{"attributes_flat": {"id": "vpc-1", key: "x"}}]}]});
+        let e = parse(doc.to_string().as_bytes(), "deep.tfstate")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("deep.tfstate") && e.contains("aws_vpc.deep"),
+            "{e}"
+        );
+        assert!(e.contains("deeper than"), "{e}");
+        // A kept attribute nested 200 levels: an error, never read as null.
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let doc = format!(
+            r#"{{"version": 4, "serial": 1, "lineage": "l", "resources": [
+            {{"mode": "managed", "type": "aws_instance", "name": "deep",
+             "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+             "instances": [{{"attributes": {{"id": "i-1", "tags": {deep}}}}}]}}]}}"#
+        );
+        let e = parse(doc.as_bytes(), "deep.tfstate")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("deeper than"), "{e}");
+        assert_eq!(json_depth(r#"{"a": "[[[[", "b": [1, {"c": []}]}"#), 4);
+    }
+
+    #[test]
     fn flatmap_expansion() {
         let flat: Map<String, Value> = serde_json::from_str(
             r#"{"id": "sg-1", "tags.%": "1", "tags.Name": "x", "ingress.#": "1",
                 "ingress.123.from_port": "80", "ingress.123.cidr_blocks.#": "1", "ingress.123.cidr_blocks.0": "0.0.0.0/0"}"#,
         )
         .unwrap();
-        let v = Value::Object(expand_flatmap(&flat));
+        let v = Value::Object(expand_flatmap(&flat).unwrap());
         assert_eq!(v["tags"]["Name"], "x");
         assert_eq!(v["ingress"][0]["from_port"], "80");
         assert_eq!(v["ingress"][0]["cidr_blocks"][0], "0.0.0.0/0");
