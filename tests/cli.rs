@@ -661,3 +661,30 @@ fn hostile_nesting_in_a_state_is_one_clear_error() {
         );
     }
 }
+
+#[test]
+fn a_module_that_calls_itself_is_an_error_not_a_hang() {
+    let d = project(&[
+        (
+            "main.tf",
+            b"module \"m0\" { source = \"./\" }\nmodule \"m1\" { source = \"./\" }\nmodule \"m2\" { source = \"./\" }\n",
+        ),
+        ("terraform.tfstate", &state_with(json!([]))),
+        ("live.json", EMPTY_SNAPSHOT),
+    ]);
+    // `timeout` guards the suite: before the fix this scan ran until memory ran out.
+    let out = Command::new("timeout")
+        .arg("60")
+        .arg(bin())
+        .args(["scan", ".", "--live", "live.json"])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("module.m0") && stderr.contains("calls itself"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}

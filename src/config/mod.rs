@@ -43,6 +43,26 @@ pub enum ConfigError {
         /// Parser message.
         message: String,
     },
+    /// A module calls itself, directly or through others.
+    #[error(
+        "module {call:?} in {file} calls itself ({source_dir} is already being read): fix its source"
+    )]
+    ModuleCycle {
+        /// The module call's address (`module.a.module.b`).
+        call: String,
+        /// The file with the module block.
+        file: String,
+        /// The module source, as written.
+        source_dir: String,
+    },
+    /// Too many module calls or too deep a call chain.
+    #[error("{what}: more than {limit}; this tool reads local modules up to that bound")]
+    TooManyModules {
+        /// What exceeded the bound.
+        what: &'static str,
+        /// The bound.
+        limit: usize,
+    },
 }
 
 /// What `lifecycle { ignore_changes }` says for one resource block.
@@ -163,19 +183,34 @@ impl Config {
 /// Reads the root module in `dir` and, recursively, the local modules it calls.
 pub fn read_dir(dir: &Path) -> Result<Config, ConfigError> {
     let mut config = Config::default();
-    read_module(dir, dir, "", 0, &mut config)?;
+    let mut walk = ModuleWalk::default();
+    read_module(dir, dir, "", &mut walk, &mut config)?;
     Ok(config)
 }
 
-const MAX_MODULE_DEPTH: usize = 16;
+/// How deep local module calls may nest.
+const MAX_MODULE_DEPTH: usize = 32;
+/// How many local module calls one configuration may make in all (each is read once per call).
+const MAX_MODULE_CALLS: usize = 2_000;
+
+/// The module call stack (canonical directories, as Terraform's own cycle check walks the call
+/// stack) and the number of calls read so far.
+#[derive(Default)]
+struct ModuleWalk {
+    stack: Vec<PathBuf>,
+    calls: usize,
+}
 
 fn read_module(
     root: &Path,
     dir: &Path,
     prefix: &str,
-    depth: usize,
+    walk: &mut ModuleWalk,
     config: &mut Config,
 ) -> Result<(), ConfigError> {
+    let depth = walk.stack.len();
+    walk.stack
+        .push(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
     let io = |source| ConfigError::Io {
         path: dir.display().to_string(),
         source,
@@ -208,12 +243,13 @@ fn read_module(
     }
     let mut modules = Vec::new();
     for (file, text, body) in &bodies {
+        let lines = LineIndex::new(text);
         for block in body.blocks() {
             match block.ident.as_str() {
                 "resource" if block.labels.len() == 2 => {
                     let rtype = block.labels[0].as_str();
                     let name = block.labels[1].as_str();
-                    let line = block.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+                    let line = block.span().map(|s| lines.line(s.start)).unwrap_or(1);
                     config.resources.insert(
                         format!("{prefix}{rtype}.{name}"),
                         ConfigResource {
@@ -240,31 +276,67 @@ fn read_module(
                     if let Some(src) = source
                         && (src.starts_with("./") || src.starts_with("../"))
                     {
-                        modules.push((block.labels[0].as_str().to_string(), src));
+                        modules.push((block.labels[0].as_str().to_string(), src, file.clone()));
                     }
                 }
                 _ => {}
             }
         }
     }
-    if depth >= MAX_MODULE_DEPTH {
-        return Ok(());
-    }
-    for (name, src) in modules {
+    for (name, src, file) in modules {
         let child = dir.join(&src);
         // A module outside the scanned tree is still read (`../modules/x` is common), but only
         // when it resolves to a real directory.
-        if child.is_dir() {
-            read_module(
-                root,
-                &child,
-                &format!("{prefix}module.{name}."),
-                depth + 1,
-                config,
-            )?;
+        if !child.is_dir() {
+            continue;
         }
+        let call = format!("{prefix}module.{name}");
+        let canonical = std::fs::canonicalize(&child).unwrap_or_else(|_| child.clone());
+        if walk.stack.contains(&canonical) {
+            return Err(ConfigError::ModuleCycle {
+                call: crate::model::truncate_for_message(&call),
+                file,
+                source_dir: crate::model::truncate_for_message(&src),
+            });
+        }
+        if depth + 1 > MAX_MODULE_DEPTH {
+            return Err(ConfigError::TooManyModules {
+                what: "local modules nest too deep",
+                limit: MAX_MODULE_DEPTH,
+            });
+        }
+        walk.calls += 1;
+        if walk.calls > MAX_MODULE_CALLS {
+            return Err(ConfigError::TooManyModules {
+                what: "too many local module calls",
+                limit: MAX_MODULE_CALLS,
+            });
+        }
+        read_module(root, &child, &format!("{call}."), walk, config)?;
     }
+    walk.stack.pop();
     Ok(())
+}
+
+/// Line starts of a text, for turning many byte offsets into line numbers without recounting
+/// from the start each time (a file with 100k blocks would be quadratic otherwise).
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        LineIndex(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1)
+                .collect(),
+        )
+    }
+
+    /// 1-based line number of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset) + 1
+    }
 }
 
 /// Parses one HCL file, mapping syntax errors to `file:line:col`.
@@ -280,15 +352,6 @@ pub fn parse_body(text: &str, file: &str) -> Result<Body, ConfigError> {
             .unwrap_or("syntax error")
             .to_string(),
     })
-}
-
-/// 1-based line number of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
 }
 
 fn read_tfvars(dir: &Path, is_root: bool) -> Result<HashMap<String, String>, ConfigError> {
@@ -517,6 +580,57 @@ fn expr_text(expr: &Expression) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_numbers_from_offsets() {
+        let idx = LineIndex::new("a\nbb\n\nc");
+        assert_eq!(
+            [0, 1, 2, 4, 5, 6, 7, 99].map(|o| idx.line(o)),
+            [1, 1, 2, 2, 3, 4, 4, 4]
+        );
+    }
+
+    #[test]
+    fn module_cycles_and_fan_out_are_errors() {
+        // Three calls of the module itself: Terraform says it calls itself; so do we.
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            "main.tf",
+            "module \"m0\" { source = \"./\" }\nmodule \"m1\" { source = \"./\" }\n",
+        );
+        let e = read_dir(d.path()).unwrap_err().to_string();
+        assert!(e.contains("module.m0") && e.contains("calls itself"), "{e}");
+        // a -> ../b -> ../a
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "main.tf", "module \"a\" { source = \"./a\" }\n");
+        write(
+            d.path(),
+            "a/main.tf",
+            "module \"b\" { source = \"../b\" }\n",
+        );
+        write(
+            d.path(),
+            "b/main.tf",
+            "module \"a\" { source = \"../a\" }\n",
+        );
+        let e = read_dir(d.path()).unwrap_err().to_string();
+        assert!(e.contains("module.a.module.b.module.a"), "{e}");
+        assert!(e.contains("b/main.tf") || e.contains("main.tf"), "{e}");
+        // A wide, deep tree without a cycle: 4 calls per level, 8 levels = 87k calls.
+        let d = tempfile::tempdir().unwrap();
+        let mut dir = d.path().to_path_buf();
+        for level in 0..8 {
+            let calls: String = (0..4)
+                .map(|i| format!("module \"m{i}\" {{ source = \"./l{level}\" }}\n"))
+                .collect();
+            write(&dir, "main.tf", &calls);
+            dir = dir.join(format!("l{level}"));
+        }
+        write(&dir, "main.tf", "");
+        let e = read_dir(d.path()).unwrap_err().to_string();
+        assert!(e.contains("too many local module calls"), "{e}");
+    }
 
     fn write(dir: &Path, name: &str, text: &str) {
         let p = dir.join(name);
