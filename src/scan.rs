@@ -133,7 +133,7 @@ async fn read_inputs_with(req: &ScanRequest, state_required: bool) -> Result<Inp
 /// `DIR/.driftignore`, empty when absent.
 fn read_ignore(dir: &std::path::Path) -> Result<DriftIgnore> {
     let path = dir.join(".driftignore");
-    match std::fs::read_to_string(&path) {
+    match crate::input_file::read_to_string(&path, crate::input_file::MAX_TEXT_FILE) {
         Ok(text) => Ok(DriftIgnore::parse(&text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(DriftIgnore::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
@@ -385,8 +385,8 @@ async fn scan_with_plan(
     let config = config::read_dir(dir)?;
     let (bytes, origin) = match &req.refresh {
         Refresh::Plan(path) => {
-            let raw =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let raw = crate::input_file::read(path, crate::input_file::MAX_DATA_FILE)
+                .with_context(|| format!("cannot read {}", path.display()))?;
             if raw.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
                 (raw, path.display().to_string())
             } else {

@@ -688,3 +688,28 @@ fn a_module_that_calls_itself_is_an_error_not_a_hang() {
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn device_files_and_fifos_are_refused_not_read_forever() {
+    let d = project(&[
+        ("terraform.tfstate", &state_with(json!([]))),
+        ("live.json", EMPTY_SNAPSHOT),
+    ]);
+    for settings in [
+        "state = [\"/dev/zero\"]\nlive = \"live.json\"\n",
+        "live = \"/dev/zero\"\n",
+    ] {
+        std::fs::write(d.path().join(".terraform-drift.toml"), settings).unwrap();
+        let out = Command::new("timeout")
+            .arg("60")
+            .arg(bin())
+            .args(["scan", "."])
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{settings}: {stderr}");
+        assert!(stderr.contains("/dev/zero"), "{stderr}");
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+}

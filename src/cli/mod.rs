@@ -309,7 +309,7 @@ pub const SETTINGS_FILE: &str = ".terraform-drift.toml";
 
 fn settings(dir: &Path) -> Result<Settings> {
     let path = dir.join(SETTINGS_FILE);
-    match std::fs::read_to_string(&path) {
+    match crate::input_file::read_to_string(&path, crate::input_file::MAX_TEXT_FILE) {
         Ok(text) => toml::from_str(&text)
             .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),

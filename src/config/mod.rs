@@ -229,10 +229,13 @@ fn read_module(
             .unwrap_or(&path)
             .display()
             .to_string();
-        let bytes = std::fs::read(&path).map_err(|source| ConfigError::Io {
-            path: shown.clone(),
-            source,
-        })?;
+        let bytes =
+            crate::input_file::read(&path, crate::input_file::MAX_TEXT_FILE).map_err(|source| {
+                ConfigError::Io {
+                    path: shown.clone(),
+                    source,
+                }
+            })?;
         let text = String::from_utf8(bytes).map_err(|_| ConfigError::NotUtf8 {
             file: shown.clone(),
         })?;
@@ -373,7 +376,8 @@ fn read_tfvars(dir: &Path, is_root: bool) -> Result<HashMap<String, String>, Con
     // Terraform loads terraform.tfvars first, then *.auto.tfvars in lexical order.
     files.sort_by_key(|p| (!p.ends_with("terraform.tfvars"), p.clone()));
     for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Ok(text) = crate::input_file::read_to_string(&path, crate::input_file::MAX_TEXT_FILE)
+        else {
             continue;
         };
         let shown = path.display().to_string();

@@ -59,10 +59,13 @@ pub struct Snapshot {
 /// Reads a snapshot file.
 pub fn read(path: &Path) -> Result<LiveInventory, SnapshotError> {
     let file = path.display().to_string();
-    let text = std::fs::read(path).map_err(|source| SnapshotError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let text =
+        crate::input_file::read(path, crate::input_file::MAX_DATA_FILE).map_err(|source| {
+            SnapshotError::Io {
+                file: file.clone(),
+                source,
+            }
+        })?;
     parse(&text, &file)
 }
 

@@ -167,7 +167,7 @@ impl Workspace {
 impl ServeConfig {
     /// Reads and checks `path`; relative paths inside are made relative to its directory.
     pub fn read(path: &Path) -> Result<ServeConfig> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::input_file::read_to_string(path, crate::input_file::MAX_TEXT_FILE)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let mut cfg: ServeConfig = toml::from_str(&text)
             .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))?;

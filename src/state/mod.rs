@@ -119,10 +119,13 @@ pub fn read_file(path: &Path) -> Result<State, StateError> {
 /// Reads and parses a state file, keeping only the attributes `keep` selects.
 pub fn read_file_with(path: &Path, keep: Keep) -> Result<State, StateError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| StateError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let bytes =
+        crate::input_file::read(path, crate::input_file::MAX_DATA_FILE).map_err(|source| {
+            StateError::Io {
+                file: file.clone(),
+                source,
+            }
+        })?;
     parse_with(&bytes, &file, keep)
 }
 
