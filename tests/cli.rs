@@ -713,3 +713,96 @@ fn device_files_and_fifos_are_refused_not_read_forever() {
         assert!(stderr.contains("not a regular file"), "{stderr}");
     }
 }
+
+/// A plan JSON whose `resource_drift` changes `before` into what `prior_state` holds.
+fn drift_plan(
+    rtype: &str,
+    before: Value,
+    after: Value,
+    prior_marks: Value,
+    before_marks: Value,
+) -> Vec<u8> {
+    let addr = format!("{rtype}.x");
+    serde_json::to_vec(&json!({
+        "format_version": "1.2", "terraform_version": "1.11.4",
+        "prior_state": {"format_version": "1.0", "terraform_version": "1.11.4",
+          "values": {"root_module": {"resources": [
+            {"address": addr, "mode": "managed", "type": rtype, "name": "x",
+             "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+             "values": after.clone(), "sensitive_values": prior_marks}]}}},
+        "resource_drift": [
+            {"address": addr, "mode": "managed", "type": rtype, "name": "x",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["update"], "before": before, "after": after,
+                        "before_sensitive": before_marks, "after_sensitive": {}}}]
+    }))
+    .unwrap()
+}
+
+#[test]
+fn sensitive_marks_below_or_beside_the_reported_path_are_honoured() {
+    let param =
+        |name: &str, v: &str| json!({"name": name, "value": v, "apply_method": "immediate"});
+    let cases = [
+        // A mark on one member of a set whose size changed: the whole change is redacted.
+        drift_plan(
+            "aws_db_parameter_group",
+            json!({"id": "pg", "parameter": [param("a", "SECRET-MARKER-G")]}),
+            json!({"id": "pg", "parameter": [param("a", "SECRET-MARKER-H"), param("b", "SECRET-MARKER-I")]}),
+            json!({"parameter": [{"value": true}, {"value": true}]}),
+            json!({}),
+        ),
+        // Marked only in the plan's before_sensitive.
+        drift_plan(
+            "aws_ssm_parameter",
+            json!({"id": "p", "value": "SECRET-MARKER-J"}),
+            json!({"id": "p", "value": "SECRET-MARKER-K"}),
+            json!({}),
+            json!({"value": true}),
+        ),
+        // Marked only under tags_all, reported as tags.
+        drift_plan(
+            "aws_sqs_queue",
+            json!({"id": "q", "tags": {"owner": "SECRET-MARKER-L"}, "tags_all": {"owner": "SECRET-MARKER-L"}}),
+            json!({"id": "q", "tags": {"owner": "SECRET-MARKER-M"}, "tags_all": {"owner": "SECRET-MARKER-M"}}),
+            json!({"tags_all": {"owner": true}}),
+            json!({}),
+        ),
+    ];
+    for plan in cases {
+        let d = project(&[("plan.json", &plan)]);
+        for format in ["table", "json", "markdown"] {
+            let out = d.path().join("out.txt");
+            let r = run(
+                d.path(),
+                &["scan", ".", "--plan", "plan.json", "--format", format],
+            );
+            assert_eq!(r.code, 2, "{}", r.stderr);
+            assert!(r.stdout.contains("(sensitive value)"), "{}", r.stdout);
+            assert!(
+                !r.stdout.contains("SECRET-MARKER") && !r.stderr.contains("SECRET-MARKER"),
+                "{format} leaked: {}",
+                r.stdout
+            );
+            let r = run(
+                d.path(),
+                &[
+                    "scan",
+                    ".",
+                    "--plan",
+                    "plan.json",
+                    "--format",
+                    format,
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(r.code, 2, "{}", r.stderr);
+            assert!(
+                !std::fs::read_to_string(&out)
+                    .unwrap()
+                    .contains("SECRET-MARKER")
+            );
+        }
+    }
+}

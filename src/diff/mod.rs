@@ -460,13 +460,37 @@ fn finding(kind: Kind, s: &Resource, region: Option<String>, input: &Input) -> D
     }
 }
 
-/// True when a value at `path` must never be shown.
+/// True when a value at `path` must never be shown: it is marked, it lies under a mark, a mark
+/// lies inside it (a list holding one sensitive member is shown whole, so it is redacted whole),
+/// or one of its names is a secret's.
+///
+/// `tags` and `tags_all` are one map to every report (drift is shown as `tags.KEY`), so a mark
+/// on either counts for both.
 pub fn is_sensitive(path: &AttrPath, marked: &[AttrPath]) -> bool {
-    marked.iter().any(|m| path.starts_with(m))
-        || path.0.iter().any(|s| match s {
-            PathStep::Key(k) => crate::model::is_secret_name(k),
-            PathStep::Index(_) => false,
-        })
+    marks(path, marked, true)
+}
+
+/// True when `path` is marked, lies under a mark, has a secret's name, or (`inside`) holds a
+/// marked value somewhere below it.
+fn marks(path: &AttrPath, marked: &[AttrPath], inside: bool) -> bool {
+    fn tags_as_one(p: &AttrPath) -> std::borrow::Cow<'_, AttrPath> {
+        match p.0.first() {
+            Some(PathStep::Key(k)) if k == "tags_all" => {
+                let mut q = p.clone();
+                q.0[0] = PathStep::Key("tags".into());
+                std::borrow::Cow::Owned(q)
+            }
+            _ => std::borrow::Cow::Borrowed(p),
+        }
+    }
+    let path = tags_as_one(path);
+    marked.iter().any(|m| {
+        let m = tags_as_one(m);
+        path.starts_with(&m) || (inside && m.starts_with(&path))
+    }) || path.0.iter().any(|s| match s {
+        PathStep::Key(k) => crate::model::is_secret_name(k),
+        PathStep::Index(_) => false,
+    })
 }
 
 fn redact_attributes(r: &Resource) -> serde_json::Map<String, Value> {
@@ -489,7 +513,8 @@ pub fn redact(
 
 /// `v` with every sensitive value inside it (at any depth, e.g. a secret-named tag) redacted.
 fn redact_value(path: &AttrPath, v: &Value, marked: &[AttrPath]) -> Value {
-    if is_sensitive(path, marked) && !is_empty(v) {
+    // Whole values are shown here, member by member: redact at the marks themselves.
+    if marks(path, marked, false) && !is_empty(v) {
         return Value::String(REDACTED.into());
     }
     match v {

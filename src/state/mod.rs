@@ -656,7 +656,7 @@ pub fn plan_drift(bytes: &[u8], file: &str) -> Result<PlanDrift, StateError> {
             "not a plan: no \"prior_state\" (expected `terraform show -json PLANFILE` output)",
         ));
     }
-    let refreshed = parse_show_json(&obj, file)?.resources;
+    let mut refreshed = parse_show_json(&obj, file)?.resources;
     let mut stored = refreshed.clone();
     let mut index: HashMap<String, usize> = stored
         .iter()
@@ -680,7 +680,27 @@ pub fn plan_drift(bytes: &[u8], file: &str) -> Result<PlanDrift, StateError> {
             .and_then(Value::as_str)
             .unwrap_or_default();
         match index.get(address) {
-            Some(&i) => stored[i].attributes = before.clone().into(),
+            Some(&i) => {
+                stored[i].attributes = before.clone().into();
+                // Marks the plan recorded on either side hold for both: a value sensitive
+                // before the refresh is still a secret in the report.
+                for side in ["/change/before_sensitive", "/change/after_sensitive"] {
+                    if let Some(sv) = entry.pointer(side) {
+                        let mut marks = Vec::new();
+                        collect_sensitive_mirror(sv, &AttrPath::default(), &mut marks);
+                        for m in marks {
+                            if !stored[i].sensitive.contains(&m) {
+                                stored[i].sensitive.push(m.clone());
+                            }
+                            if let Some(r) = refreshed.get_mut(i)
+                                && !r.sensitive.contains(&m)
+                            {
+                                r.sensitive.push(m);
+                            }
+                        }
+                    }
+                }
+            }
             None => {
                 // Deleted outside Terraform: only the drift entry remembers it.
                 let mut wrapper = Map::new();
