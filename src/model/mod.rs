@@ -432,6 +432,40 @@ pub fn scrub_secrets(line: &str) -> String {
     KEY_ID.replace_all(&line, "${1}(redacted)").into_owned()
 }
 
+/// A provider's log line as it may be forwarded to our own log (`-vv`): request and response
+/// bodies dropped (an AWS response carries every tag value, secret-named ones included), long
+/// lines cut, and what remains scrubbed by [`scrub_secrets`].
+///
+/// Providers write hclog JSON lines (`{"@level": …, "@message": …, "http.response.body": …}`)
+/// or plain text with `http.response.body=…`-style fields; both are handled.
+pub fn provider_log_line(line: &str) -> String {
+    const MAX: usize = 2_000;
+    let line = match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(serde_json::Value::Object(mut m)) => {
+            m.retain(|k, _| {
+                let k = k.to_ascii_lowercase();
+                !(k.contains("body") || k.contains("payload") || is_secret_name(&k))
+            });
+            serde_json::Value::Object(m).to_string()
+        }
+        _ => match line.to_ascii_lowercase().find("body") {
+            // Plain text: everything from the first body field on is dropped.
+            Some(i) => format!("{} (body omitted)", &line[..i]),
+            None => line.to_string(),
+        },
+    };
+    let line = truncate_for_message_at(&line, MAX);
+    scrub_secrets(&line)
+}
+
+/// `s` cut to at most `max` characters, with `…` when cut.
+fn truncate_for_message_at(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// A non-fatal problem met while gathering inputs (a type that could not be listed, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
@@ -503,16 +537,27 @@ pub struct LiveInventory {
 /// `s` cut to at most 200 characters (with `…` when cut), for echoing input in one-line
 /// error messages: a hostile 5 MB value must not become a 5 MB message.
 pub fn truncate_for_message(s: &str) -> String {
-    const MAX: usize = 200;
-    match s.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
+    truncate_for_message_at(s, 200)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_logs_lose_bodies_and_secrets() {
+        let json = r#"{"@level":"debug","@message":"HTTP Response Received","http.response.body":"<Value>SECRET-A</Value>","tf_aws.sdk":"aws-sdk-go-v2","db_password":"SECRET-B"}"#;
+        let out = provider_log_line(json);
+        assert!(!out.contains("SECRET"), "{out}");
+        assert!(out.contains("HTTP Response Received"), "{out}");
+        let text = "2026-12-01T10:00:00Z [DEBUG] sending request: http.request.body=Action=CreateTags&Tag.1.Value=SECRET-C";
+        let out = provider_log_line(text);
+        assert!(!out.contains("SECRET"), "{out}");
+        assert!(out.contains("body omitted"), "{out}");
+        let long = "x".repeat(10_000);
+        assert!(provider_log_line(&long).chars().count() <= 2_001);
+        assert_eq!(provider_log_line("plain line"), "plain line");
+    }
 
     #[test]
     fn secret_names_are_whole_words() {

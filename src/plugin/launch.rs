@@ -186,7 +186,7 @@ pub async fn launch(
         tokio::spawn(async move {
             let mut lines = BufReader::new(err).lines();
             while let Ok(Some(line)) = lines.next_line().await {
-                let line = crate::model::scrub_secrets(&line);
+                let line = crate::model::provider_log_line(&line);
                 tracing::debug!(target: "provider", provider = %provider, "{line}");
                 if let Ok(mut b) = buf.lock() {
                     if b.len() == STDERR_TAIL {

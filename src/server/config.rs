@@ -26,6 +26,17 @@ pub struct ServeConfig {
     /// Public base URL of this server, linked from run-task results.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Connections served at once; more are closed as they arrive (default 256, well under
+    /// the usual 1,024 descriptors, so scans and terraform keep theirs).
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers, and that an idle keep-alive
+    /// connection is kept (default 15).
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_seconds: u64,
+    /// Seconds a scan may run before it is stopped and recorded as failed (default 1,800).
+    #[serde(default = "default_scan_timeout")]
+    pub scan_timeout_seconds: u64,
     /// Run-task settings.
     #[serde(default)]
     pub run_task: RunTask,
@@ -42,6 +53,18 @@ pub struct ServeConfig {
 
 fn default_body_limit() -> usize {
     1024 * 1024
+}
+
+fn default_max_connections() -> usize {
+    256
+}
+
+fn default_header_timeout() -> u64 {
+    15
+}
+
+fn default_scan_timeout() -> u64 {
+    1_800
 }
 
 /// `[run_task]`.

@@ -260,19 +260,103 @@ pub async fn run(config: ServeConfig, opts: Options) -> Result<()> {
     tracing::info!(%addr, workspaces = app.config.workspaces.len(), "serving");
     let schedules = schedule(&app);
     let tasks = app.tasks.clone();
-    axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server failed")?;
+    let limits = Limits {
+        max_connections: app.config.max_connections.max(1),
+        header_timeout: std::time::Duration::from_secs(app.config.header_timeout_seconds.max(1)),
+    };
+    serve_connections(listener, router(app), limits, shutdown_signal()).await;
     for s in schedules {
         s.abort();
     }
     tracing::info!("waiting for background work to finish");
     tasks.idle().await;
     Ok(())
+}
+
+/// Connection limits: how many at once, and how long a client may take to send headers (or
+/// stay idle between requests) before its connection is closed.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    max_connections: usize,
+    header_timeout: std::time::Duration,
+}
+
+/// Accepts connections until `shutdown`, each served by hyper with a header-read timeout (a
+/// silent or trickling client is dropped, not held forever) and at most
+/// `limits.max_connections` at once (more are closed on arrival, so a flood of idle sockets
+/// cannot exhaust the descriptors). On shutdown, open connections finish their requests.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let open = tokio_util_tasks::Tracker::default();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of descriptors (EMFILE) and the like: back off instead of spinning.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tracing::warn!(%peer, limit = limits.max_connections, "connection refused: too many open connections");
+            drop(stream);
+            continue;
+        };
+        let router = router.clone();
+        let mut stop = stop_rx.clone();
+        open.spawn(async move {
+            let _slot = slot;
+            let service = hyper::service::service_fn(
+                move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    let mut router = router.clone();
+                    async move {
+                        use tower::Service;
+                        router.call(req.map(axum::body::Body::new)).await
+                    }
+                },
+            );
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            tokio::pin!(conn);
+            tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::debug!(%peer, "connection closed: {e}");
+                    }
+                }
+                _ = async {
+                    // `wait_for` would hold the value's lock across the await.
+                    while !*stop.borrow_and_update() {
+                        if stop.changed().await.is_err() {
+                            break;
+                        }
+                    }
+                } => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+    }
+    let _ = stop_tx.send(true);
+    open.idle().await;
 }
 
 /// Starts the scheduled scans (`scan_every_seconds`); a tick that finds the workspace still

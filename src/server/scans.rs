@@ -161,7 +161,23 @@ async fn run(app: Arc<App>, ws: Workspace, n: u64, id: String) {
         }));
     };
     let req2 = req.clone();
-    let result = super::off_thread(move || async move { scan::scan(&req2, &progress).await }).await;
+    // A scan that never ends (a hung provider, a pathological input) must neither hold the
+    // workspace forever nor keep shutdown waiting: past the deadline it is dropped, which
+    // stops its provider and terraform processes, and it is recorded as failed.
+    let secs = app.config.scan_timeout_seconds.max(1);
+    let result = super::off_thread(move || async move {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(secs),
+            scan::scan(&req2, &progress),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(anyhow::anyhow!(
+                "the scan did not finish within {secs} s (scan_timeout_seconds) and was stopped"
+            ))
+        })
+    })
+    .await;
     let took = started.elapsed();
     let finished = now_ms();
     match result {
