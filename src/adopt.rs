@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::catalog;
 use crate::diff::{Drift, Kind, REDACTED, Report};
+use crate::fsutil::{self, Existing};
 use crate::live::provider::Pool;
 use crate::model::{AttrPath, Resource};
 use crate::remediate::{codify, diff as udiff, patch};
@@ -403,25 +404,23 @@ pub fn write(dir: &Path, edit: &FileEdit, allow_dirty: bool) -> Result<()> {
                 edit.display
             );
         }
-        std::fs::write(backup_path(&edit.path), &current)
-            .with_context(|| format!("cannot back up {}", edit.display))?;
+        fsutil::write_with_permissions(
+            &backup_path(&edit.path),
+            current.as_bytes(),
+            Existing::Replace,
+            Some(m.permissions()),
+        )
+        .with_context(|| format!("cannot back up {}", edit.display))?;
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(&real_parent)
-        .with_context(|| format!("cannot write in {}", real_parent.display()))?;
-    std::io::Write::write_all(&mut tmp, edit.new.as_bytes())?;
-    if let Ok(m) = &meta {
-        let _ = tmp.as_file().set_permissions(m.permissions());
-    }
-    if edit.create {
-        tmp.persist_noclobber(&edit.path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot create {}", edit.display))?;
+    let existing = if edit.create {
+        Existing::Refuse
     } else {
-        tmp.persist(&edit.path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", edit.display))?;
-    }
-    Ok(())
+        Existing::Replace
+    };
+    // Into the directory checked above.
+    let target = real_parent.join(edit.path.file_name().unwrap_or_default());
+    fsutil::write_atomic(&target, edit.new.as_bytes(), existing)
+        .with_context(|| format!("cannot write {}", edit.display))
 }
 
 /// Where the previous contents of `path` are kept.
