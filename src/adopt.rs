@@ -111,15 +111,16 @@ pub async fn codify(
     let objects: Vec<codify::Object> = owned
         .iter()
         .map(|o| {
-            let (keep, skip) = catalog::codify_rules(&o.drift.rtype);
+            let rules = catalog::codify_rules(&o.drift.rtype);
             codify::Object {
                 rtype: &o.drift.rtype,
                 id: &o.drift.id,
                 import_id: &o.drift.id,
                 attributes: &o.attributes,
                 schema: &o.schema,
-                skip,
-                keep_computed: keep,
+                skip: rules.skip,
+                keep_computed: rules.keep,
+                as_blocks: rules.blocks,
             }
         })
         .collect();
