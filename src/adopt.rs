@@ -170,7 +170,7 @@ pub async fn propose(
 ) -> Result<(Vec<FileEdit>, Vec<Skipped>)> {
     scanned.ensure_complete()?;
     if !codify {
-        return patch(&req.dir, &scanned.report, selection);
+        return patch(&req.dir, &scanned.report, &scanned.inputs, selection);
     }
     let opts = crate::scan::provider_options(req);
     let (pool, alerts) =
@@ -231,12 +231,31 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// Rewrites the configured literals of changed attributes to their live values.
+/// How many state instances share each resource block, by its `(file, line)`: every
+/// `count`/`for_each` instance, and the instances of every call of a module.
+fn instances_per_block(inputs: &Inputs) -> HashMap<(String, usize), usize> {
+    let mut addresses: HashMap<(String, usize), BTreeSet<String>> = HashMap::new();
+    for r in inputs.state.iter().filter(|r| r.companion_of.is_none()) {
+        let Some(address) = &r.address else { continue };
+        if let Some(c) = inputs.config.resources.get(&address.config_key()) {
+            addresses
+                .entry((c.loc.file.clone(), c.loc.line))
+                .or_default()
+                .insert(address.to_string());
+        }
+    }
+    addresses.into_iter().map(|(k, v)| (k, v.len())).collect()
+}
+
+/// Rewrites the configured literals of changed attributes to their live values; a literal
+/// shared by several instances only when all of them drifted to the same value.
 pub fn patch(
     dir: &Path,
     report: &Report,
+    inputs: &Inputs,
     selection: &Selection,
 ) -> Result<(Vec<FileEdit>, Vec<Skipped>)> {
+    let instances = instances_per_block(inputs);
     // file -> (drift, change path, live value)
     let mut by_file: BTreeMap<String, Vec<(&Drift, AttrPath, &serde_json::Value)>> =
         BTreeMap::new();
@@ -295,13 +314,9 @@ pub fn patch(
         let path = root.join(&file);
         let old = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let names: Vec<(String, bool)> = changes
+        let names: Vec<String> = changes
             .iter()
-            .map(|(d, _, _)| {
-                let addr = d.address.as_deref().unwrap_or_default();
-                let (name, keyed) = resource_name(addr, &d.rtype);
-                (name, keyed)
-            })
+            .map(|(d, _, _)| resource_name(d.address.as_deref().unwrap_or_default(), &d.rtype))
             .collect();
         let steps: Vec<Vec<patch::PathStep>> =
             changes.iter().map(|(_, p, _)| p.0.clone()).collect();
@@ -309,19 +324,32 @@ pub fn patch(
             .iter()
             .zip(&names)
             .zip(&steps)
-            .map(|(((d, _, live), (name, keyed)), steps)| patch::Change {
+            .map(|(((d, _, live), name), steps)| patch::Change {
                 rtype: &d.rtype,
                 name,
-                count_or_each: *keyed,
+                // Drifted resources come from the state, so their block is counted; 1 is a
+                // fallback only.
+                instances: d
+                    .line
+                    .and_then(|line| instances.get(&(file.clone(), line)))
+                    .copied()
+                    .unwrap_or(1),
                 path: steps,
                 live,
             })
             .collect();
         let (new, outcomes) = patch::apply(&old, &list);
-        for (((d, p, live), outcome), _) in changes.iter().zip(&outcomes).zip(&names) {
+        for ((d, p, live), outcome) in changes.iter().zip(&outcomes) {
             let what = format!("{}.{p}", d.address.as_deref().unwrap_or_default());
             match outcome {
                 patch::Outcome::Patched => {}
+                patch::Outcome::Shared { line, instances } => skipped.push(Skipped {
+                    what,
+                    location: format!("{file}:{line}"),
+                    reason: format!(
+                        "shared by {instances} instances; edit by hand (live here: {live})"
+                    ),
+                }),
                 patch::Outcome::NotLiteral { line, expr } => skipped.push(Skipped {
                     what,
                     location: format!("{file}:{line}"),
@@ -347,16 +375,13 @@ pub fn patch(
     Ok((edits, skipped))
 }
 
-/// `(name, has index key)` of a resource address of type `rtype`.
-fn resource_name(address: &str, rtype: &str) -> (String, bool) {
+/// The resource name of an address of type `rtype`, without its instance key.
+fn resource_name(address: &str, rtype: &str) -> String {
     let marker = format!("{rtype}.");
     let rest = address
         .rfind(&marker)
         .map_or(address, |i| &address[i + marker.len()..]);
-    match rest.find('[') {
-        Some(i) => (rest[..i].to_string(), true),
-        None => (rest.to_string(), false),
-    }
+    rest.find('[').map_or(rest, |i| &rest[..i]).to_string()
 }
 
 /// Writes an edit safely: inside `dir` only (no symlink out of it), refusing files with
@@ -450,14 +475,8 @@ mod tests {
 
     #[test]
     fn names_and_backups() {
-        assert_eq!(
-            resource_name("module.a.aws_vpc.main", "aws_vpc"),
-            ("main".into(), false)
-        );
-        assert_eq!(
-            resource_name("aws_instance.w[\"x\"]", "aws_instance"),
-            ("w".into(), true)
-        );
+        assert_eq!(resource_name("module.a.aws_vpc.main", "aws_vpc"), "main");
+        assert_eq!(resource_name("aws_instance.w[\"x\"]", "aws_instance"), "w");
         assert_eq!(
             backup_path(Path::new("/m/main.tf")),
             PathBuf::from("/m/main.tf.terraform-drift.bak")
