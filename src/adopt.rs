@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::catalog;
 use crate::diff::{Drift, Kind, REDACTED, Report};
+use crate::fsutil::{self, Existing};
 use crate::live::provider::Pool;
 use crate::model::{AttrPath, Resource};
 use crate::remediate::{codify, diff as udiff, patch};
@@ -144,15 +145,16 @@ pub fn codify(
     let objects: Vec<codify::Object> = owned
         .iter()
         .map(|o| {
-            let (keep, skip) = catalog::codify_rules(&o.drift.rtype);
+            let rules = catalog::codify_rules(&o.drift.rtype);
             codify::Object {
                 rtype: &o.drift.rtype,
                 id: &o.drift.id,
                 import_id: &o.drift.id,
                 attributes: &o.attributes,
                 schema: &o.schema,
-                skip,
-                keep_computed: keep,
+                skip: rules.skip,
+                keep_computed: rules.keep,
+                as_blocks: rules.blocks,
             }
         })
         .collect();
@@ -202,7 +204,7 @@ pub async fn propose(
 ) -> Result<(Vec<FileEdit>, Vec<Skipped>)> {
     scanned.ensure_complete()?;
     if !codify {
-        return patch(&req.dir, &scanned.report, selection);
+        return patch(&req.dir, &scanned.report, &scanned.inputs, selection);
     }
     let selected = unmanaged_selected(&scanned.report, selection);
     if selected.is_empty() {
@@ -269,12 +271,31 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// Rewrites the configured literals of changed attributes to their live values.
+/// How many state instances share each resource block, by its `(file, line)`: every
+/// `count`/`for_each` instance, and the instances of every call of a module.
+fn instances_per_block(inputs: &Inputs) -> HashMap<(String, usize), usize> {
+    let mut addresses: HashMap<(String, usize), BTreeSet<String>> = HashMap::new();
+    for r in inputs.state.iter().filter(|r| r.companion_of.is_none()) {
+        let Some(address) = &r.address else { continue };
+        if let Some(c) = inputs.config.resources.get(&address.config_key()) {
+            addresses
+                .entry((c.loc.file.clone(), c.loc.line))
+                .or_default()
+                .insert(address.to_string());
+        }
+    }
+    addresses.into_iter().map(|(k, v)| (k, v.len())).collect()
+}
+
+/// Rewrites the configured literals of changed attributes to their live values; a literal
+/// shared by several instances only when all of them drifted to the same value.
 pub fn patch(
     dir: &Path,
     report: &Report,
+    inputs: &Inputs,
     selection: &Selection,
 ) -> Result<(Vec<FileEdit>, Vec<Skipped>)> {
+    let instances = instances_per_block(inputs);
     // file -> (drift, change path, live value)
     let mut by_file: BTreeMap<String, Vec<(&Drift, AttrPath, &serde_json::Value)>> =
         BTreeMap::new();
@@ -333,13 +354,9 @@ pub fn patch(
         let path = root.join(&file);
         let old = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let names: Vec<(String, bool)> = changes
+        let names: Vec<String> = changes
             .iter()
-            .map(|(d, _, _)| {
-                let addr = d.address.as_deref().unwrap_or_default();
-                let (name, keyed) = resource_name(addr, &d.rtype);
-                (name, keyed)
-            })
+            .map(|(d, _, _)| resource_name(d.address.as_deref().unwrap_or_default(), &d.rtype))
             .collect();
         let steps: Vec<Vec<patch::PathStep>> =
             changes.iter().map(|(_, p, _)| p.0.clone()).collect();
@@ -347,19 +364,32 @@ pub fn patch(
             .iter()
             .zip(&names)
             .zip(&steps)
-            .map(|(((d, _, live), (name, keyed)), steps)| patch::Change {
+            .map(|(((d, _, live), name), steps)| patch::Change {
                 rtype: &d.rtype,
                 name,
-                count_or_each: *keyed,
+                // Drifted resources come from the state, so their block is counted; 1 is a
+                // fallback only.
+                instances: d
+                    .line
+                    .and_then(|line| instances.get(&(file.clone(), line)))
+                    .copied()
+                    .unwrap_or(1),
                 path: steps,
                 live,
             })
             .collect();
         let (new, outcomes) = patch::apply(&old, &list);
-        for (((d, p, live), outcome), _) in changes.iter().zip(&outcomes).zip(&names) {
+        for ((d, p, live), outcome) in changes.iter().zip(&outcomes) {
             let what = format!("{}.{p}", d.address.as_deref().unwrap_or_default());
             match outcome {
                 patch::Outcome::Patched => {}
+                patch::Outcome::Shared { line, instances } => skipped.push(Skipped {
+                    what,
+                    location: format!("{file}:{line}"),
+                    reason: format!(
+                        "shared by {instances} instances; edit by hand (live here: {live})"
+                    ),
+                }),
                 patch::Outcome::NotLiteral { line, expr } => skipped.push(Skipped {
                     what,
                     location: format!("{file}:{line}"),
@@ -385,16 +415,13 @@ pub fn patch(
     Ok((edits, skipped))
 }
 
-/// `(name, has index key)` of a resource address of type `rtype`.
-fn resource_name(address: &str, rtype: &str) -> (String, bool) {
+/// The resource name of an address of type `rtype`, without its instance key.
+fn resource_name(address: &str, rtype: &str) -> String {
     let marker = format!("{rtype}.");
     let rest = address
         .rfind(&marker)
         .map_or(address, |i| &address[i + marker.len()..]);
-    match rest.find('[') {
-        Some(i) => (rest[..i].to_string(), true),
-        None => (rest.to_string(), false),
-    }
+    rest.find('[').map_or(rest, |i| &rest[..i]).to_string()
 }
 
 /// Writes an edit safely: inside `dir` only (no symlink out of it), refusing files with
@@ -443,25 +470,23 @@ pub fn write(dir: &Path, edit: &FileEdit, allow_dirty: bool) -> Result<()> {
                 edit.display
             );
         }
-        std::fs::write(backup_path(&edit.path), &current)
-            .with_context(|| format!("cannot back up {}", edit.display))?;
+        fsutil::write_with_permissions(
+            &backup_path(&edit.path),
+            current.as_bytes(),
+            Existing::Replace,
+            Some(m.permissions()),
+        )
+        .with_context(|| format!("cannot back up {}", edit.display))?;
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(&real_parent)
-        .with_context(|| format!("cannot write in {}", real_parent.display()))?;
-    std::io::Write::write_all(&mut tmp, edit.new.as_bytes())?;
-    if let Ok(m) = &meta {
-        let _ = tmp.as_file().set_permissions(m.permissions());
-    }
-    if edit.create {
-        tmp.persist_noclobber(&edit.path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot create {}", edit.display))?;
+    let existing = if edit.create {
+        Existing::Refuse
     } else {
-        tmp.persist(&edit.path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", edit.display))?;
-    }
-    Ok(())
+        Existing::Replace
+    };
+    // Into the directory checked above.
+    let target = real_parent.join(edit.path.file_name().unwrap_or_default());
+    fsutil::write_atomic(&target, edit.new.as_bytes(), existing)
+        .with_context(|| format!("cannot write {}", edit.display))
 }
 
 /// Where the previous contents of `path` are kept.
@@ -490,14 +515,8 @@ mod tests {
 
     #[test]
     fn names_and_backups() {
-        assert_eq!(
-            resource_name("module.a.aws_vpc.main", "aws_vpc"),
-            ("main".into(), false)
-        );
-        assert_eq!(
-            resource_name("aws_instance.w[\"x\"]", "aws_instance"),
-            ("w".into(), true)
-        );
+        assert_eq!(resource_name("module.a.aws_vpc.main", "aws_vpc"), "main");
+        assert_eq!(resource_name("aws_instance.w[\"x\"]", "aws_instance"), "w");
         assert_eq!(
             backup_path(Path::new("/m/main.tf")),
             PathBuf::from("/m/main.tf.terraform-drift.bak")

@@ -25,6 +25,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod fsutil;
 pub mod input_file;
 pub mod insight;
 pub mod live;

@@ -4,14 +4,80 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt as _;
 use std::process::Command;
 
+use aws_sdk_ec2::types::{IpPermission, IpRange, UserIdGroupPair};
 use common::{Scenario, add_tags, block_on};
 use serde_json::Value;
 
 fn plan_json(s: &Scenario) -> Value {
     s.terraform_ok(&["plan", "-input=false", "-no-color", "-out=check.tfplan"]);
     serde_json::from_str(&s.terraform_ok(&["show", "-json", "check.tfplan"])).unwrap()
+}
+
+/// Runs the binary like `Scenario::drift`, under a given umask (set by the shell that execs
+/// it, as a user's shell would).
+fn drift_umask(s: &Scenario, umask: &str, args: &[&str]) -> common::Run {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(common::bin())
+        .args(args)
+        .current_dir(s.path())
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_REGION")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs");
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Permission bits of a file.
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// One security group rule: (protocol, from, to, cidrs, groups, description).
+type Rule = (String, i64, i64, Vec<String>, Vec<String>, String);
+
+/// The rules of a security group in a plan or state value, sorted.
+fn rules(v: &Value) -> Vec<Rule> {
+    let strings = |v: &Value| -> Vec<String> {
+        let mut s: Vec<String> = v
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect();
+        s.sort();
+        s
+    };
+    let mut out: Vec<_> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["protocol"].as_str().unwrap_or_default().to_string(),
+                r["from_port"].as_i64().unwrap_or(-99),
+                r["to_port"].as_i64().unwrap_or(-99),
+                strings(&r["cidr_blocks"]),
+                strings(&r["security_groups"]),
+                r["description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 #[test]
@@ -22,19 +88,50 @@ fn codify_round_trip_imports_only_then_clean() {
     let subnet = s.id("aws_subnet.a");
     let c = s.ec2();
     let hostile = "ops ${path.module} %{if true}x%{endif} \"quoted\" \\ back\nslash";
-    let (instance, sg, volume, eip) = block_on(async {
-        let sg = c
-            .create_security_group()
-            .group_name("hand-made")
-            .description("made in the console")
-            .vpc_id(&vpc)
-            .send()
+    let (instance, sg, peer, volume, eip) = block_on(async {
+        let group = |name: &'static str| {
+            c.create_security_group()
+                .group_name(name)
+                .description("made in the console")
+                .vpc_id(&vpc)
+                .send()
+        };
+        let sg = group("hand-made")
             .await
             .unwrap()
             .group_id()
             .unwrap()
             .to_string();
+        let peer = group("peer").await.unwrap().group_id().unwrap().to_string();
         add_tags(&c, &sg, &[("Owner", hostile)]).await;
+        // Rules as people make them in the console: SSH from anywhere, HTTPS from another
+        // group with a description; the default allow-all egress stays.
+        c.authorize_security_group_ingress()
+            .group_id(&sg)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(22)
+                    .to_port(22)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(443)
+                    .to_port(443)
+                    .user_id_group_pairs(
+                        UserIdGroupPair::builder()
+                            .group_id(&peer)
+                            .description("from peer")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
         let r = c
             .run_instances()
             .image_id("ami-1e749f67")
@@ -67,7 +164,7 @@ fn codify_round_trip_imports_only_then_clean() {
             .allocation_id()
             .unwrap()
             .to_string();
-        (instance, sg, volume, eip)
+        (instance, sg, peer, volume, eip)
     });
     // Dry run: the diff of a new file, nothing written.
     let dry = s.drift(&["codify", "."]);
@@ -78,8 +175,10 @@ fn codify_round_trip_imports_only_then_clean() {
         dry.stdout
     );
     assert!(!s.path().join("drift_imports.tf").exists());
-    let run = s.drift(&["codify", ".", "--write"]);
+    let run = drift_umask(&s, "022", &["codify", ".", "--write"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // A new file like any editor's: the umask decides, not a private temporary file's 0600.
+    assert_eq!(mode(&s.path().join("drift_imports.tf")), 0o644);
     let hcl = std::fs::read_to_string(s.path().join("drift_imports.tf")).unwrap();
     // References, not literal IDs, where the target is managed.
     assert!(
@@ -108,7 +207,13 @@ fn codify_round_trip_imports_only_then_clean() {
         }
     }
     imported.sort();
-    let mut want = vec![instance.clone(), sg.clone(), volume.clone(), eip.clone()];
+    let mut want = vec![
+        instance.clone(),
+        sg.clone(),
+        peer.clone(),
+        volume.clone(),
+        eip.clone(),
+    ];
     want.sort();
     assert_eq!(imported, want, "{hcl}");
     s.terraform_ok(&["apply", "-input=false", "-no-color", "check.tfplan"]);
@@ -126,6 +231,98 @@ fn codify_round_trip_imports_only_then_clean() {
         .map(|r| r["values"]["tags"]["Owner"].clone())
         .collect();
     assert_eq!(tags, [Value::String(hostile.into())]);
+
+    // The adopted code describes the rules, not just the group: once they are revoked out of
+    // band, Terraform's plan puts back exactly the rules that were live (with the code before
+    // this, the plan saw nothing to do and the group stayed open to anything).
+    let address = |id: &str| {
+        let r = show["values"]["root_module"]["resources"]
+            .as_array()
+            .unwrap();
+        let r = r.iter().find(|r| r["values"]["id"] == id).unwrap();
+        r["address"].as_str().unwrap().to_string()
+    };
+    let (sg_address, peer_address) = (address(&sg), address(&peer));
+    let live_ingress = rules(&s.state_value(&sg_address, "ingress"));
+    let live_egress = rules(&s.state_value(&sg_address, "egress"));
+    let any = |proto: &str, from, to, cidr: &[&str], groups: &[&str], desc: &str| {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        (
+            proto.to_string(),
+            from,
+            to,
+            v(cidr),
+            v(groups),
+            desc.to_string(),
+        )
+    };
+    assert_eq!(
+        live_ingress,
+        [
+            any("tcp", 22, 22, &["0.0.0.0/0"], &[], ""),
+            any("tcp", 443, 443, &[], &[&peer], "from peer"),
+        ]
+    );
+    assert_eq!(live_egress, [any("-1", 0, 0, &["0.0.0.0/0"], &[], "")]);
+    block_on(async {
+        c.revoke_security_group_ingress()
+            .group_id(&sg)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(22)
+                    .to_port(22)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        c.revoke_security_group_egress()
+            .group_id(&sg)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("-1")
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let plan = plan_json(&s);
+    let mut acted = Vec::new();
+    for rc in plan["resource_changes"].as_array().unwrap() {
+        let actions = rc["change"]["actions"].clone();
+        if actions != serde_json::json!(["no-op"]) {
+            acted.push((rc["address"].clone(), actions));
+        }
+        if rc["address"] == sg_address.as_str() {
+            assert_eq!(
+                rules(&rc["change"]["after"]["ingress"]),
+                live_ingress,
+                "{rc:#}"
+            );
+            assert_eq!(
+                rules(&rc["change"]["after"]["egress"]),
+                live_egress,
+                "{rc:#}"
+            );
+        }
+    }
+    assert_eq!(
+        acted,
+        [(
+            Value::String(sg_address.clone()),
+            serde_json::json!(["update"])
+        )],
+        "{hcl}"
+    );
+    // The rule naming the other adopted group refers to it.
+    assert!(
+        hcl.contains(&format!("security_groups = [{peer_address}.id]")),
+        "{hcl}"
+    );
 }
 
 #[test]
@@ -202,14 +399,17 @@ fn patch_round_trip_keeps_every_other_byte() {
         refused.stderr
     );
     std::fs::write(s.path().join("main.tf"), &main_before).unwrap();
+    // A file kept private stays private, and so does its backup.
+    let private = std::fs::Permissions::from_mode(0o640);
+    std::fs::set_permissions(s.path().join("main.tf"), private).unwrap();
 
-    let run = s.drift(&["patch", ".", "--write"]);
+    let run = drift_umask(&s, "022", &["patch", ".", "--write"]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     let main_after = std::fs::read_to_string(s.path().join("main.tf")).unwrap();
-    assert_eq!(
-        std::fs::read_to_string(s.path().join("main.tf.terraform-drift.bak")).unwrap(),
-        main_before
-    );
+    let backup = s.path().join("main.tf.terraform-drift.bak");
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), main_before);
+    assert_eq!(mode(&s.path().join("main.tf")), 0o640);
+    assert_eq!(mode(&backup), 0o640);
     // Only the instance type and the VPC's tags changed; comments, heredoc and alignment stay.
     let diff = similar::TextDiff::from_lines(&main_before, &main_after);
     let mut removed = Vec::new();
@@ -260,4 +460,66 @@ fn patch_round_trip_keeps_every_other_byte() {
     ]);
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 0, "{report:#}");
+    // Reports written with --out follow the umask like any new file.
+    for (umask, file, want) in [
+        ("022", "report.json", 0o644),
+        ("077", "private.json", 0o600),
+    ] {
+        let run = drift_umask(&s, umask, &["scan", ".", "--format", "json", "--out", file]);
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        assert_eq!(mode(&s.path().join(file)), want, "umask {umask}");
+    }
+}
+
+#[test]
+fn patch_of_count_instances_needs_every_instance_to_agree() {
+    let s = Scenario::new("cloudwins/count");
+    s.apply();
+    let before = std::fs::read_to_string(s.path().join("main.tf")).unwrap();
+    let (one, two) = (s.id("aws_instance.web[0]"), s.id("aws_instance.web[1]"));
+    let c = s.ec2();
+    let retype = |id: &str, to: &str| {
+        block_on(
+            c.modify_instance_attribute()
+                .instance_id(id)
+                .instance_type(
+                    aws_sdk_ec2::types::AttributeValue::builder()
+                        .value(to)
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
+    };
+    // Two instances of one block drift apart: no value is right for both.
+    retype(&one, "t3.large");
+    retype(&two, "t3.small");
+    let run = s.drift(&["patch", ".", "--write", "--allow-dirty"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    for i in ["0", "1"] {
+        let want = format!(
+            "aws_instance.web[{i}].instance_type (main.tf:18): shared by 2 instances; edit by hand"
+        );
+        assert!(run.stderr.contains(&want), "{want}\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("wrote"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(s.path().join("main.tf")).unwrap(),
+        before
+    );
+
+    // Both on the same type: the shared literal follows, and Terraform agrees.
+    retype(&two, "t3.large");
+    let run = s.drift(&["patch", ".", "--write", "--allow-dirty"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let after = std::fs::read_to_string(s.path().join("main.tf")).unwrap();
+    assert_eq!(after, before.replace("\"t3.micro\"", "\"t3.large\""));
+    let plan = plan_json(&s);
+    for rc in plan["resource_changes"].as_array().unwrap() {
+        assert_eq!(
+            rc["change"]["actions"],
+            serde_json::json!(["no-op"]),
+            "{rc:#}"
+        );
+    }
 }

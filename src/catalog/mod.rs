@@ -81,12 +81,24 @@ pub static GENERIC: TypeRules = TypeRules {
     unmanaged: Severity::Medium,
 };
 
-/// How `codify` writes a type: the optional+computed arguments a person writes anyway (they
-/// say what the resource is: `ami`, `instance_type`, its network placement), and arguments
-/// never written (state holds a derived form: `user_data` is stored hashed; or they conflict
-/// with the ones kept).
-pub fn codify_rules(rtype: &str) -> (&'static [&'static str], &'static [&'static str]) {
-    match rtype {
+/// How `codify` writes a type.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CodifyRules {
+    /// The optional+computed arguments a person writes anyway: they say what the resource is
+    /// (`ami`, `instance_type`, its network placement, a security group's rules).
+    pub keep: &'static [&'static str],
+    /// Arguments never written: state holds a derived form (`user_data` is stored hashed), or
+    /// they conflict with the ones kept.
+    pub skip: &'static [&'static str],
+    /// List or set of object attributes written as repeated blocks (`ingress { … }`), the
+    /// way people write them (Terraform's "attributes as blocks"); an empty one is written
+    /// `name = []` so the configuration pins "none" rather than leaving it to the provider.
+    pub blocks: &'static [&'static str],
+}
+
+/// How `codify` writes `rtype`.
+pub fn codify_rules(rtype: &str) -> CodifyRules {
+    let (keep, skip): (&'static [&'static str], &'static [&'static str]) = match rtype {
         "aws_instance" => (
             &[
                 "ami",
@@ -119,9 +131,11 @@ pub fn codify_rules(rtype: &str) -> (&'static [&'static str], &'static [&'static
                 "instance_initiated_shutdown_behavior",
             ],
         ),
+        // Rules are part of what a group is: a configuration without them would let any
+        // rule come and go unseen by `terraform plan`.
         "aws_security_group" => (
-            &["name", "vpc_id"],
-            &["ingress", "egress", "name_prefix", "revoke_rules_on_delete"],
+            &["name", "vpc_id", "ingress", "egress"],
+            &["name_prefix", "revoke_rules_on_delete"],
         ),
         "aws_ebs_volume" => (
             &["size", "type"],
@@ -145,7 +159,12 @@ pub fn codify_rules(rtype: &str) -> (&'static [&'static str], &'static [&'static
         "aws_subnet" => (&["availability_zone"], &[]),
         "aws_vpc" => (&[], &[]),
         _ => (&[], &[]),
-    }
+    };
+    let blocks: &'static [&'static str] = match rtype {
+        "aws_security_group" => &["ingress", "egress"],
+        _ => &[],
+    };
+    CodifyRules { keep, skip, blocks }
 }
 
 /// The rules for a type, if the catalog knows it.

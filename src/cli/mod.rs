@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
+use crate::fsutil::{self, Existing};
 use crate::live::{Progress, snapshot};
 use crate::render::{self, Format};
 use crate::scan::{self, LiveChoice, ScanRequest};
@@ -422,7 +423,7 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     let text = render::render(&report, format, color);
     match &args.out {
         Some(path) => {
-            write_atomic(path, text.as_bytes())?;
+            fsutil::write_atomic(path, text.as_bytes(), Existing::Replace)?;
             eprintln!("{}", render::summary_line(&report));
         }
         None => {
@@ -666,7 +667,7 @@ async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
     let snap = snapshot::from_inventory(&inv, &inputs.regions);
     let mut text = serde_json::to_string_pretty(&snap)?;
     text.push('\n');
-    write_atomic(&args.out, text.as_bytes())?;
+    fsutil::write_atomic(&args.out, text.as_bytes(), Existing::Replace)?;
     eprintln!(
         "wrote {} resources of {} types in {} region(s) to {}",
         snap.resources.len(),
@@ -675,20 +676,4 @@ async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
         args.out.display()
     );
     Ok(if failed { EXIT_ERROR } else { EXIT_OK })
-}
-
-/// Writes a file through a temporary file in the same directory and a rename, so a reader
-/// never sees half a file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }

@@ -362,7 +362,7 @@ impl Provider {
         if let Some(f) = cache_file
             && let Err(e) = write_cache(&f, &schema::encode_cache(self.protocol, &raw))
         {
-            tracing::warn!(file = %f.display(), "cannot cache provider schema: {e}");
+            tracing::warn!(file = %f.display(), "cannot cache provider schema: {e:#}");
         }
         Ok(schema)
     }
@@ -758,12 +758,9 @@ fn capabilities() -> pb::ClientCapabilities {
     }
 }
 
-/// Writes a cache file atomically (temp file in the same directory, then rename).
-fn write_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a cache file atomically, through the one file writer.
+fn write_cache(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::fsutil::write_atomic(path, bytes, crate::fsutil::Existing::Replace)
 }

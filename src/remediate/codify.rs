@@ -4,8 +4,8 @@
 //! change after the import: settable attributes with real values, nothing computed unless
 //! asked for, references instead of hard-coded IDs, and `terraform fmt` layout.
 
-use super::hclvalue::{Lines, Val, is_empty, string_lit};
-use crate::model::schema::{Block, Nesting};
+use super::hclvalue::{Lines, Val, is_empty, key, string_lit};
+use crate::model::schema::{Block, Nesting, Type};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -26,6 +26,9 @@ pub struct Object<'a> {
     pub skip: &'a [&'a str],
     /// Optional+computed attributes (names or dotted paths) to write anyway.
     pub keep_computed: &'a [&'a str],
+    /// Top-level list or set of object attributes to write as repeated blocks
+    /// (`ingress { … }`); written even when computed, `name = []` when empty.
+    pub as_blocks: &'a [&'a str],
 }
 
 /// Settings shared by all objects of one run.
@@ -60,7 +63,8 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
     let mut blocks = Vec::new();
     let mut script = String::from("#!/bin/sh\nset -e\n");
     let mut addresses = Vec::new();
-    for obj in sorted {
+    let breaks = cycle_breaks(&sorted, opts.references);
+    for (obj, literal) in sorted.into_iter().zip(&breaks) {
         let name = unique_name(obj, &mut used);
         let address = format!("{}.{name}", obj.rtype);
         let import_id = if obj.import_id.is_empty() {
@@ -75,7 +79,7 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
             let (a, i) = (shell_quote(&address), shell_quote(import_id));
             script.push_str(&format!("terraform import {a} {i}\n"));
         }
-        blocks.push(resource_block(obj, &name, opts));
+        blocks.push(resource_block(obj, &name, opts, literal));
         addresses.push(address);
     }
     Generated {
@@ -85,9 +89,79 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
     }
 }
 
-fn resource_block(obj: &Object, name: &str, opts: &Options) -> String {
+/// For each object, the IDs of other objects it writes as literals instead of references:
+/// those whose reference would close a cycle, which Terraform refuses (two security groups
+/// whose rules name each other). A depth-first walk in output order cuts the back edges only.
+fn cycle_breaks<'o>(
+    sorted: &[&'o Object],
+    refs: &HashMap<String, String>,
+) -> Vec<BTreeSet<&'o str>> {
+    let index: HashMap<&str, usize> = sorted.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+    let edges: Vec<Vec<usize>> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut to = BTreeSet::new();
+            let mut visit = |s: &str| {
+                if let Some(&j) = index.get(s)
+                    && j != i
+                    && refs.contains_key(s)
+                {
+                    to.insert(j);
+                }
+            };
+            o.attributes.values().for_each(|v| strings(v, &mut visit));
+            to.into_iter().collect()
+        })
+        .collect();
+    // 0: not seen, 1: on the current path, 2: done.
+    let mut seen = vec![0u8; sorted.len()];
+    let mut breaks = vec![BTreeSet::new(); sorted.len()];
+    for start in 0..sorted.len() {
+        if seen[start] != 0 {
+            continue;
+        }
+        seen[start] = 1;
+        let mut path = vec![(start, 0usize)];
+        while let Some(&(node, next)) = path.last() {
+            match edges[node].get(next) {
+                Some(&j) => {
+                    if let Some(top) = path.last_mut() {
+                        top.1 += 1;
+                    }
+                    match seen[j] {
+                        0 => {
+                            seen[j] = 1;
+                            path.push((j, 0));
+                        }
+                        1 => {
+                            breaks[node].insert(sorted[j].id);
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    seen[node] = 2;
+                    path.pop();
+                }
+            }
+        }
+    }
+    breaks
+}
+
+fn strings(v: &Value, f: &mut dyn FnMut(&str)) {
+    match v {
+        Value::String(s) => f(s),
+        Value::Array(a) => a.iter().for_each(|v| strings(v, f)),
+        Value::Object(m) => m.values().for_each(|v| strings(v, f)),
+        _ => {}
+    }
+}
+
+fn resource_block(obj: &Object, name: &str, opts: &Options, literal: &BTreeSet<&str>) -> String {
     let reference = |s: &str| {
-        (s != obj.id)
+        (s != obj.id && !literal.contains(s))
             .then(|| opts.references.get(s))
             .flatten()
             .filter(|r| is_traversal(r))
@@ -128,6 +202,7 @@ fn write_body(
     // Terraform manages these itself at the top level; elsewhere they are ordinary names.
     let reserved = |name: &str| top && matches!(name, "id" | "tags_all" | "timeouts");
 
+    let mut as_blocks = Vec::new();
     for a in &schema.attributes {
         let computed_only = a.computed && !a.optional && !a.required;
         if computed_only || a.write_only || a.deprecated || reserved(&a.name) {
@@ -137,6 +212,10 @@ fn write_body(
             continue;
         }
         let v = values.get(&a.name).unwrap_or(&Value::Null);
+        if top && obj.as_blocks.contains(&a.name.as_str()) {
+            as_blocks.push((a, v));
+            continue;
+        }
         if a.required {
             if v.is_null() {
                 lines.text(depth, format!("# TODO: set {}", a.name));
@@ -152,6 +231,10 @@ fn write_body(
             continue;
         }
         lines.attr(depth, &a.name, &Val::from_json(v, &a.ty, reference));
+    }
+
+    for (a, v) in as_blocks {
+        write_attribute_blocks(lines, depth, &a.name, &a.ty, v, reference);
     }
 
     for nb in &schema.blocks {
@@ -216,6 +299,56 @@ fn write_body(
         for (_, block) in rendered {
             lines.extend(block);
         }
+    }
+}
+
+/// Writes a list or set of objects as one block per element. In block syntax an argument left
+/// out is null, which the provider reads as its zero value, so only values that say something
+/// are written: no nulls, empty strings or collections, or `false`; numbers always (a
+/// `from_port = 0` reads better than a missing one). Set elements are sorted for a stable
+/// output. An empty collection is `name = []`: none, rather than whatever the cloud has.
+fn write_attribute_blocks(
+    lines: &mut Lines,
+    depth: usize,
+    name: &str,
+    ty: &Type,
+    value: &Value,
+    reference: &dyn Fn(&str) -> Option<String>,
+) {
+    let (Value::Array(items), Type::List(elem) | Type::Set(elem)) = (value, ty) else {
+        // Unknown or not a collection of objects: nothing a block could say.
+        return;
+    };
+    if items.is_empty() {
+        lines.attr(depth, name, &Val::Inline("[]".into()));
+        return;
+    }
+    let fields = match elem.as_ref() {
+        Type::Object(fields) => Some(fields),
+        _ => None,
+    };
+    let mut rendered: Vec<(String, Lines)> = Vec::new();
+    for item in items {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        let mut block = Lines::default();
+        block.text(depth, format!("{name} {{"));
+        for (k, v) in item {
+            if is_empty(v) || *v == Value::Bool(false) {
+                continue;
+            }
+            let ty = fields.and_then(|f| f.get(k)).unwrap_or(&Type::Dynamic);
+            block.attr(depth + 1, &key(k), &Val::from_json(v, ty, reference));
+        }
+        block.text(depth, "}");
+        rendered.push((block.finish("", "\n"), block));
+    }
+    if matches!(ty, Type::Set(_)) {
+        rendered.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    for (_, block) in rendered {
+        lines.extend(block);
     }
 }
 
@@ -368,6 +501,7 @@ mod tests {
             schema,
             skip: &[],
             keep_computed: KEEP,
+            as_blocks: &[],
         }
     }
 
@@ -543,6 +677,182 @@ resource "aws_instance" "web_server_1" {
 }
 "#;
         assert!(out.hcl.ends_with(want), "{}", out.hcl);
+    }
+
+    fn security_group_schema() -> Block {
+        let strings = |t: fn(Box<Type>) -> Type| t(Box::new(Type::String));
+        let rule = Type::Object(
+            [
+                ("cidr_blocks", strings(Type::List)),
+                ("description", s()),
+                ("from_port", Type::Number),
+                ("ipv6_cidr_blocks", strings(Type::List)),
+                ("prefix_list_ids", strings(Type::List)),
+                ("protocol", s()),
+                ("security_groups", strings(Type::Set)),
+                ("self", Type::Bool),
+                ("to_port", Type::Number),
+            ]
+            .into_iter()
+            .map(|(k, t)| (k.to_string(), t))
+            .collect(),
+        );
+        let rules = || Type::Set(Box::new(rule.clone()));
+        Block {
+            attributes: vec![
+                attr("description", s(), "o"),
+                attr("egress", rules(), "oc"),
+                attr("id", s(), "c"),
+                attr("ingress", rules(), "oc"),
+                attr("name", s(), "oc"),
+                attr("owner_id", s(), "c"),
+                attr("vpc_id", s(), "oc"),
+            ],
+            blocks: vec![],
+        }
+    }
+
+    fn rule(from: u16, proto: &str, cidrs: &[&str], groups: &[&str], desc: Value) -> Value {
+        json!({"cidr_blocks": cidrs, "description": desc, "from_port": from,
+            "ipv6_cidr_blocks": [], "prefix_list_ids": [], "protocol": proto,
+            "security_groups": groups, "self": false, "to_port": from})
+    }
+
+    fn group(id: &str, ingress: Vec<Value>) -> Map<String, Value> {
+        let v = json!({"id": id, "name": id, "description": "d", "vpc_id": "vpc-1",
+            "owner_id": "1", "ingress": ingress,
+            "egress": [rule(0, "-1", &["0.0.0.0/0"], &[], Value::Null)]});
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    fn sg_object<'a>(attrs: &'a Map<String, Value>, schema: &'a Block, id: &'a str) -> Object<'a> {
+        Object {
+            rtype: "aws_security_group",
+            id,
+            import_id: id,
+            attributes: attrs,
+            schema,
+            skip: &[],
+            keep_computed: &["name", "vpc_id"],
+            as_blocks: &["ingress", "egress"],
+        }
+    }
+
+    #[test]
+    fn security_group_rules_are_blocks_with_references() {
+        let schema = security_group_schema();
+        let refs = HashMap::from([
+            ("vpc-1".to_string(), "aws_vpc.main.id".to_string()),
+            (
+                "sg-peer".to_string(),
+                "aws_security_group.peer.id".to_string(),
+            ),
+        ]);
+        let web = group(
+            "sg-web",
+            vec![
+                rule(443, "tcp", &[], &["sg-peer"], json!("from peer")),
+                rule(22, "tcp", &["0.0.0.0/0"], &[], json!("")),
+            ],
+        );
+        let peer = group("sg-peer", vec![]);
+        let taken = BTreeSet::new();
+        let opts = Options {
+            references: &refs,
+            import_blocks: true,
+            taken: &taken,
+        };
+        let objs = [
+            sg_object(&web, &schema, "sg-web"),
+            sg_object(&peer, &schema, "sg-peer"),
+        ];
+        let out = generate(&objs, &opts);
+        let want = r#"resource "aws_security_group" "sg_peer" {
+  description = "d"
+  name        = "sg-peer"
+  vpc_id      = aws_vpc.main.id
+  egress {
+    cidr_blocks = ["0.0.0.0/0"]
+    from_port   = 0
+    protocol    = "-1"
+    to_port     = 0
+  }
+  ingress = []
+}
+"#;
+        assert!(out.hcl.contains(want), "{}", out.hcl);
+        let want = r#"resource "aws_security_group" "sg_web" {
+  description = "d"
+  name        = "sg-web"
+  vpc_id      = aws_vpc.main.id
+  egress {
+    cidr_blocks = ["0.0.0.0/0"]
+    from_port   = 0
+    protocol    = "-1"
+    to_port     = 0
+  }
+  ingress {
+    cidr_blocks = ["0.0.0.0/0"]
+    from_port   = 22
+    protocol    = "tcp"
+    to_port     = 22
+  }
+  ingress {
+    description     = "from peer"
+    from_port       = 443
+    protocol        = "tcp"
+    security_groups = [aws_security_group.peer.id]
+    to_port         = 443
+  }
+}
+"#;
+        assert!(out.hcl.ends_with(want), "{}", out.hcl);
+        hcl::parse(&out.hcl).expect("valid hcl");
+    }
+
+    #[test]
+    fn references_that_would_close_a_cycle_stay_literal() {
+        let schema = security_group_schema();
+        let refs = HashMap::from([
+            ("sg-a".to_string(), "aws_security_group.sg_a.id".to_string()),
+            ("sg-b".to_string(), "aws_security_group.sg_b.id".to_string()),
+            ("sg-c".to_string(), "aws_security_group.sg_c.id".to_string()),
+        ]);
+        // a -> b -> c -> a, and a -> c: one edge of the cycle is cut, the rest stay references.
+        let a = group(
+            "sg-a",
+            vec![rule(1, "tcp", &[], &["sg-b", "sg-c"], Value::Null)],
+        );
+        let b = group("sg-b", vec![rule(2, "tcp", &[], &["sg-c"], Value::Null)]);
+        let c = group("sg-c", vec![rule(3, "tcp", &[], &["sg-a"], Value::Null)]);
+        let taken = BTreeSet::new();
+        let opts = Options {
+            references: &refs,
+            import_blocks: true,
+            taken: &taken,
+        };
+        let objs = [
+            sg_object(&c, &schema, "sg-c"),
+            sg_object(&a, &schema, "sg-a"),
+            sg_object(&b, &schema, "sg-b"),
+        ];
+        let out = generate(&objs, &opts);
+        let groups = |line: &str| {
+            line.trim()
+                .strip_prefix("security_groups = ")
+                .map(str::to_string)
+        };
+        let got: Vec<String> = out.hcl.lines().filter_map(groups).collect();
+        assert_eq!(
+            got,
+            [
+                "[aws_security_group.sg_b.id, aws_security_group.sg_c.id]",
+                "[aws_security_group.sg_c.id]",
+                "[\"sg-a\"]",
+            ],
+            "{}",
+            out.hcl
+        );
     }
 
     #[test]

@@ -21,9 +21,10 @@ pub struct Change<'a> {
     pub rtype: &'a str,
     /// Resource name, e.g. `web`.
     pub name: &'a str,
-    /// The drifted address had an index key; the block's literal is shared by all instances,
-    /// which the caller has already weighed, so it changes nothing here.
-    pub count_or_each: bool,
+    /// How many resource instances share this block's literals: 1 for a plain resource, more
+    /// under `count`/`for_each` (or a module called several times). Changes to one block and
+    /// path in one `apply` must come from distinct instances.
+    pub instances: usize,
     /// Attribute path inside the resource block.
     pub path: &'a [PathStep],
     /// The value read from the cloud.
@@ -46,14 +47,38 @@ pub enum Outcome {
     },
     /// No such resource, path, or the file does not parse.
     NotFound,
+    /// The literal is shared by this many instances and not all of them drifted to one value:
+    /// rewriting it would change the others too.
+    Shared {
+        /// 1-based line of the literal.
+        line: usize,
+        /// Instances sharing the literal.
+        instances: usize,
+    },
 }
 
 /// Applies `changes` in order to `text`, returning the new text and one outcome per change.
+///
+/// A literal shared by several instances is rewritten only when every one of them drifted to
+/// the same value (one change each, all equal); otherwise each of their changes is
+/// [`Outcome::Shared`] and the literal stays, unless it is no literal at all.
 pub fn apply(text: &str, changes: &[Change]) -> (String, Vec<Outcome>) {
+    let shared: Vec<bool> = changes
+        .iter()
+        .map(|c| {
+            let siblings: Vec<&Change> = changes
+                .iter()
+                .filter(|o| o.rtype == c.rtype && o.name == c.name && o.path == c.path)
+                .collect();
+            c.instances > 1
+                && (siblings.len() < c.instances || siblings.iter().any(|o| !same(o.live, c.live)))
+        })
+        .collect();
     let mut current = text.to_string();
     let outcomes = changes
         .iter()
-        .map(|change| {
+        .zip(shared)
+        .map(|(change, shared)| {
             // Parsing again after each splice keeps spans right when edits nest or overlap.
             let Ok(body) = parse_body(&current) else {
                 return Outcome::NotFound;
@@ -72,6 +97,10 @@ pub fn apply(text: &str, changes: &[Change]) -> (String, Vec<Outcome>) {
                 live: change.live,
             };
             match block.map_or(Err(Outcome::NotFound), |b| cx.walk_block(b, change.path)) {
+                Ok(Some((range, _))) if shared => Outcome::Shared {
+                    line: current[..range.start].matches('\n').count() + 1,
+                    instances: change.instances,
+                },
                 Ok(Some((range, new))) => {
                     let mut next = current.clone();
                     next.replace_range(range, &new);
@@ -490,7 +519,7 @@ resource "aws_s3_bucket" "logs" {
         Change {
             rtype,
             name,
-            count_or_each: rtype == "aws_s3_bucket",
+            instances: 1,
             path,
             live,
         }
@@ -741,7 +770,7 @@ resource "aws_s3_bucket" "logs" {
         let other = Change {
             rtype: "aws_instance",
             name: "db",
-            count_or_each: false,
+            instances: 1,
             path: &[],
             live: &live,
         };
@@ -770,6 +799,50 @@ resource "aws_s3_bucket" "logs" {
         let (new, outcomes) = apply(FIXTURE, &[c, c]);
         assert_eq!(outcomes, [Outcome::Patched, Outcome::Patched]);
         assert_eq!(apply(&new, &[c]).0, new);
+    }
+
+    #[test]
+    fn shared_literals_change_only_when_every_instance_agrees() {
+        fn of<'a>(path: &'a [PathStep], live: &'a Value, instances: usize) -> Change<'a> {
+            Change {
+                instances,
+                ..change("aws_s3_bucket", path, live)
+            }
+        }
+        let path = [key("tags"), key("Team")];
+        let (dev, qa) = (json!("dev"), json!("qa"));
+        let d = |n| of(&path, &dev, n);
+        let q = |n| of(&path, &qa, n);
+        let shared = Outcome::Shared {
+            line: 34,
+            instances: 2,
+        };
+        // Two instances drifting apart: neither wins, nothing is written.
+        assert_eq!(
+            apply(FIXTURE, &[d(2), q(2)]),
+            (FIXTURE.to_string(), vec![shared.clone(), shared.clone()])
+        );
+        // One of two drifted: the other would change too.
+        assert_eq!(
+            apply(FIXTURE, &[d(2)]),
+            (FIXTURE.to_string(), vec![shared.clone()])
+        );
+        // Both drifted to the same value: one literal, patched once, both reported.
+        let (new, outcomes) = apply(FIXTURE, &[d(2), d(2)]);
+        assert_eq!(outcomes, [Outcome::Patched, Outcome::Patched]);
+        assert_eq!(
+            changed(FIXTURE, &new).1,
+            ["  tags   = { Env = \"prod\", Team = \"dev\" }\n"]
+        );
+        // A shared value that is no literal says where it comes from instead.
+        let (bucket, live) = ([key("bucket")], json!("x"));
+        assert!(matches!(
+            apply(FIXTURE, &[of(&bucket, &live, 2)]).1[..],
+            [Outcome::NotLiteral { line: 33, .. }]
+        ));
+        // Already the live value: nothing to do, whatever the others hold.
+        let (env, prod) = ([key("tags"), key("Env")], json!("prod"));
+        assert_eq!(apply(FIXTURE, &[of(&env, &prod, 3)]).1, [Outcome::Patched]);
     }
 
     #[test]

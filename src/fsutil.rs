@@ -1,0 +1,118 @@
+//! The one way terraform-drift writes a file: reports (`scan --out`), snapshots (`discover`),
+//! generated and patched configuration (`codify`, `patch`, their backups) and cached schemas.
+//!
+//! Every write goes through a temporary file in the target's directory and a rename, so a
+//! reader never sees half a file. A new file gets the mode any editor would give it (0666
+//! less the umask: 0644 under umask 022), not the 0600 a temporary file is created with; a
+//! replaced file keeps its mode, so a 0640 `main.tf` stays 0640.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+/// What to do when the target already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Replace it, keeping its permissions.
+    Replace,
+    /// Fail: the file must be new (checked at the rename, so no race can clobber it).
+    Refuse,
+}
+
+/// Writes `bytes` to `path` atomically; see the module documentation for modes.
+pub fn write_atomic(path: &Path, bytes: &[u8], existing: Existing) -> Result<()> {
+    write_with_permissions(path, bytes, existing, None)
+}
+
+/// [`write_atomic`] with the permissions of another file, for a copy that must be no more
+/// readable than its original (the backup of a 0640 `main.tf`).
+pub fn write_with_permissions(
+    path: &Path,
+    bytes: &[u8],
+    existing: Existing,
+    permissions: Option<std::fs::Permissions>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let current = std::fs::metadata(path).ok();
+    if existing == Existing::Refuse && (current.is_some() || path.is_symlink()) {
+        bail!("{} already exists: not overwritten", path.display());
+    }
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Passed to open(2), so the umask applies, as it does for any editor's new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if let Some(perms) = permissions.or_else(|| current.map(|m| m.permissions())) {
+        // set_permissions is not filtered by the umask: the mode is kept exactly.
+        tmp.as_file()
+            .set_permissions(perms)
+            .with_context(|| format!("cannot keep the permissions of {}", path.display()))?;
+    }
+    match existing {
+        Existing::Replace => tmp.persist(path).map(drop).map_err(|e| e.error),
+        Existing::Refuse => tmp.persist_noclobber(path).map(drop).map_err(|e| e.error),
+    }
+    .with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn replaced_files_keep_their_mode_and_new_ones_are_refused_over_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("main.tf");
+        std::fs::write(&f, "a = 1\n").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&f, b"a = 2\n", Existing::Replace).unwrap();
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "a = 2\n");
+        assert_eq!(mode(&f), 0o640);
+        let err = write_atomic(&f, b"x", Existing::Refuse).unwrap_err();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "a = 2\n");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn new_files_are_not_private_temp_files() {
+        // The umask is process-wide; only the bits it can never clear are checked here (the
+        // binary tests set umask 022 and check for 0644 exactly).
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("drift_imports.tf");
+        write_atomic(&f, b"x", Existing::Refuse).unwrap();
+        let want = 0o666 & !current_umask();
+        assert_eq!(mode(&f), want);
+    }
+
+    /// The umask as the kernel reports it for this process.
+    fn current_umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let umask = status.lines().find_map(|l| l.strip_prefix("Umask:"));
+        u32::from_str_radix(umask.expect("Umask in /proc/self/status").trim(), 8).unwrap()
+    }
+}
