@@ -246,7 +246,32 @@ pub async fn propose(
     Ok((edits, Vec::new()))
 }
 
+/// True for a file name codify may create: a `.tf` file (or the `.tf.sh` import script of
+/// Terraform < 1.5) inside the module, named relative to it without `..`. Anything else
+/// (`/etc/passwd`, `.driftignore`, `.terraform-drift.toml`, `../x.tf`) is refused before its
+/// existence is even looked at, so the answer says nothing about paths outside the module.
+pub fn is_codify_target(name: &str) -> bool {
+    let p = Path::new(name);
+    let inside = !name.is_empty()
+        && p.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let file = p
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    inside
+        && !file.starts_with('.')
+        && (file.ends_with(".tf") || file.ends_with(".tf.sh"))
+        && file.len() > ".tf".len()
+}
+
 fn new_file(dir: &Path, name: &str, contents: String) -> Result<FileEdit> {
+    if !is_codify_target(name) {
+        bail!(
+            "{:?} is not a .tf file name inside the module: choose --file like drift_imports.tf",
+            crate::model::truncate_for_message(name)
+        );
+    }
     let path = dir.join(name);
     if path.exists() || path.is_symlink() {
         bail!("{} already exists: choose another --file", path.display());
@@ -460,6 +485,12 @@ pub fn write(dir: &Path, edit: &FileEdit, allow_dirty: bool) -> Result<()> {
                 target.display()
             );
         }
+        if m.permissions().readonly() {
+            bail!(
+                "{} is read-only: not written (make it writable to let the tool edit it)",
+                edit.display
+            );
+        }
         let current = std::fs::read_to_string(&edit.path)?;
         if current != edit.old {
             bail!("{} changed since it was read: run again", edit.display);
@@ -521,6 +552,62 @@ mod tests {
             backup_path(Path::new("/m/main.tf")),
             PathBuf::from("/m/main.tf.terraform-drift.bak")
         );
+    }
+
+    #[test]
+    fn codify_targets_are_tf_files_inside_the_module() {
+        for ok in ["drift_imports.tf", "adopted/net.tf", "drift_imports.tf.sh"] {
+            assert!(is_codify_target(ok), "{ok}");
+        }
+        for bad in [
+            "/etc/passwd",
+            "/tmp/x.tf",
+            "../x.tf",
+            "a/../../x.tf",
+            ".driftignore",
+            ".terraform-drift.toml",
+            ".tf",
+            "main.tf/..",
+            "notes.txt",
+            "",
+        ] {
+            assert!(!is_codify_target(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_backup_path_that_is_a_symlink_is_replaced_not_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        let tf = dir.path().join("main.tf");
+        std::fs::write(&tf, "a = 1\n").unwrap();
+        std::os::unix::fs::symlink(&victim, backup_path(&tf)).unwrap();
+        let edit = FileEdit {
+            path: tf.clone(),
+            display: "main.tf".into(),
+            old: "a = 1\n".into(),
+            new: "a = 2\n".into(),
+            create: false,
+        };
+        write(dir.path(), &edit, true).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        let bak = backup_path(&tf);
+        assert!(!bak.is_symlink(), "the link itself was replaced");
+        assert_eq!(std::fs::read_to_string(&bak).unwrap(), "a = 1\n");
+        assert_eq!(std::fs::read_to_string(&tf).unwrap(), "a = 2\n");
+        // A read-only file is left alone.
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&tf, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let edit = FileEdit {
+            old: "a = 2\n".into(),
+            new: "a = 3\n".into(),
+            ..edit
+        };
+        let e = write(dir.path(), &edit, true).unwrap_err().to_string();
+        assert!(e.contains("read-only"), "{e}");
+        assert_eq!(std::fs::read_to_string(&tf).unwrap(), "a = 2\n");
     }
 
     #[test]

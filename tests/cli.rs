@@ -806,3 +806,23 @@ fn sensitive_marks_below_or_beside_the_reported_path_are_honoured() {
         }
     }
 }
+
+#[test]
+fn codify_writes_only_tf_files_inside_the_module() {
+    for file in [
+        "/etc/passwd",
+        "../outside.tf",
+        ".driftignore",
+        ".terraform-drift.toml",
+    ] {
+        let r = run_offline(
+            repo(),
+            &["codify", "examples/quickstart", "--file", file],
+            &[],
+        );
+        assert_eq!(r.code, 1, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains("not a .tf file name"), "{}", r.stderr);
+        // Whether the path exists is nobody's business.
+        assert!(!r.stderr.contains("already exists"), "{}", r.stderr);
+    }
+}
