@@ -373,6 +373,82 @@ fn remediate_never_counts_unrestored_drift_as_fixed() {
     );
 }
 
+/// When a restorable target depends on a group Terraform will not restore (an instance in the
+/// adopted group), the targeted plan refreshes the group too and the apply records its open
+/// rule into the state. `remediate` warns before applying, and its re-scan compares the cloud
+/// with the state as it was before the apply, so the open rule still counts: exit 2.
+#[test]
+fn remediate_rescan_is_against_the_state_before_the_apply() {
+    let s = Scenario::new("codewins/unpinned");
+    std::fs::write(
+        s.path().join("instance.tf"),
+        r#"
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.3.0.0/20"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_instance" "web" {
+  ami                    = "ami-1e749f67"
+  instance_type          = "t3.micro"
+  subnet_id              = aws_subnet.a.id
+  vpc_security_group_ids = [aws_security_group.adopted.id]
+}
+"#,
+    )
+    .unwrap();
+    s.apply();
+    let adopted = s.id("aws_security_group.adopted");
+    let instance = s.id("aws_instance.web");
+    let c = s.ec2();
+    block_on(async {
+        open_rdp(&c, &adopted).await;
+        c.modify_instance_attribute()
+            .instance_id(&instance)
+            .instance_type(
+                aws_sdk_ec2::types::AttributeValue::builder()
+                    .value("t3.large")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let run = s.drift(&["remediate", ".", "--auto-approve"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    for line in [
+        "aws_security_group.adopted.ingress: terraform keeps the live value because the configuration does not set `ingress`",
+        "warning: aws_security_group.adopted is refreshed as a dependency of the plan",
+        "aws_security_group.adopted: the apply recorded the live values into the state; compared with the state before the apply it is still drifted",
+    ] {
+        assert!(run.stderr.contains(line), "{line}\n{}", run.stderr);
+    }
+    assert!(
+        run.stdout.contains("aws_security_group.adopted")
+            && !run.stdout.contains("aws_instance.web"),
+        "{}",
+        run.stdout
+    );
+    assert!(rdp_open(&s, &adopted), "moto lost the out-of-band rule");
+    let live_type = block_on(async {
+        let out = c
+            .describe_instances()
+            .instance_ids(&instance)
+            .send()
+            .await
+            .unwrap();
+        out.reservations()[0].instances()[0]
+            .instance_type()
+            .map(|t| t.as_str().to_string())
+    });
+    assert_eq!(
+        live_type.as_deref(),
+        Some("t3.micro"),
+        "the instance was not restored"
+    );
+}
+
 /// `--delete-unmanaged` imports the selected unmanaged objects into a throw-away working
 /// directory and destroys them there: the instance first, then the volume attached to it.
 #[test]

@@ -40,7 +40,8 @@ enum Command {
     Discover(DiscoverArgs),
     /// Code wins: put the cloud back to what the configuration says, through `terraform
     /// plan -target` / `apply` of exactly the drifted resources; optionally delete unmanaged
-    /// resources.
+    /// resources. Drift the plan would not undo (an attribute the configuration does not
+    /// set) is reported before applying, left out of the apply and never counted as fixed.
     ///
     /// Exit codes: 0 nothing left drifted, 2 drift remains, 1 error.
     Remediate(RemediateArgs),
