@@ -32,27 +32,22 @@ fn runner_maps_exit_codes_and_keeps_stderr() {
   *) echo "Error: provider exploded" >&2; exit 1 ;;
 esac"#,
     );
-    let tf = Terraform { bin: fake };
+    // The mode reaches the fake through the runner's environment, never the test process's.
+    let tf = |mode: &str| Terraform::new(&fake).with_env("FAKE_PLAN", mode);
     let plan = d.path().join("p");
     block_on(async {
-        // SAFETY: this test binary's other tests do not read FAKE_PLAN.
-        unsafe { std::env::set_var("FAKE_PLAN", "changes") };
         assert_eq!(
-            tf.plan(d.path(), &plan, &[]).await.unwrap(),
+            tf("changes").plan(d.path(), &plan, &[]).await.unwrap(),
             PlanResult::Changes
         );
-        unsafe { std::env::set_var("FAKE_PLAN", "same") };
         assert_eq!(
-            tf.plan(d.path(), &plan, &[]).await.unwrap(),
+            tf("same").plan(d.path(), &plan, &[]).await.unwrap(),
             PlanResult::NoChanges
         );
-        unsafe { std::env::set_var("FAKE_PLAN", "fail") };
-        let err = tf.plan(d.path(), &plan, &[]).await.unwrap_err();
+        let err = tf("fail").plan(d.path(), &plan, &[]).await.unwrap_err();
         assert!(matches!(err, RunnerError::Failed { code: 1, .. }), "{err}");
         assert!(err.to_string().contains("provider exploded"), "{err}");
-        let missing = Terraform {
-            bin: d.path().join("nope"),
-        };
+        let missing = Terraform::new(d.path().join("nope"));
         let err = missing.plan(d.path(), &plan, &[]).await.unwrap_err();
         assert!(matches!(err, RunnerError::Spawn { .. }), "{err}");
     });
@@ -202,10 +197,45 @@ fn remediate_restores_the_code_and_touches_nothing_else() {
         "{}",
         refused.stderr
     );
-    let run = s.drift(&["remediate", ".", "--auto-approve"]);
+    // A wrapper records how terraform is run, then runs the real one.
+    let calls = s.path().join("terraform-calls");
+    let wrapper_dir = tempfile::tempdir().unwrap();
+    let wrapper = script(
+        wrapper_dir.path(),
+        "terraform",
+        &format!(
+            "printf '%s\\n' \"$*\" >> {}\nexec {} \"$@\"",
+            calls.display(),
+            which_terraform().display()
+        ),
+    );
+    let run = s.drift(&[
+        "remediate",
+        ".",
+        "--auto-approve",
+        "--terraform",
+        wrapper.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let calls = std::fs::read_to_string(&calls).unwrap();
+    let plans: Vec<Vec<&str>> = calls
+        .lines()
+        .filter(|l| l.starts_with("plan "))
+        .map(|l| l.split(' ').filter(|a| a.starts_with("-target=")).collect())
+        .collect();
+    assert_eq!(
+        plans,
+        [["-target=aws_instance.web", "-target=aws_vpc.main"]],
+        "one plan targeting exactly the drifted addresses:\n{calls}"
+    );
+    assert_eq!(
+        calls.lines().filter(|l| l.starts_with("apply ")).count(),
+        1,
+        "{calls}"
+    );
     assert!(
-        run.stderr.contains("-target") || run.stderr.contains("aws_instance.web"),
+        run.stderr
+            .contains("Plan: 0 to add, 2 to change, 0 to destroy."),
         "{}",
         run.stderr
     );
@@ -215,6 +245,207 @@ fn remediate_restores_the_code_and_touches_nothing_else() {
         describe_subnet(&s, &subnet),
         subnet_before,
         "the subnet did not drift and must be untouched"
+    );
+}
+
+/// The real terraform on PATH (the test wrapper must not find itself).
+fn which_terraform() -> PathBuf {
+    let path = std::env::var_os("PATH").expect("PATH is set");
+    std::env::split_paths(&path)
+        .map(|d| d.join("terraform"))
+        .find(|p| p.is_file())
+        .expect("terraform on PATH")
+}
+
+/// True when the group allows tcp/3389 from anywhere.
+fn rdp_open(s: &Scenario, group: &str) -> bool {
+    let c = s.ec2();
+    block_on(async {
+        let out = c
+            .describe_security_groups()
+            .group_ids(group)
+            .send()
+            .await
+            .unwrap();
+        out.security_groups()[0].ip_permissions().iter().any(|p| {
+            p.from_port() == Some(3389)
+                && p.ip_ranges()
+                    .iter()
+                    .any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
+        })
+    })
+}
+
+/// Opens tcp/3389 to the world on `group`, out of band.
+async fn open_rdp(c: &aws_sdk_ec2::Client, group: &str) {
+    c.authorize_security_group_ingress()
+        .group_id(group)
+        .ip_permissions(
+            aws_sdk_ec2::types::IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(3389)
+                .to_port(3389)
+                .ip_ranges(
+                    aws_sdk_ec2::types::IpRange::builder()
+                        .cidr_ip("0.0.0.0/0")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A group adopted without its rules (the configuration does not set `ingress`) gets tcp/3389
+/// opened out of band, next to a group whose rules are pinned and a tagged VPC. Terraform
+/// restores the pinned group and the VPC but would keep the adopted group's open rule:
+/// `remediate` says so before applying, leaves that group out of the apply (so the refresh
+/// does not record the open rule into the state), never counts it as fixed, and exits 2.
+#[test]
+fn remediate_never_counts_unrestored_drift_as_fixed() {
+    let s = Scenario::new("codewins/unpinned");
+    s.apply();
+    let vpc = s.id("aws_vpc.main");
+    let adopted = s.id("aws_security_group.adopted");
+    let pinned = s.id("aws_security_group.pinned");
+    let c = s.ec2();
+    block_on(async {
+        open_rdp(&c, &adopted).await;
+        open_rdp(&c, &pinned).await;
+        add_tags(&c, &vpc, &[("Owner", "mallory")]).await;
+    });
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        [
+            (
+                "changed".to_string(),
+                "aws_security_group.adopted".to_string()
+            ),
+            (
+                "changed".to_string(),
+                "aws_security_group.pinned".to_string()
+            ),
+            ("changed".to_string(), "aws_vpc.main".to_string()),
+        ]
+    );
+    assert_eq!(
+        common::change_paths(&report, "aws_security_group.adopted"),
+        ["ingress"]
+    );
+    let why = "aws_security_group.adopted.ingress: terraform keeps the live value because the configuration does not set `ingress`";
+
+    let dry = s.drift(&["remediate", ".", "--dry-run"]);
+    assert_eq!(dry.code, 2, "{}\n{}", dry.stdout, dry.stderr);
+    assert!(dry.stderr.contains(why), "{}", dry.stderr);
+    assert!(rdp_open(&s, &pinned), "the dry run changed the cloud");
+
+    let run = s.drift(&["remediate", ".", "--auto-approve"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains(why), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Plan: 0 to add, 2 to change, 0 to destroy."),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("aws_security_group.adopted")
+            && !run.stdout.contains("aws_security_group.pinned")
+            && !run.stdout.contains("aws_vpc.main"),
+        "the report after the apply names what remains and only that:\n{}",
+        run.stdout
+    );
+    // The cloud: restored where the configuration says so, still open where it does not.
+    assert!(!rdp_open(&s, &pinned), "the pinned group was not restored");
+    assert!(rdp_open(&s, &adopted), "moto lost the out-of-band rule");
+    // The state did not absorb the open rule: the next scan still reports it.
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(code, 2, "{report:#}");
+    assert_eq!(
+        findings(&report),
+        [(
+            "changed".to_string(),
+            "aws_security_group.adopted".to_string()
+        )]
+    );
+}
+
+/// When a restorable target depends on a group Terraform will not restore (an instance in the
+/// adopted group), the targeted plan refreshes the group too and the apply records its open
+/// rule into the state. `remediate` warns before applying, and its re-scan compares the cloud
+/// with the state as it was before the apply, so the open rule still counts: exit 2.
+#[test]
+fn remediate_rescan_is_against_the_state_before_the_apply() {
+    let s = Scenario::new("codewins/unpinned");
+    std::fs::write(
+        s.path().join("instance.tf"),
+        r#"
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.3.0.0/20"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_instance" "web" {
+  ami                    = "ami-1e749f67"
+  instance_type          = "t3.micro"
+  subnet_id              = aws_subnet.a.id
+  vpc_security_group_ids = [aws_security_group.adopted.id]
+}
+"#,
+    )
+    .unwrap();
+    s.apply();
+    let adopted = s.id("aws_security_group.adopted");
+    let instance = s.id("aws_instance.web");
+    let c = s.ec2();
+    block_on(async {
+        open_rdp(&c, &adopted).await;
+        c.modify_instance_attribute()
+            .instance_id(&instance)
+            .instance_type(
+                aws_sdk_ec2::types::AttributeValue::builder()
+                    .value("t3.large")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let run = s.drift(&["remediate", ".", "--auto-approve"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    for line in [
+        "aws_security_group.adopted.ingress: terraform keeps the live value because the configuration does not set `ingress`",
+        "warning: aws_security_group.adopted is refreshed as a dependency of the plan",
+        "aws_security_group.adopted: the apply recorded the live values into the state; compared with the state before the apply it is still drifted",
+    ] {
+        assert!(run.stderr.contains(line), "{line}\n{}", run.stderr);
+    }
+    assert!(
+        run.stdout.contains("aws_security_group.adopted")
+            && !run.stdout.contains("aws_instance.web"),
+        "{}",
+        run.stdout
+    );
+    assert!(rdp_open(&s, &adopted), "moto lost the out-of-band rule");
+    let live_type = block_on(async {
+        let out = c
+            .describe_instances()
+            .instance_ids(&instance)
+            .send()
+            .await
+            .unwrap();
+        out.reservations()[0].instances()[0]
+            .instance_type()
+            .map(|t| t.as_str().to_string())
+    });
+    assert_eq!(
+        live_type.as_deref(),
+        Some("t3.micro"),
+        "the instance was not restored"
     );
 }
 
@@ -270,7 +501,28 @@ fn delete_unmanaged_removes_exactly_the_selection_in_order() {
         &volume,
         "--dry-run",
     ]);
-    assert!(dry.stderr.contains("destroy"), "{}", dry.stderr);
+    // Nothing deleted: the selected resources are still drift (exit 2).
+    assert_eq!(dry.code, 2, "{}\n{}", dry.stdout, dry.stderr);
+    assert!(
+        dry.stderr.contains("(dry run: nothing was deleted)"),
+        "{}",
+        dry.stderr
+    );
+    assert!(
+        dry.stderr
+            .contains("Plan: 0 to add, 0 to change, 2 to destroy."),
+        "{}",
+        dry.stderr
+    );
+    block_on(async {
+        let vols = c
+            .describe_volumes()
+            .volume_ids(&volume)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(vols.volumes().len(), 1, "the dry run deleted the volume");
+    });
     let run = s.drift(&[
         "remediate",
         ".",
@@ -281,12 +533,8 @@ fn delete_unmanaged_removes_exactly_the_selection_in_order() {
         &volume,
         "--auto-approve",
     ]);
-    assert!(
-        run.code == 0 || run.code == 2,
-        "{}\n{}",
-        run.stdout,
-        run.stderr
-    );
+    // Everything asked for is gone: exit 0 (the unselected volume does not count).
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let err = &run.stderr;
     let instance_done = err
         .find("aws_instance.doomed_")

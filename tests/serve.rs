@@ -1015,6 +1015,97 @@ fn api_websocket_and_roles_against_moto() {
         && l["fields"]["status"] == 403));
 }
 
+/// Code wins through the API: `action: "plan"` previews Terraform's plan for the drifted
+/// addresses (any token), applying it needs the remediate role, and the re-scan is clean. The
+/// server's `--log-json` log stays one JSON object per line although Terraform ran: its lines
+/// are fields of log events, not raw text.
+#[test]
+fn remediate_plan_preview_then_apply_over_http() {
+    let (s, _volume) = drifted_scenario();
+    let mut server = Server::start(&workspace_toml(s.path()), &[]);
+    let api = Api::new(&server);
+    let first = api.scan();
+    assert_eq!(
+        api.get(&format!("/api/v1/scans/{first}"))["status"],
+        "succeeded"
+    );
+    let changed = |api: &Api| -> Vec<String> {
+        api.get("/api/v1/drift?kind=changed")["drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["address"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(changed(&api), ["aws_instance.web"]);
+    let main_tf = std::fs::read_to_string(s.path().join("main.tf")).unwrap();
+
+    let (code, preview) = api.remediate(READ_TOKEN, json!({"action": "plan"}));
+    assert_eq!(code, 200, "{preview}");
+    assert_eq!(preview["applied"], false);
+    assert_eq!(preview["plan"]["targets"], json!(["aws_instance.web"]));
+    assert_eq!(preview["plan"]["has_changes"], true);
+    assert_eq!(preview["plan"]["unrestored"], json!([]));
+    let text = preview["plan"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("aws_instance.web") && text.contains("Plan: 0 to add, 1 to change"),
+        "{text}"
+    );
+    assert!(text.contains("\"someone-else\""), "{text}");
+    // A preview changes nothing.
+    let web = s.id("aws_instance.web");
+    let owner = |s: &Scenario| {
+        let c = s.ec2();
+        block_on(async {
+            let out = c
+                .describe_instances()
+                .instance_ids(&web)
+                .send()
+                .await
+                .unwrap();
+            out.reservations()[0].instances()[0]
+                .tags()
+                .iter()
+                .find(|t| t.key() == Some("Owner"))
+                .and_then(|t| t.value().map(str::to_string))
+        })
+    };
+    assert_eq!(owner(&s).as_deref(), Some("someone-else"));
+
+    let (code, denied) = api.remediate(READ_TOKEN, json!({"action": "plan", "apply": true}));
+    assert_eq!(code, 403, "{denied}");
+    assert_eq!(owner(&s).as_deref(), Some("someone-else"));
+
+    let (code, applied) = api.remediate(ADMIN_TOKEN, json!({"action": "plan", "apply": true}));
+    assert_eq!(code, 200, "{applied}");
+    assert_eq!(applied["applied"], true, "{applied}");
+    assert_eq!(owner(&s), None, "the out-of-band tag is still there");
+    let rescan = applied["rescan_id"].as_str().unwrap().to_string();
+    wait_until("the rescan", Duration::from_secs(120), || {
+        api.get(&format!("/api/v1/scans/{rescan}"))["status"] != "running"
+    });
+    assert_eq!(
+        api.get(&format!("/api/v1/scans/{rescan}"))["status"],
+        "succeeded"
+    );
+    assert_eq!(changed(&api), Vec::<String>::new());
+    // Code wins edits no file.
+    assert_eq!(
+        std::fs::read_to_string(s.path().join("main.tf")).unwrap(),
+        main_tf
+    );
+
+    assert!(server.stop(Duration::from_secs(30)).success());
+    let log = server.log_lines(&[READ_TOKEN, ADMIN_TOKEN]);
+    assert!(
+        log.iter().any(|l| l["fields"]["message"] == "terraform"
+            && l["fields"]["line"]
+                .as_str()
+                .is_some_and(|t| t.contains("Apply complete!"))),
+        "terraform's output is logged as fields"
+    );
+}
+
 #[test]
 fn dashboard_in_headless_chromium() {
     let (s, volume) = drifted_scenario();

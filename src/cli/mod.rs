@@ -41,7 +41,8 @@ enum Command {
     Discover(DiscoverArgs),
     /// Code wins: put the cloud back to what the configuration says, through `terraform
     /// plan -target` / `apply` of exactly the drifted resources; optionally delete unmanaged
-    /// resources.
+    /// resources. Drift the plan would not undo (an attribute the configuration does not
+    /// set) is reported before applying, left out of the apply and never counted as fixed.
     ///
     /// Exit codes: 0 nothing left drifted, 2 drift remains, 1 error.
     Remediate(RemediateArgs),
@@ -484,99 +485,46 @@ fn approve(plan: &crate::restore::SavedPlan, what: &str, auto: bool) -> Result<b
     Ok(answer.trim() == "yes")
 }
 
+/// The terminal as `remediate` sees it: notes on stderr, approval by prompt.
+struct Terminal {
+    auto_approve: bool,
+}
+
+impl crate::restore::Ui for Terminal {
+    fn note(&self, line: &str) {
+        eprintln!("{line}");
+    }
+
+    fn approve(&self, plan: &crate::restore::SavedPlan, what: &str) -> Result<bool> {
+        approve(plan, what, self.auto_approve)
+    }
+}
+
 async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
     use crate::restore;
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
     let req = request(args.common, &settings, live, false);
-    let tf = crate::terraform::Terraform::find(req.terraform.as_deref())?;
-    let before = scan::scan(&req, &|_| {}).await?;
-    before.ensure_complete()?;
-    let mut applied = false;
-    let targets = restore::drifted_addresses(&before.report);
-    if targets.is_empty() {
-        eprintln!("no managed resource drifted");
-    } else {
-        eprintln!("planning the restore of {}", targets.join(", "));
-        let plan = restore::plan_managed(&tf, &req.dir, &targets).await?;
-        if !plan.has_changes {
-            eprintln!(
-                "terraform plans no change for the drifted resources (ignore_changes or provider defaults)"
-            );
-        } else if args.dry_run {
-            eprintln!("(dry run: the plan above was not applied)");
-        } else if approve(&plan, "apply this plan", args.auto_approve)? {
-            restore::apply(&tf, &plan).await?;
-            applied = true;
-        } else {
-            eprintln!("not applied");
-        }
-    }
-    if args.delete_unmanaged {
-        let selected: Vec<crate::diff::Drift> = before
-            .report
-            .drift
-            .iter()
-            .filter(|d| d.kind == crate::diff::Kind::Unmanaged)
-            .filter(|d| args.types.is_empty() || args.types.contains(&d.rtype))
-            .filter(|d| args.ids.is_empty() || args.ids.contains(&d.id))
-            .cloned()
-            .collect();
-        if let Some(id) = args
-            .ids
-            .iter()
-            .find(|id| !selected.iter().any(|d| &d.id == *id))
-        {
-            anyhow::bail!("{id} is not an unmanaged resource of this scan; nothing was deleted");
-        }
-        if selected.is_empty() {
-            eprintln!("no unmanaged resource selected");
-        } else {
-            let opts = scan::provider_options(&req);
-            let (pool, alerts) =
-                crate::live::provider::start_for_config(&before.inputs.config, &opts).await;
-            let doomed = restore::read_full_objects(&pool, selected).await;
-            pool.shutdown().await;
-            if let Some(a) = alerts.first() {
-                anyhow::bail!("{}; nothing was deleted", a.message);
-            }
-            let doomed = doomed.context("nothing was deleted")?;
-            let deletion = restore::plan_deletion(&tf, &req.dir, &doomed).await?;
-            let plan = &deletion.preview;
-            if args.dry_run {
-                eprintln!("(dry run: nothing was deleted)");
-            } else if approve(
-                plan,
-                &format!("delete {}", plan.subjects.join(", ")),
-                args.auto_approve,
-            )? {
-                restore::apply_deletion(&tf, &deletion).await?;
-                applied = true;
-            } else {
-                eprintln!("not deleted");
-            }
-        }
-    }
-    let report = if applied {
-        scan::scan(&req, &|_| {}).await?.report
-    } else {
-        before.report
+    // Terraform's progress is shown as it runs, indented under our own lines.
+    let tf = crate::terraform::Terraform::find(req.terraform.as_deref())?
+        .with_output(std::sync::Arc::new(|_, line: &str| eprintln!("  {line}")));
+    let opts = restore::Options {
+        dry_run: args.dry_run,
+        delete_unmanaged: args.delete_unmanaged,
+        types: args.types,
+        ids: args.ids,
     };
-    // What remediate was asked to fix and is still drifted: managed drift, plus the selected
-    // unmanaged resources when deleting.
-    let selected = |d: &crate::diff::Drift| {
-        args.delete_unmanaged
-            && (args.types.is_empty() || args.types.contains(&d.rtype))
-            && (args.ids.is_empty() || args.ids.contains(&d.id))
+    let ui = Terminal {
+        auto_approve: args.auto_approve,
     };
-    let remaining = report
-        .drift
-        .iter()
-        .filter(|d| d.kind != crate::diff::Kind::Unmanaged || selected(d))
-        .count();
+    let outcome = restore::remediate(&tf, &req, &opts, &ui).await?;
     let mut out = std::io::stdout().lock();
-    out.write_all(render::render(&report, Format::Table, false).as_bytes())?;
-    Ok(if remaining == 0 { EXIT_OK } else { EXIT_DRIFT })
+    out.write_all(render::render(&outcome.report, Format::Table, false).as_bytes())?;
+    Ok(if outcome.remaining == 0 {
+        EXIT_OK
+    } else {
+        EXIT_DRIFT
+    })
 }
 
 async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {

@@ -345,22 +345,33 @@ pub(crate) async fn remediate(
                 answer["message"] = "no selected managed resource drifted".into();
             } else {
                 let (dir, apply, t2) = (l.request.dir.clone(), body.apply, targets.clone());
-                let (plan_text, has_changes, applied) = super::off_thread(move || async move {
+                let (bin, l2) = (l.request.terraform.clone(), l.clone());
+                let (restore, applied) = super::off_thread(move || async move {
                     let _claim = claim;
-                    let tf = crate::terraform::Terraform::find(None)?;
-                    let plan = crate::restore::plan_managed(&tf, &dir, &t2).await?;
-                    let applied = apply && plan.has_changes;
-                    if applied {
-                        crate::restore::apply(&tf, &plan).await?;
+                    // Terraform's lines go to the log as fields (the default sink), never raw
+                    // to stderr: a `--log-json` log stays one object per line.
+                    let tf = crate::terraform::Terraform::find(bin.as_deref())?;
+                    let restore =
+                        crate::restore::plan_restore(&tf, &dir, &l2.output.report, &t2).await?;
+                    let mut applied = false;
+                    if let Some(plan) = restore.plan.as_ref().filter(|p| apply && p.has_changes) {
+                        crate::restore::apply(&tf, plan).await?;
+                        applied = true;
                     }
-                    Ok((plan.text, plan.has_changes, applied))
+                    Ok((restore, applied))
                 })
                 .await
                 .map_err(failed)?;
                 answer["plan"] = json!({
-                    "targets": targets,
-                    "has_changes": has_changes,
-                    "text": plan_text,
+                    "targets": restore.targets,
+                    "has_changes": restore.plan.as_ref().is_some_and(|p| p.has_changes),
+                    "text": restore.plan.as_ref().map(|p| p.text.clone()),
+                    "unrestored": restore.unrestored.iter().map(|u| {
+                        let mut v = serde_json::to_value(u).unwrap_or_default();
+                        v["message"] = u.message().into();
+                        v
+                    }).collect::<Vec<_>>(),
+                    "recorded_into_state": restore.recorded,
                 });
                 answer["applied"] = applied.into();
             }

@@ -1,10 +1,13 @@
 //! The Terraform runner: finds the `terraform` (or `tofu`) binary and runs it.
 //!
 //! Every run is non-interactive (`TF_IN_AUTOMATION`, `-input=false` where accepted) and keeps
-//! stderr for the error message.
+//! stderr for the error message. Terraform's progress lines go to an [`Output`] sink, never to
+//! the process's own stderr: the CLI shows them on the terminal, the server logs them.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 
 use thiserror::Error;
 use tokio::process::Command;
@@ -120,25 +123,82 @@ mod interrupt {
     }
 }
 
+/// Which stream of Terraform a progress line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// Where the lines of long-running commands (init, plan, apply, import) go.
+pub type Output = Arc<dyn Fn(Stream, &str) + Send + Sync>;
+
+/// The default sink: each line as a `tracing` event with the line as a field, so a server's
+/// JSON log stays one object per line and a CLI shows them only with `-v`.
+pub fn log_output() -> Output {
+    Arc::new(|stream, line| {
+        let stream = match stream {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        };
+        tracing::info!(stream, line = %crate::model::scrub_secrets(line), "terraform");
+    })
+}
+
 /// A located Terraform-compatible binary.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Terraform {
     /// Path to the binary.
     pub bin: PathBuf,
+    /// Extra environment for every run.
+    env: Vec<(OsString, OsString)>,
+    /// Where progress lines go.
+    output: Output,
+}
+
+impl std::fmt::Debug for Terraform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Terraform")
+            .field("bin", &self.bin)
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Terraform {
+    /// The binary at `bin`, logging its progress through `tracing` (see [`log_output`]).
+    pub fn new(bin: impl Into<PathBuf>) -> Terraform {
+        Terraform {
+            bin: bin.into(),
+            env: Vec::new(),
+            output: log_output(),
+        }
+    }
+
     /// Uses `explicit` when given, else `terraform` on PATH, else `tofu`.
     pub fn find(explicit: Option<&Path>) -> Result<Terraform, RunnerError> {
         if let Some(p) = explicit {
-            return Ok(Terraform {
-                bin: p.to_path_buf(),
-            });
+            return Ok(Terraform::new(p));
         }
         which::which("terraform")
             .or_else(|_| which::which("tofu"))
-            .map(|bin| Terraform { bin })
+            .map(Terraform::new)
             .map_err(|_| RunnerError::NotFound)
+    }
+
+    /// The same runner with `key=value` in the environment of every run (the process's own
+    /// environment is never changed).
+    pub fn with_env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Terraform {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// The same runner sending progress lines to `output`.
+    pub fn with_output(mut self, output: Output) -> Terraform {
+        self.output = output;
+        self
     }
 
     fn command(&self, dir: &Path, args: &[&str]) -> Command {
@@ -147,6 +207,7 @@ impl Terraform {
             .current_dir(dir)
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .kill_on_drop(true);
         c
@@ -179,8 +240,8 @@ impl Terraform {
         Ok(out.stdout)
     }
 
-    /// Runs a command that changes things or takes long (init, plan, apply): its output is
-    /// streamed to stderr as progress, its stderr tail kept for the error, Ctrl-C forwarded
+    /// Runs a command that changes things or takes long (init, plan, apply): its output lines
+    /// go to the runner's [`Output`] as they come, its stderr tail kept for the error, Ctrl-C forwarded
     /// once. Returns the exit code when it is one of `ok`.
     pub async fn run_streamed(
         &self,
@@ -206,20 +267,22 @@ impl Terraform {
         })?;
         let pid = child.id().map(|p| p as i32);
         let out = child.stdout.take().map(|o| {
+            let sink = self.output.clone();
             tokio::spawn(async move {
                 let mut lines = BufReader::new(o).lines();
                 while let Ok(Some(l)) = lines.next_line().await {
-                    eprintln!("  {l}");
+                    sink(Stream::Stdout, &l);
                 }
             })
         });
         let err_tail = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
         let err = child.stderr.take().map(|e| {
             let tail = err_tail.clone();
+            let sink = self.output.clone();
             tokio::spawn(async move {
                 let mut lines = BufReader::new(e).lines();
                 while let Ok(Some(l)) = lines.next_line().await {
-                    eprintln!("  {l}");
+                    sink(Stream::Stderr, &l);
                     if let Ok(mut t) = tail.lock() {
                         t.push(l);
                     }
@@ -400,8 +463,41 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn progress_goes_to_the_sink_with_the_runner_env() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let sh = Terraform::new("sh")
+            .with_env("TF_DRIFT_RUNNER_TEST", "from-the-runner")
+            .with_output(Arc::new(move |stream, line| {
+                log.lock().unwrap().push((stream, line.to_string()))
+            }));
+        let d = tempfile::tempdir().unwrap();
+        let code = sh
+            .run_streamed(
+                d.path(),
+                &[
+                    "-c",
+                    "echo \"out $TF_DRIFT_RUNNER_TEST\"; echo err >&2; exit 2",
+                ],
+                &[0, 2],
+            )
+            .await
+            .unwrap();
+        assert_eq!(code, 2);
+        let mut seen = seen.lock().unwrap().clone();
+        seen.sort_by_key(|(s, _)| *s == Stream::Stderr);
+        assert_eq!(
+            seen,
+            [
+                (Stream::Stdout, "out from-the-runner".to_string()),
+                (Stream::Stderr, "err".to_string())
+            ]
+        );
+    }
+
+    #[tokio::test]
     async fn failures_carry_stderr() {
-        let sh = Terraform { bin: "sh".into() };
+        let sh = Terraform::new("sh");
         let d = tempfile::tempdir().unwrap();
         let err = sh
             .output(d.path(), &["-c", "echo boom >&2; exit 3"])
