@@ -36,8 +36,10 @@ pub struct FileEdit {
 
 impl FileEdit {
     /// The unified diff of the edit.
+    /// The unified diff of the edit, as shown to people: values under secret-looking names
+    /// redacted (the file itself gets the literal).
     pub fn diff(&self) -> String {
-        if self.create {
+        let diff = if self.create {
             udiff::unified(&self.display, "", &self.new).replacen(
                 &format!("--- a/{}", self.display),
                 "--- /dev/null",
@@ -45,7 +47,8 @@ impl FileEdit {
             )
         } else {
             udiff::unified(&self.display, &self.old, &self.new)
-        }
+        };
+        crate::model::redact_secret_assignments(&diff)
     }
 }
 

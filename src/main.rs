@@ -11,7 +11,13 @@ fn main() -> ExitCode {
     match terraform_drift::cli::run() {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors quote their input (paths, addresses); a hostile one must not turn into a
+            // megabyte of terminal output.
+            let msg = format!("{e:#}");
+            eprintln!(
+                "error: {}",
+                terraform_drift::model::truncate_for_message_at(&msg, 2_000)
+            );
             ExitCode::from(1)
         }
     }

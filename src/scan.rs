@@ -134,7 +134,9 @@ async fn read_inputs_with(req: &ScanRequest, state_required: bool) -> Result<Inp
 fn read_ignore(dir: &std::path::Path) -> Result<DriftIgnore> {
     let path = dir.join(".driftignore");
     match crate::input_file::read_to_string(&path, crate::input_file::MAX_TEXT_FILE) {
-        Ok(text) => Ok(DriftIgnore::parse(&text)),
+        Ok(text) => {
+            DriftIgnore::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(DriftIgnore::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }

@@ -826,3 +826,64 @@ fn codify_writes_only_tf_files_inside_the_module() {
         assert!(!r.stderr.contains("already exists"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn codify_preview_redacts_secret_named_values_but_the_file_keeps_them() {
+    let snapshot = serde_json::to_vec(&json!({"format_version": "1",
+        "types": ["aws_security_group"], "regions": ["us-east-1"],
+        "resources": [{"type": "aws_security_group", "id": "sg-9", "region": "us-east-1",
+          "attributes": {"name": "console", "description": "made by hand", "vpc_id": "vpc-1",
+            "ingress": [], "egress": [],
+            "tags": {"Name": "console", "db_password": "SECRET-MARKER-P"}}}]}))
+    .unwrap();
+    let d = project(&[
+        ("main.tf", b"provider \"aws\" { region = \"us-east-1\" }\n"),
+        ("terraform.tfstate", &state_with(json!([]))),
+        ("live.json", &snapshot),
+    ]);
+    let r = run_offline(d.path(), &["codify", ".", "--live", "live.json"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("db_password"), "{}", r.stdout);
+    assert!(!r.stdout.contains("SECRET-MARKER"), "{}", r.stdout);
+    assert!(!r.stderr.contains("SECRET-MARKER"), "{}", r.stderr);
+    let r = run_offline(
+        d.path(),
+        &["codify", ".", "--live", "live.json", "--write"],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("SECRET-MARKER"), "{}", r.stdout);
+    // The import must be a no-op: the file holds the live value.
+    let written = std::fs::read_to_string(d.path().join("drift_imports.tf")).unwrap();
+    assert!(written.contains("SECRET-MARKER-P"), "{written}");
+}
+
+#[test]
+fn hostile_sizes_give_short_errors() {
+    // A .driftignore line of megabytes: refused, with a short message.
+    let d = project(&[
+        ("terraform.tfstate", &state_with(json!([]))),
+        ("live.json", EMPTY_SNAPSHOT),
+    ]);
+    std::fs::write(
+        d.path().join(".driftignore"),
+        format!("aws_vpc.{}\n", "a.".repeat(2_000_000)),
+    )
+    .unwrap();
+    let r = run(d.path(), &["scan", ".", "--live", "live.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(".driftignore") && r.stderr.contains("line 1"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.len() < 2_100, "{}", r.stderr.len());
+    // A path of 100 KB: the error names it, cut short.
+    let long = format!("/{}", "x".repeat(100_000));
+    let r = run(
+        d.path(),
+        &["scan", ".", "--live", "live.json", "--state", &long],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.len() < 2_100, "{}", r.stderr.len());
+}

@@ -20,9 +20,20 @@ pub struct DriftIgnore {
     rules: Vec<Rule>,
 }
 
+/// The longest `.driftignore` line read.
+pub const MAX_RULE: usize = 4096;
+
 impl DriftIgnore {
-    /// Parses the file's text; malformed lines (fewer than two segments) are skipped.
-    pub fn parse(text: &str) -> DriftIgnore {
+    /// Parses `.driftignore` text (lines with fewer than two segments are skipped), refusing a rule longer than [`MAX_RULE`] characters (a rule
+    /// is a type, an ID and an attribute path; a megabyte-long one is a broken or hostile file,
+    /// and splitting it would cost many times its size).
+    pub fn parse(text: &str) -> Result<DriftIgnore, String> {
+        if let Some((n, _)) = text.lines().enumerate().find(|(_, l)| l.len() > MAX_RULE) {
+            return Err(format!(
+                "line {} is longer than {MAX_RULE} characters: not a .driftignore rule",
+                n + 1
+            ));
+        }
         let rules = text
             .lines()
             .filter_map(|line| {
@@ -46,7 +57,7 @@ impl DriftIgnore {
                 })
             })
             .collect();
-        DriftIgnore { rules }
+        Ok(DriftIgnore { rules })
     }
 
     /// True when the whole resource is ignored.
@@ -131,9 +142,22 @@ fn glob(pattern: &str, text: &str) -> bool {
 mod tests {
     use super::*;
 
+    impl DriftIgnore {
+        fn parse_ok(text: &str) -> DriftIgnore {
+            DriftIgnore::parse(text).unwrap()
+        }
+    }
+
+    #[test]
+    fn over_long_rules_are_refused() {
+        let text = format!("aws_vpc.vpc-1\n{}\n", "a.".repeat(5_000_000));
+        let e = DriftIgnore::parse(&text).unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+    }
+
     #[test]
     fn resources_wildcards_and_negation() {
-        let ig = DriftIgnore::parse(
+        let ig = DriftIgnore::parse_ok(
             "# comment\n\naws_instance.*\n!aws_instance.i-keep\naws_s3_bucket.my\\.bucket\naws_eip\n",
         );
         assert!(ig.ignores_resource("aws_instance", "i-123"));
@@ -146,7 +170,7 @@ mod tests {
 
     #[test]
     fn attribute_rules() {
-        let ig = DriftIgnore::parse(
+        let ig = DriftIgnore::parse_ok(
             "aws_instance.i-1.tags.Owner\naws_security_group.*.ingress\n*.*.tags.Cost*\n!aws_vpc.vpc-1.tags.CostCenter\n",
         );
         assert!(ig.ignores_change("aws_instance", "i-1", &AttrPath::parse("tags.Owner")));

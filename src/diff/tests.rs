@@ -42,7 +42,7 @@ fn run(st: &[Resource], inv: &LiveInventory, config: &Config, ignore: &str) -> R
         state: st,
         live: inv,
         config,
-        ignore: &DriftIgnore::parse(ignore),
+        ignore: &DriftIgnore::parse(ignore).unwrap(),
         options: &Options::default(),
     })
 }

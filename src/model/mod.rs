@@ -432,6 +432,42 @@ pub fn scrub_secrets(line: &str) -> String {
     KEY_ID.replace_all(&line, "${1}(redacted)").into_owned()
 }
 
+/// Text meant for people (a codify or patch diff, Terraform's plan and apply output) with the
+/// value of every assignment to a secret-named key shown as `(sensitive value)`: `db_password =
+/// "…"`, `"api_token" = "…" -> "…"`. The same rule as the report's redaction
+/// ([`is_secret_name`]); the files written keep their literals (an import must be a no-op),
+/// only what is shown is redacted.
+pub fn redact_secret_assignments(text: &str) -> String {
+    use std::sync::LazyLock;
+    // An optional diff or plan marker, an optional quote, the key, `=`, then the value.
+    static ASSIGN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"^(\s*(?:[-+~]\s*)?"?)([A-Za-z0-9_.:/-]+)("?\s*=\s*)(.+)$"#)
+            .expect("a valid pattern")
+    });
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match ASSIGN.captures(line) {
+            Some(c)
+                if is_secret_name(&c[2])
+                    && !c[4].trim().is_empty()
+                    && !c[4].contains("(sensitive value)")
+                    // A block or map opening (`password = {`) holds no value on this line.
+                    && !matches!(c[4].trim(), "{" | "[") =>
+            {
+                out.push_str(&c[1]);
+                out.push_str(&c[2]);
+                out.push_str(&c[3]);
+                out.push_str("(sensitive value)");
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
 /// A provider's log line as it may be forwarded to our own log (`-vv`): request and response
 /// bodies dropped (an AWS response carries every tag value, secret-named ones included), long
 /// lines cut, and what remains scrubbed by [`scrub_secrets`].
@@ -459,7 +495,7 @@ pub fn provider_log_line(line: &str) -> String {
 }
 
 /// `s` cut to at most `max` characters, with `…` when cut.
-fn truncate_for_message_at(s: &str, max: usize) -> String {
+pub fn truncate_for_message_at(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),
@@ -557,6 +593,18 @@ mod tests {
         let long = "x".repeat(10_000);
         assert!(provider_log_line(&long).chars().count() <= 2_001);
         assert_eq!(provider_log_line("plain line"), "plain line");
+    }
+
+    #[test]
+    fn secret_assignments_are_redacted_in_text() {
+        let text = "+resource \"aws_db_instance\" \"x\" {\n+  db_password = \"hunter2\"\n+  tags = {\n+    api_token = \"abc\" # note\n+    Name = \"web\"\n+  }\n      ~ \"db_password\" = \"a\" -> \"b\"\n  http_tokens = \"required\"\n  password = {\n";
+        let out = redact_secret_assignments(text);
+        assert!(!out.contains("hunter2") && !out.contains("abc"), "{out}");
+        assert!(!out.contains("\"a\" -> \"b\""), "{out}");
+        assert!(out.contains("Name = \"web\""), "{out}");
+        assert!(out.contains("http_tokens = \"required\""), "{out}");
+        assert!(out.contains("password = {"), "{out}");
+        assert_eq!(out.lines().count(), text.lines().count());
     }
 
     #[test]

@@ -331,7 +331,10 @@ fn parse_v4(doc: DocV4, file: &str, keep: Keep) -> Result<State, StateError> {
             Some(m) => Address::parse_module_path(m).ok_or_else(|| {
                 malformed(
                     file,
-                    format!("resources[{ri}] has an invalid module address {m:?}"),
+                    format!(
+                        "resources[{ri}] has an invalid module address {:?}",
+                        crate::model::truncate_for_message(m)
+                    ),
                 )
             })?,
             None => Vec::new(),

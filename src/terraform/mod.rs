@@ -271,7 +271,8 @@ impl Terraform {
             tokio::spawn(async move {
                 let mut lines = BufReader::new(o).lines();
                 while let Ok(Some(l)) = lines.next_line().await {
-                    sink(Stream::Stdout, &l);
+                    // Plans print tag values under secret names in the clear: never pass them on.
+                    sink(Stream::Stdout, &crate::model::redact_secret_assignments(&l));
                 }
             })
         });
@@ -282,7 +283,7 @@ impl Terraform {
             tokio::spawn(async move {
                 let mut lines = BufReader::new(e).lines();
                 while let Ok(Some(l)) = lines.next_line().await {
-                    sink(Stream::Stderr, &l);
+                    sink(Stream::Stderr, &crate::model::redact_secret_assignments(&l));
                     if let Ok(mut t) = tail.lock() {
                         t.push(l);
                     }
@@ -409,7 +410,10 @@ impl Terraform {
     pub async fn show_text(&self, dir: &Path, plan: &Path) -> Result<String, RunnerError> {
         let p = plan.display().to_string();
         let out = self.output(dir, &["show", "-no-color", &p]).await?;
-        Ok(String::from_utf8_lossy(&out).into_owned())
+        // For people (the CLI, the API's plan preview): secret-named values redacted.
+        Ok(crate::model::redact_secret_assignments(
+            &String::from_utf8_lossy(&out),
+        ))
     }
 
     /// `terraform apply PLAN`: applies exactly a saved plan.
