@@ -887,3 +887,35 @@ fn hostile_sizes_give_short_errors() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.len() < 2_100, "{}", r.stderr.len());
 }
+
+#[test]
+fn patch_never_writes_its_backup_through_a_symlink() {
+    let d = tempfile::tempdir().unwrap();
+    for f in [
+        ".terraform-drift.toml",
+        "live.json",
+        "main.tf",
+        "terraform.tfstate",
+    ] {
+        std::fs::copy(repo().join("examples/quickstart").join(f), d.path().join(f)).unwrap();
+    }
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    std::os::unix::fs::symlink(&victim, d.path().join("main.tf.terraform-drift.bak")).unwrap();
+    let dangling = outside.path().join("created-through-link.txt");
+    let before = std::fs::read_to_string(d.path().join("main.tf")).unwrap();
+    let r = run_offline(d.path(), &["patch", ".", "--write"], &[]);
+    // Some changes (the security group's rules) are left for a hand edit: exit 2.
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(!dangling.exists());
+    let bak = d.path().join("main.tf.terraform-drift.bak");
+    assert!(!bak.is_symlink(), "the link was replaced by the backup");
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), before);
+    assert!(
+        std::fs::read_to_string(d.path().join("main.tf"))
+            .unwrap()
+            .contains("t3.large")
+    );
+}

@@ -18,6 +18,10 @@ struct Server {
 
 impl Server {
     fn start(settings: &str) -> Server {
+        Server::start_with_env(settings, &[])
+    }
+
+    fn start_with_env(settings: &str, env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("serve.toml");
         std::fs::write(&config, settings).unwrap();
@@ -25,6 +29,7 @@ impl Server {
             .args(["serve", "--insecure-no-hmac", "--config"])
             .arg(&config)
             .args(["--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -124,5 +129,93 @@ fn silent_slow_and_surplus_connections_are_closed() {
     );
 
     // And the server still answers.
+    assert!(healthz(server.addr).unwrap().contains("200 OK"));
+}
+
+/// One HTTP/1.1 request with a bearer token; the status code and body.
+fn request(addr: SocketAddr, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
+    (status, body)
+}
+
+#[test]
+fn a_hostile_state_fails_its_scan_and_the_server_stays_up() {
+    let ws = tempfile::tempdir().unwrap();
+    let key = vec!["a"; 6000].join(".");
+    let state = serde_json::json!({"version": 4, "serial": 1, "lineage": "l", "resources": [
+        {"mode": "managed", "type": "aws_vpc", "name": "deep",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"attributes_flat": {"id": "vpc-1", key.as_str(): "x"}}]}]});
+    std::fs::write(ws.path().join("terraform.tfstate"), state.to_string()).unwrap();
+    std::fs::write(
+        ws.path().join("live.json"),
+        r#"{"format_version": "1", "resources": []}"#,
+    )
+    .unwrap();
+    let token = "reader-token-0123456789abcdef";
+    let server = {
+        let settings = format!(
+            "[[tokens]]\nname = \"reader\"\ntoken_env = \"LIMITS_READ_TOKEN\"\nrole = \"read\"\n\n[[workspaces]]\nname = \"deep\"\ndir = \"{}\"\nlive = \"live.json\"\n",
+            ws.path().display()
+        );
+        Server::start_with_env(&settings, &[("LIMITS_READ_TOKEN", token)])
+    };
+    // Twice: a crash would take the server (and the second request) down with it.
+    for _ in 0..2 {
+        let (status, body) = request(
+            server.addr,
+            "POST",
+            "/api/v1/scans",
+            token,
+            r#"{"workspace": "deep"}"#,
+        );
+        assert_eq!(status, 202, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let id = v["scan_id"]
+            .as_str()
+            .or(v["id"].as_str())
+            .unwrap()
+            .to_string();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let record = loop {
+            let (status, body) = request(
+                server.addr,
+                "GET",
+                &format!("/api/v1/scans/{id}"),
+                token,
+                "",
+            );
+            assert_eq!(status, 200, "{body}");
+            let r: serde_json::Value = serde_json::from_str(&body).unwrap();
+            if r["status"] != "running" {
+                break r;
+            }
+            assert!(Instant::now() < deadline, "the scan never finished");
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        assert_eq!(record["status"], "failed", "{record}");
+        assert!(
+            record["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("deeper than"),
+            "{record}"
+        );
+    }
     assert!(healthz(server.addr).unwrap().contains("200 OK"));
 }

@@ -284,6 +284,26 @@ fn init_logging(verbose: u8, timestamps: bool, json: bool) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal() && !json);
+    if json {
+        // A panic would print plain text on stderr: keep the log one JSON object per line.
+        std::panic::set_hook(Box::new(|info| {
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let payload = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(
+                panic = %crate::model::scrub_secrets(&payload),
+                location,
+                "a task panicked"
+            );
+        }));
+    }
     let _ = match (json, timestamps) {
         (true, _) => fmt.json().try_init(),
         (false, true) => fmt.try_init(),
