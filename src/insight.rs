@@ -357,13 +357,13 @@ pub fn costs(report: &Report, live: &LiveInventory, default_region: Option<&str>
             out.unpriced.push(format!("{} {}", d.rtype, d.id));
             continue;
         };
-        let live_attrs = match d.live_attributes {
-            Some(_) => None,
+        let live_attrs = match &d.live_attributes {
+            Some(a) => Some(a.map()),
             None => by_key
                 .get(&(d.rtype.as_str(), d.id.as_str()))
                 .map(|r| r.attributes.map()),
         };
-        let attrs = d.live_attributes.as_ref().or(live_attrs.as_deref());
+        let attrs = live_attrs.as_deref();
         let line = match d.kind {
             Kind::Unmanaged => attrs.and_then(|a| monthly(&d.rtype, &|k| a.get(k).cloned())),
             Kind::Changed => changed_delta(d, attrs),

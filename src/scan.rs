@@ -358,7 +358,7 @@ async fn scan_with_providers(
         let keys: Vec<_> = wanted.iter().map(|(_, k)| k.clone()).collect();
         for ((i, _), full) in wanted.iter().zip(pool.import_all(&keys).await) {
             if let Some((attrs, sensitive)) = full {
-                report.drift[*i].live_attributes = Some(diff::redact(&attrs, &sensitive));
+                report.drift[*i].live_attributes = Some(diff::redact(&attrs, &sensitive).into());
             }
         }
         Ok::<_, anyhow::Error>((report, live))

@@ -74,9 +74,11 @@ pub struct Drift {
     pub line: Option<usize>,
     /// Attribute changes (only for `changed`).
     pub changes: Vec<Change>,
-    /// The live resource's attributes (unmanaged only), input for codify.
+    /// The live resource's attributes (unmanaged only), sensitive values redacted; kept as the
+    /// text they were read as when there is nothing to redact (a 300k-resource snapshot must
+    /// not become 300k parsed maps).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub live_attributes: Option<serde_json::Map<String, Value>>,
+    pub live_attributes: Option<crate::model::Attributes>,
 }
 
 /// Counts for the summary line.
@@ -493,8 +495,18 @@ fn marks(path: &AttrPath, marked: &[AttrPath], inside: bool) -> bool {
     })
 }
 
-fn redact_attributes(r: &Resource) -> serde_json::Map<String, Value> {
-    redact(&r.attributes.map(), &r.sensitive)
+fn redact_attributes(r: &Resource) -> crate::model::Attributes {
+    // Text with no secret word anywhere in it has no secret-named key to redact: keep it as
+    // it is instead of parsing it into a map for every unmanaged resource.
+    if r.sensitive.is_empty()
+        && let Some(text) = r.attributes.raw_text()
+    {
+        let lower = text.to_ascii_lowercase();
+        if !crate::model::SECRET_HINTS.iter().any(|w| lower.contains(w)) {
+            return r.attributes.clone();
+        }
+    }
+    redact(&r.attributes.map(), &r.sensitive).into()
 }
 
 /// `attrs` with every value under a `marked` path or a secret-looking name redacted.

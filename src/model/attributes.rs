@@ -42,6 +42,14 @@ impl Attributes {
         Attributes(Repr::Raw(text))
     }
 
+    /// The JSON text the values are held as, if they are (not parsed yet).
+    pub(crate) fn raw_text(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Raw(text) => Some(text),
+            Repr::Parsed(_) => None,
+        }
+    }
+
     /// The values, parsed if they are held as text (a copy then: keep it while you need it).
     pub fn map(&self) -> Cow<'_, Map<String, Value>> {
         match &self.0 {

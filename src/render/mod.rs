@@ -87,10 +87,9 @@ fn resource_label(d: &Drift) -> String {
         .live_attributes
         .as_ref()
         .and_then(|a| a.get("tags"))
-        .and_then(|t| t.get("Name"))
-        .and_then(Value::as_str)
+        .and_then(|t| t.get("Name").and_then(Value::as_str).map(str::to_string))
     {
-        Some(name) => format!("{} {}", d.rtype, Value::String(name.to_string())),
+        Some(name) => format!("{} {}", d.rtype, Value::String(name)),
         None => d.rtype.clone(),
     }
 }
