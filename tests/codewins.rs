@@ -26,7 +26,7 @@ fn runner_maps_exit_codes_and_keeps_stderr() {
     let fake = script(
         d.path(),
         "terraform",
-        r#"case "$FAKE_PLAN" in
+        r#"case "$(cat "$(dirname "$0")/mode")" in
   changes) echo "Plan: 1 to change"; exit 2 ;;
   same) echo "No changes."; exit 0 ;;
   *) echo "Error: provider exploded" >&2; exit 1 ;;
@@ -34,19 +34,21 @@ esac"#,
     );
     let tf = Terraform { bin: fake };
     let plan = d.path().join("p");
+    // The fake reads its mode from a file beside it: setting the environment of a test binary
+    // whose other tests run threads at the same time is undefined behaviour.
+    let mode = |m: &str| std::fs::write(d.path().join("mode"), m).unwrap();
     block_on(async {
-        // SAFETY: this test binary's other tests do not read FAKE_PLAN.
-        unsafe { std::env::set_var("FAKE_PLAN", "changes") };
+        mode("changes");
         assert_eq!(
             tf.plan(d.path(), &plan, &[]).await.unwrap(),
             PlanResult::Changes
         );
-        unsafe { std::env::set_var("FAKE_PLAN", "same") };
+        mode("same");
         assert_eq!(
             tf.plan(d.path(), &plan, &[]).await.unwrap(),
             PlanResult::NoChanges
         );
-        unsafe { std::env::set_var("FAKE_PLAN", "fail") };
+        mode("fail");
         let err = tf.plan(d.path(), &plan, &[]).await.unwrap_err();
         assert!(matches!(err, RunnerError::Failed { code: 1, .. }), "{err}");
         assert!(err.to_string().contains("provider exploded"), "{err}");
