@@ -593,13 +593,30 @@ mod tests {
         ]);
         let c = costs(&rep, &live, None);
         assert!(c.estimate);
-        // t3.micro: 0.0104 * 730; 100 GB gp3 in eu-west-1: 8.0 * 1.1.
-        assert_eq!(c.unmanaged_monthly_usd, 7.59 + 8.8);
-        assert_eq!(
-            c.changed_monthly_usd,
-            round_cents((0.0832 - 0.0104) * 730.0)
-        );
+        // By hand from the price table: t3.micro 0.0104 $/h * 730 h = 7.592 -> 7.59; 100 GB
+        // gp3 at 0.08 $/GB-month = 8.00, * 1.1 in eu-west-1 = 8.80; together 16.39. The resize
+        // t3.micro -> t3.large: (0.0832 - 0.0104) * 730 = 53.144 -> 53.14 more a month.
+        let close = |got: f64, want: f64| {
+            assert!((got - want).abs() < 0.005, "{got} is not {want}");
+        };
+        close(c.unmanaged_monthly_usd, 16.39);
+        close(c.changed_monthly_usd, 53.14);
+        let priced: Vec<(&str, f64)> = c
+            .lines
+            .iter()
+            .map(|l| (l.id.as_str(), l.monthly_usd))
+            .collect();
+        assert_eq!(priced.len(), 3, "{priced:?}");
+        for ((id, got), (want_id, want)) in
+            priced
+                .iter()
+                .zip([("i-new", 7.59), ("vol-1", 8.80), ("i-old", 53.14)])
+        {
+            assert_eq!(*id, want_id);
+            close(*got, want);
+        }
         assert_eq!(c.unpriced, ["aws_eip eip-1"]);
+        assert_eq!(c.lines[1].region, "eu-west-1");
         assert_eq!(c.lines[2].what, "t3.micro -> t3.large");
     }
 }

@@ -1,6 +1,7 @@
 //! No-drift corpus: configs applied by terraform into moto and scanned with no out-of-band
-//! change must report nothing, natively and through the provider (`--live provider`). The
-//! regression net for every normalization.
+//! change must report nothing — zero findings, zero alerts, exit 0 — on every path: natively,
+//! through the provider (`--live provider`) and from Terraform's refresh (`--refresh
+//! terraform`). The regression net for every normalization.
 
 mod common;
 
@@ -9,17 +10,7 @@ use common::Scenario;
 fn assert_clean(name: &str) {
     let s = Scenario::new(&format!("nodrift/{name}"));
     s.apply();
-    let (code, report, run) = s.scan_json(&[]);
-    assert_eq!(
-        report["drift"].as_array().unwrap().len(),
-        0,
-        "false drift in {name}: {report:#}"
-    );
-    assert_eq!(report["alerts"].as_array().unwrap().len(), 0, "{report:#}");
-    assert_eq!(code, 0, "{}", run.stderr);
-    // The provider path (the AWS provider's own reads, every attribute) must be as quiet,
-    // except where Terraform's own refresh disagrees with the apply (moto quirks).
-    s.assert_provider_path(&report, &s.refresh_only_drift());
+    s.assert_no_drift_anywhere();
 }
 
 #[test]
@@ -42,6 +33,12 @@ fn nested_modules_with_count_and_for_each() {
     assert_clean("modules");
 }
 
+// KNOWN: fails on `--live provider` and `--refresh terraform`: after `terraform apply`, the
+// AWS provider's own read (and so `terraform plan -refresh-only`) returns
+// `aws_instance.app.vpc_security_group_ids = []` while moto's DescribeInstances (the native
+// path) still lists both groups. Terraform itself would plan to re-add them: a moto/provider
+// disagreement on this instance (private_ip + a volume attachment), not yet narrowed down.
+// "No drift" must mean zero findings on every path, so the assertion stays strict.
 #[test]
 fn instance_options_and_attachments() {
     assert_clean("instance_options");

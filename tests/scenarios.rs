@@ -47,6 +47,13 @@ fn instance_stopped_and_resized() {
             .send()
             .await
             .unwrap();
+        // Read by the provider (one DescribeInstanceAttribute per instance), not natively.
+        c.modify_instance_attribute()
+            .instance_id(&id)
+            .disable_api_termination(AttributeBooleanValue::builder().value(true).build())
+            .send()
+            .await
+            .unwrap();
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
@@ -80,6 +87,13 @@ fn tags_added_and_removed() {
     block_on(async {
         add_tags(&c, &vpc, &[("Owner", "alice")]).await;
         remove_tag(&c, &subnet, "Team").await;
+        // Read by the provider (one DescribeVpcAttribute per VPC), not natively.
+        c.modify_vpc_attribute()
+            .vpc_id(&vpc)
+            .enable_dns_hostnames(AttributeBooleanValue::builder().value(true).build())
+            .send()
+            .await
+            .unwrap();
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
@@ -235,6 +249,7 @@ fn unmanaged_resources_without_their_companions() {
     let (_, with_defaults, _) = s.scan_json(&["--include-defaults"]);
     let defaults = with_defaults["summary"]["unmanaged"].as_u64().unwrap();
     assert!(defaults > 5, "defaults were not listed: {with_defaults:#}");
+    s.assert_oracle(&report);
 }
 
 #[test]
@@ -299,6 +314,16 @@ fn ignore_changes_is_honoured() {
     assert_eq!(code, 2);
     assert_eq!(findings(&report), pairs(&[("changed", "aws_subnet.a")]));
     assert_eq!(change_paths(&report, "aws_subnet.a"), ["tags.Team"]);
+    // What the fixture's lifecycle blocks hide, on every path.
+    s.assert_oracle_with(
+        &report,
+        &[
+            ("aws_vpc.main", "*"),
+            ("aws_subnet.a", "tags.Owner"),
+            ("aws_subnet.a", "map_public_ip_on_launch"),
+        ],
+        &[],
+    );
 }
 
 #[test]
@@ -321,15 +346,17 @@ fn driftignore_is_honoured() {
     assert_eq!(code, 2);
     assert_eq!(findings(&report), pairs(&[("changed", "aws_vpc.main")]));
     assert_eq!(change_paths(&report, "aws_vpc.main"), ["tags.Cost"]);
+    // What the fixture's .driftignore hides, on every path (the unmanaged group is checked by
+    // the findings, which every path must share).
+    s.assert_oracle_with(&report, &[("aws_vpc.main", "tags.Owner")], &[]);
 }
 
 #[test]
 fn default_tags_are_compared_through_tags_all() {
     let s = Scenario::new("scenarios/default_tags");
     s.apply();
-    // No change yet: tags vs tags_all must not look like drift.
-    let (code, report, _) = s.scan_json(&[]);
-    assert_eq!(code, 0, "{report:#}");
+    // No change yet: tags vs tags_all must not look like drift, on any path.
+    s.assert_no_drift_anywhere();
     let vpc = s.id("aws_vpc.main");
     let subnet = s.id("aws_subnet.a");
     let c = s.ec2();
@@ -462,6 +489,21 @@ fn show_json_state_and_explicit_state_flag() {
     let (code, report, _) = s.scan_json(&["--state", "*.tfstate"]);
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["managed"], 1);
+    // Drift read against the show-JSON state, on every path.
+    let vol = s.id("aws_ebs_volume.data");
+    block_on(async {
+        s.ec2()
+            .modify_volume()
+            .volume_id(&vol)
+            .size(30)
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, report, _) = s.scan_json(&["--state", show.to_str().unwrap()]);
+    assert_eq!(code, 2, "{report:#}");
+    assert_eq!(change_paths(&report, "aws_ebs_volume.data"), ["size"]);
+    s.assert_oracle_with(&report, &[], &["--state", show.to_str().unwrap()]);
 }
 
 #[test]
@@ -480,4 +522,5 @@ fn initialised_backend_is_read_with_state_pull() {
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
     assert_eq!(findings(&report), pairs(&[("missing", "aws_vpc.main")]));
+    s.assert_oracle(&report);
 }

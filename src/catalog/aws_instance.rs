@@ -26,18 +26,15 @@ pub(super) const RULES: TypeRules = TypeRules {
         "tags",
         "root_block_device",
     ],
-    // user_data needs one DescribeInstanceAttribute call per instance and the state keeps only
-    // its hash; the rest are Terraform-side arguments or values only AWS computes.
+    // user_data, disable_api_termination, disable_api_stop and the shutdown behaviour need one
+    // DescribeInstanceAttribute call each per instance: the bulk lister leaves them out of
+    // `compared`, the provider path (`--live provider`) reads and compares them. Never
+    // compared: Terraform-side arguments and values only AWS computes.
     ignored: &[
-        "user_data",
-        "user_data_base64",
         "user_data_replace_on_change",
         "get_password_data",
         "password_data",
         "volume_tags",
-        "disable_api_termination",
-        "disable_api_stop",
-        "instance_initiated_shutdown_behavior",
         "primary_network_interface_id",
         // Volumes attached by `aws_volume_attachment` appear here on every read (Terraform's
         // docs advise ignore_changes for it); an out-of-band volume is reported as an

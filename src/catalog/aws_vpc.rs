@@ -13,13 +13,10 @@ pub(super) const RULES: TypeRules = TypeRules {
         "owner_id",
         "tags",
     ],
-    // The DNS flags and the default_* IDs need one call per VPC; they are read by the provider
-    // path (`--live provider`), not by the bulk lister.
+    // The DNS flags need one call per VPC: the bulk lister leaves them out of `compared`, the
+    // provider path (`--live provider`) reads and compares them. Never compared: IPAM inputs
+    // used only at creation, and IDs of the objects AWS made with the VPC.
     ignored: &[
-        "enable_dns_support",
-        "enable_dns_hostnames",
-        "enable_network_address_usage_metrics",
-        "assign_generated_ipv6_cidr_block",
         "ipv4_ipam_pool_id",
         "ipv4_netmask_length",
         "ipv6_ipam_pool_id",

@@ -362,6 +362,14 @@ impl ClientIdentity {
     }
 
     fn client_config(&self, server_der: Vec<u8>) -> Result<Arc<rustls::ClientConfig>, PluginError> {
+        // A handshake whose certificate is not one could only fail later, as a TLS error that
+        // names no cause: refuse it here.
+        rustls::server::ParsedCertificate::try_from(&CertificateDer::from(server_der.as_slice()))
+            .map_err(|e| {
+            PluginError::Tls(format!(
+                "the provider's handshake certificate is not an X.509 certificate ({e})"
+            ))
+        })?;
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let verifier = Arc::new(PinnedServer {
             cert: server_der,
@@ -456,10 +464,219 @@ mod tests {
         assert!(parse_handshake("1|5|unix|/tmp/p|grpc|%%%").is_err());
     }
 
+    /// The provider's side of AutoMTLS as go-plugin does it: the client certificate from
+    /// `PLUGIN_CLIENT_CERT` is the only trusted CA and the client must present exactly it, with
+    /// the clientAuth extended key usage (Go's x509 verification for a client certificate).
+    #[derive(Debug)]
+    struct GoPluginServer {
+        ca: Vec<u8>,
+        algorithms: WebPkiSupportedAlgorithms,
+    }
+
+    impl rustls::server::danger::ClientCertVerifier for GoPluginServer {
+        fn root_hint_subjects(&self) -> &[rustls::DistinguishedName] {
+            &[]
+        }
+
+        fn verify_client_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            _intermediates: &[CertificateDer<'_>],
+            _now: UnixTime,
+        ) -> Result<rustls::server::danger::ClientCertVerified, rustls::Error> {
+            let ext = extensions(end_entity.as_ref());
+            let eku = ext.iter().find(|(oid, _)| *oid == OID_EXT_KEY_USAGE);
+            let client_auth = eku.is_some_and(|(_, v)| contains(v, OID_CLIENT_AUTH));
+            if end_entity.as_ref() == self.ca.as_slice() && client_auth {
+                Ok(rustls::server::danger::ClientCertVerified::assertion())
+            } else {
+                Err(rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::ApplicationVerificationFailure,
+                ))
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.algorithms.supported_schemes()
+        }
+    }
+
+    /// id-kp-clientAuth (1.3.6.1.5.5.7.3.2) and the extension OIDs, DER-encoded with their tag.
+    const OID_CLIENT_AUTH: &[u8] = &[0x06, 0x08, 0x2b, 6, 1, 5, 5, 7, 3, 2];
+    const OID_EXT_KEY_USAGE: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x25];
+    const OID_BASIC_CONSTRAINTS: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x13];
+    const OID_KEY_USAGE: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x0f];
+
+    /// One DER element: its tag and contents, and the rest of the input.
+    fn tlv(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (&tag, rest) = der.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = if first < 0x80 {
+            (first as usize, rest)
+        } else {
+            let n = (first & 0x7f) as usize;
+            if n == 0 || n > 4 || rest.len() < n {
+                return None;
+            }
+            let len = rest[..n].iter().fold(0usize, |a, b| (a << 8) | *b as usize);
+            (len, &rest[n..])
+        };
+        if rest.len() < len {
+            return None;
+        }
+        Some((tag, &rest[..len], &rest[len..]))
+    }
+
+    /// Every X.509 extension in `der` as (OID element, extnValue contents), found by walking
+    /// the constructed elements for `SEQUENCE { OID, [BOOLEAN,] OCTET STRING }`.
+    fn extensions(der: &[u8]) -> Vec<(&[u8], &[u8])> {
+        let mut out = Vec::new();
+        let mut rest = der;
+        while let Some((tag, contents, next)) = tlv(rest) {
+            if tag == 0x30
+                && let Some((0x06, _, after_oid)) = tlv(contents)
+            {
+                // The OID element whole (tag, length, contents), as the constants spell it.
+                let oid = &contents[..contents.len() - after_oid.len()];
+                let after = match tlv(after_oid) {
+                    Some((0x01, _, after)) => after,
+                    _ => after_oid,
+                };
+                if let Some((0x04, value, [])) = tlv(after) {
+                    out.push((oid, value));
+                }
+            }
+            if tag & 0x20 != 0 {
+                out.extend(extensions(contents));
+            }
+            rest = next;
+        }
+        out
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    /// A provider's certificate as go-plugin makes it: a self-signed ECDSA P-521 CA used as leaf.
+    fn provider_certificate() -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.extended_key_usages = vec![
+            rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+            rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+        ];
+        let cert = params.self_signed(&key).unwrap();
+        let key = PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+        (cert.der().clone(), key)
+    }
+
+    /// Runs a TLS handshake between `client` and a go-plugin-like server in memory; returns the
+    /// client certificate the server accepted.
+    fn handshake(
+        client: Arc<rustls::ClientConfig>,
+        server_cert: CertificateDer<'static>,
+        server_key: PrivateKeyDer<'static>,
+        trusted_client: Vec<u8>,
+    ) -> Result<Vec<u8>, rustls::Error> {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let verifier = Arc::new(GoPluginServer {
+            ca: trusted_client,
+            algorithms: provider.signature_verification_algorithms,
+        });
+        let server = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(vec![server_cert], server_key)?;
+        let mut s = rustls::ServerConnection::new(Arc::new(server))?;
+        let mut c =
+            rustls::ClientConnection::new(client, ServerName::try_from("localhost").unwrap())?;
+        for _ in 0..10 {
+            let mut buf = Vec::new();
+            while c.wants_write() {
+                c.write_tls(&mut buf).unwrap();
+            }
+            s.read_tls(&mut buf.as_slice()).unwrap();
+            s.process_new_packets()?;
+            let mut buf = Vec::new();
+            while s.wants_write() {
+                s.write_tls(&mut buf).unwrap();
+            }
+            c.read_tls(&mut buf.as_slice()).unwrap();
+            c.process_new_packets()?;
+            if !c.is_handshaking() && !s.is_handshaking() {
+                let peer = s
+                    .peer_certificates()
+                    .expect("the server saw a client certificate");
+                return Ok(peer[0].to_vec());
+            }
+        }
+        panic!("the handshake did not finish");
+    }
+
     #[test]
     fn client_identity_is_a_ca_usable_for_client_auth() {
         let id = ClientIdentity::generate().unwrap();
         assert!(id.cert_pem.starts_with("-----BEGIN CERTIFICATE-----"));
-        assert!(id.client_config(vec![1, 2, 3]).is_ok());
+        let der = id.cert_der.as_ref();
+        let ext = extensions(der);
+        let get = |oid: &[u8]| ext.iter().find(|(o, _)| *o == oid).map(|(_, v)| *v);
+        // go-plugin puts this certificate in its CA pool: basicConstraints cA = TRUE ...
+        let bc = get(OID_BASIC_CONSTRAINTS).expect("basicConstraints");
+        assert!(contains(bc, &[0x01, 0x01, 0xff]), "not a CA: {bc:02x?}");
+        // ... with keyCertSign (bit 5 of the KeyUsage bit string) ...
+        let ku = get(OID_KEY_USAGE).expect("keyUsage");
+        let (tag, bits, _) = tlv(ku).unwrap();
+        assert_eq!(tag, 0x03);
+        assert!(
+            bits.len() >= 2 && bits[1] & 0x04 != 0,
+            "no keyCertSign: {ku:02x?}"
+        );
+        // ... and verifies it as a client certificate: clientAuth.
+        let eku = get(OID_EXT_KEY_USAGE).expect("extendedKeyUsage");
+        assert!(contains(eku, OID_CLIENT_AUTH), "no clientAuth: {eku:02x?}");
+
+        // A real handshake: the provider's P-521 certificate is pinned, ours is accepted.
+        let (server_cert, server_key) = provider_certificate();
+        let config = id.client_config(server_cert.to_vec()).unwrap();
+        let seen = handshake(config, server_cert.clone(), server_key, der.to_vec()).unwrap();
+        assert_eq!(seen, der);
+
+        // A server with another certificate than the one announced is refused.
+        let (other_cert, other_key) = provider_certificate();
+        let config = id.client_config(server_cert.to_vec()).unwrap();
+        let err = handshake(config, other_cert, other_key, der.to_vec()).unwrap_err();
+        assert!(
+            matches!(err, rustls::Error::InvalidCertificate(_)),
+            "{err:?}"
+        );
+
+        // Garbage where the certificate belongs is refused before any connection.
+        let err = id
+            .client_config(vec![1, 2, 3])
+            .expect_err("garbage refused");
+        assert!(
+            err.to_string().contains("not an X.509 certificate"),
+            "{err}"
+        );
     }
 }
