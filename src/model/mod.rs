@@ -360,7 +360,17 @@ pub const SECRET_WORDS: &[&str] = &["password", "secret", "token", "private_key"
 
 /// Substrings every secret name contains (lowercased): text without any of them has no
 /// secret-named key, so it needs no redaction pass.
-pub const SECRET_HINTS: &[&str] = &["password", "secret", "token", "private", "passphrase", "passwd", "pwd", "apikey", "api_key"];
+pub const SECRET_HINTS: &[&str] = &[
+    "password",
+    "secret",
+    "token",
+    "private",
+    "passphrase",
+    "passwd",
+    "pwd",
+    "apikey",
+    "api_key",
+];
 
 /// Whole words (and word pairs) that mark a name as secret, beyond [`SECRET_WORDS`]: common
 /// spellings a person would write.
