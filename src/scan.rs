@@ -384,6 +384,13 @@ async fn scan_with_plan(
     if !dir.is_dir() {
         bail!("{} is not a directory", dir.display());
     }
+    if !req.state.is_empty() {
+        // Terraform's refresh (and a saved plan) compare the module's own state: a state file
+        // given here would be silently ignored.
+        bail!(
+            "--state (or `state` in the settings) cannot be combined with --refresh terraform or --plan, which read the module's own state: drop one of them"
+        );
+    }
     let config = config::read_dir(dir)?;
     let (bytes, origin) = match &req.refresh {
         Refresh::Plan(path) => {

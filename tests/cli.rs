@@ -919,3 +919,33 @@ fn patch_never_writes_its_backup_through_a_symlink() {
             .contains("t3.large")
     );
 }
+
+#[test]
+fn a_state_flag_is_refused_with_terraforms_refresh_not_ignored() {
+    let d = project(&[
+        ("terraform.tfstate", &state_with(json!([]))),
+        ("other.tfstate", &state_with(json!([]))),
+    ]);
+    for args in [
+        &[
+            "scan",
+            ".",
+            "--refresh",
+            "terraform",
+            "--state",
+            "other.tfstate",
+        ][..],
+        &[
+            "scan",
+            ".",
+            "--plan",
+            "plan.json",
+            "--state",
+            "other.tfstate",
+        ],
+    ] {
+        let r = run(d.path(), args);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("cannot be combined"), "{}", r.stderr);
+    }
+}

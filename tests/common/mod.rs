@@ -771,7 +771,10 @@ impl Scenario {
                 (native.clone(), String::new())
             } else {
                 let mut all: Vec<&str> = args.to_vec();
-                all.extend_from_slice(extra);
+                // Terraform's refresh reads the module's own state: `--state` is refused there.
+                if !args.contains(&"--refresh") {
+                    all.extend_from_slice(extra);
+                }
                 let (code, report, run) = self.scan_json(&all);
                 if code != native_code {
                     problems.push(format!("{label}: exit {code}, native {native_code}"));
