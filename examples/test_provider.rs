@@ -355,6 +355,11 @@ async fn main() {
         );
         std::process::exit(1);
     }
+    // Real providers log HTTP bodies at debug level (hclog JSON on stderr); one such line, with
+    // a secret-named tag in its body, so tests can check it is never forwarded as it is.
+    eprintln!(
+        r#"{{"@level":"debug","@message":"HTTP Response Received","http.response.body":"<Tag><Key>db_password</Key><Value>s3cr3t-body-marker</Value></Tag>"}}"#
+    );
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("plugin.sock");
     let listener = tokio::net::UnixListener::bind(&sock).unwrap();

@@ -484,6 +484,7 @@ resource "testdrift_thing" "b" {
     let scan = || {
         let out = std::process::Command::new(common::bin())
             .args([
+                "-vv",
                 "scan",
                 ".",
                 "--format",
@@ -495,6 +496,7 @@ resource "testdrift_thing" "b" {
             ])
             .current_dir(d)
             .env("TF_DRIFT_CACHE_DIR", d.join("cache"))
+            .env_remove("RUST_LOG")
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -502,6 +504,11 @@ resource "testdrift_thing" "b" {
         assert!(
             !stdout.contains("s3cr3t") && !stderr.contains("s3cr3t"),
             "secret leaked:\n{stdout}\n{stderr}"
+        );
+        // The provider's debug log is forwarded at -vv, without its HTTP body.
+        assert!(
+            stderr.contains("HTTP Response Received"),
+            "the provider log line was not forwarded:\n{stderr}"
         );
         (out.status.code().unwrap(), stdout, stderr)
     };
