@@ -500,13 +500,42 @@ fn redact_attributes(r: &Resource) -> crate::model::Attributes {
     // it is instead of parsing it into a map for every unmanaged resource.
     if r.sensitive.is_empty()
         && let Some(text) = r.attributes.raw_text()
+        && !has_secret_key(text)
     {
-        let lower = text.to_ascii_lowercase();
-        if !crate::model::SECRET_HINTS.iter().any(|w| lower.contains(w)) {
-            return r.attributes.clone();
-        }
+        return r.attributes.clone();
     }
     redact(&r.attributes.map(), &r.sensitive).into()
+}
+
+/// True when some object key in the JSON `text` is a secret's name, read in one pass over the
+/// text without parsing it (keys are the strings followed by `:`).
+fn has_secret_key(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut j = start;
+        while j < bytes.len() && bytes[j] != b'"' {
+            j += if bytes[j] == b'\\' { 2 } else { 1 };
+        }
+        let end = j.min(bytes.len());
+        let mut k = end + 1;
+        while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+            k += 1;
+        }
+        if k < bytes.len()
+            && bytes[k] == b':'
+            && crate::model::is_secret_name(&String::from_utf8_lossy(&bytes[start..end]))
+        {
+            return true;
+        }
+        i = end + 1;
+    }
+    false
 }
 
 /// `attrs` with every value under a `marked` path or a secret-looking name redacted.

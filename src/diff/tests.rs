@@ -423,3 +423,16 @@ fn provider_reads_compare_attributes_the_lister_leaves_out() {
         );
     }
 }
+
+#[test]
+fn secret_keys_are_found_in_text_without_parsing() {
+    assert!(has_secret_key(r#"{"tags": {"db_password": "x"}}"#));
+    assert!(has_secret_key(r#"{"a": [{"api_token" : 1}]}"#));
+    assert!(!has_secret_key(
+        r#"{"metadata_options": [{"http_tokens": "required"}]}"#
+    ));
+    // A secret word as a value, not a key, is no secret key.
+    assert!(!has_secret_key(
+        r#"{"Name": "password", "note": "a \"token\": here"}"#
+    ));
+}

@@ -358,20 +358,6 @@ impl fmt::Display for Severity {
 /// [`is_secret_name`]), so `http_tokens` (IMDSv2) is not a secret.
 pub const SECRET_WORDS: &[&str] = &["password", "secret", "token", "private_key", "passphrase"];
 
-/// Substrings every secret name contains (lowercased): text without any of them has no
-/// secret-named key, so it needs no redaction pass.
-pub const SECRET_HINTS: &[&str] = &[
-    "password",
-    "secret",
-    "token",
-    "private",
-    "passphrase",
-    "passwd",
-    "pwd",
-    "apikey",
-    "api_key",
-];
-
 /// Whole words (and word pairs) that mark a name as secret, beyond [`SECRET_WORDS`]: common
 /// spellings a person would write.
 const SECRET_EXTRA: &[&str] = &[
