@@ -231,7 +231,19 @@ fn valid_provider_address(addr: &str) -> bool {
     fn alias(tail: &str) -> bool {
         tail.is_empty() || tail.strip_prefix('.').is_some_and(ident)
     }
-    let mut rest = addr;
+    // Terraform parses the address as an HCL traversal, where blanks between tokens are
+    // allowed (its own test data holds `provider. null`): drop blanks outside quotes first.
+    let mut in_quotes = false;
+    let compact: String = addr
+        .chars()
+        .filter(|c| {
+            if *c == '"' {
+                in_quotes = !in_quotes;
+            }
+            in_quotes || !c.is_whitespace()
+        })
+        .collect();
+    let mut rest = compact.as_str();
     while let Some(r) = rest.strip_prefix("module.") {
         let Some((name, r)) = r.split_once('.') else {
             return false;
@@ -944,6 +956,8 @@ mod tests {
             "provider.aws",
             "provider.aws.east",
             "module.a.provider.null",
+            "provider. null",
+            "provider [\"hashicorp/aws\"] . east",
         ] {
             assert!(valid_provider_address(ok), "{ok}");
         }
@@ -957,7 +971,8 @@ mod tests {
             "provider[\"registry.terraform.io/hashicorp/aws\"].",
             "provider[\"registry.terraform.io/hashicorp/aws\"]x",
             "module..provider.aws",
-            "provider.aws.bad alias",
+            "provider.aws.1east",
+            "provider.aws.bad!alias",
         ] {
             assert!(!valid_provider_address(bad), "{bad}");
         }
