@@ -16,6 +16,11 @@ fn run(dir: &Path, args: &[&str]) -> Run {
         .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs");
+    checked(out)
+}
+
+/// A finished run, refused if the binary panicked.
+fn checked(out: std::process::Output) -> Run {
     let r = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -307,14 +312,7 @@ fn run_offline(dir: &Path, args: &[&str], extra: &[(&str, &str)]) -> Run {
     for (k, v) in extra {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("the binary runs");
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
-    r
+    checked(cmd.output().expect("the binary runs"))
 }
 
 #[test]
@@ -903,13 +901,11 @@ fn patch_never_writes_its_backup_through_a_symlink() {
     let victim = outside.path().join("victim.txt");
     std::fs::write(&victim, "precious").unwrap();
     std::os::unix::fs::symlink(&victim, d.path().join("main.tf.terraform-drift.bak")).unwrap();
-    let dangling = outside.path().join("created-through-link.txt");
     let before = std::fs::read_to_string(d.path().join("main.tf")).unwrap();
     let r = run_offline(d.path(), &["patch", ".", "--write"], &[]);
     // Some changes (the security group's rules) are left for a hand edit: exit 2.
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
-    assert!(!dangling.exists());
     let bak = d.path().join("main.tf.terraform-drift.bak");
     assert!(!bak.is_symlink(), "the link was replaced by the backup");
     assert_eq!(std::fs::read_to_string(&bak).unwrap(), before);
