@@ -945,3 +945,61 @@ fn a_state_flag_is_refused_with_terraforms_refresh_not_ignored() {
         assert!(r.stderr.contains("cannot be combined"), "{}", r.stderr);
     }
 }
+
+/// A copy of the quickstart module, to patch without touching the repository.
+fn quickstart_copy() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for f in [
+        ".terraform-drift.toml",
+        "live.json",
+        "main.tf",
+        "terraform.tfstate",
+    ] {
+        std::fs::copy(repo().join("examples/quickstart").join(f), d.path().join(f)).unwrap();
+    }
+    d
+}
+
+#[test]
+fn a_full_disk_leaves_the_file_and_no_empty_backup_and_read_only_files_are_kept() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = quickstart_copy();
+    let tf = d.path().join("main.tf");
+    // 40 KB of comments: more than the 16 KB the write limit below lets any file grow to.
+    let mut text = std::fs::read_to_string(&tf).unwrap();
+    for i in 0..800 {
+        text.push_str(&format!("# padding line {i:04} to make the file larger than the limit\n"));
+    }
+    std::fs::write(&tf, &text).unwrap();
+    // RLIMIT_FSIZE stands in for a full disk: a write past 16 KB fails (EFBIG) instead of
+    // killing the process, since the shell ignores SIGXFSZ before exec.
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -f 32; trap '' XFSZ; exec \"$0\" \"$@\""])
+        .arg(bin())
+        .args(["patch", ".", "--write"])
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let r = checked(out);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("main.tf"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&tf).unwrap(), text, "main.tf untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("main.tf") && n != "main.tf")
+        .collect();
+    assert!(leftovers.is_empty(), "no backup or temporary file: {leftovers:?}");
+
+    // A read-only main.tf is not replaced unless it is made writable.
+    let d = quickstart_copy();
+    let tf = d.path().join("main.tf");
+    let before = std::fs::read_to_string(&tf).unwrap();
+    std::fs::set_permissions(&tf, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let r = run_offline(d.path(), &["patch", ".", "--write"], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("read-only"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&tf).unwrap(), before);
+    assert!(!d.path().join("main.tf.terraform-drift.bak").exists());
+}
