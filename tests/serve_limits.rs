@@ -219,3 +219,87 @@ fn a_hostile_state_fails_its_scan_and_the_server_stays_up() {
     }
     assert!(healthz(server.addr).unwrap().contains("200 OK"));
 }
+
+#[test]
+fn a_scan_that_hangs_is_stopped_at_its_deadline_and_shutdown_does_not_wait() {
+    // An AWS endpoint that accepts connections and never answers: the SDK waits forever.
+    let black_hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", black_hole.local_addr().unwrap());
+    let ws = tempfile::tempdir().unwrap();
+    let state = serde_json::json!({"version": 4, "serial": 1, "lineage": "l", "resources": [
+        {"mode": "managed", "type": "aws_vpc", "name": "main",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"attributes": {"id": "vpc-1", "arn": "arn:aws:ec2:us-east-1:1:vpc/vpc-1"}}]}]});
+    std::fs::write(ws.path().join("terraform.tfstate"), state.to_string()).unwrap();
+    let token = "reader-token-0123456789abcdef";
+    let settings = format!(
+        "scan_timeout_seconds = 2\n\n[[tokens]]\nname = \"reader\"\ntoken_env = \"LIMITS_READ_TOKEN\"\nrole = \"read\"\n\n[[workspaces]]\nname = \"hung\"\ndir = \"{}\"\nlive = \"aws\"\nregions = [\"us-east-1\"]\n",
+        ws.path().display()
+    );
+    let mut server = Server::start_with_env(
+        &settings,
+        &[
+            ("LIMITS_READ_TOKEN", token),
+            ("AWS_ENDPOINT_URL", &endpoint),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_REGION", "us-east-1"),
+        ],
+    );
+    let start_scan = |server: &Server| {
+        let (status, body) = request(
+            server.addr,
+            "POST",
+            "/api/v1/scans",
+            token,
+            r#"{"workspace": "hung"}"#,
+        );
+        assert_eq!(status, 202, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["scan_id"].as_str().or(v["id"].as_str()).unwrap().to_string()
+    };
+    let id = start_scan(&server);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let record = loop {
+        let (status, body) = request(
+            server.addr,
+            "GET",
+            &format!("/api/v1/scans/{id}"),
+            token,
+            "",
+        );
+        assert_eq!(status, 200, "{body}");
+        let r: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if r["status"] != "running" {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "the hung scan was never stopped");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(record["status"], "failed", "{record}");
+    assert!(
+        record["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("scan_timeout_seconds"),
+        "{record}"
+    );
+
+    // A second hung scan is running when SIGTERM arrives: the server exits without it.
+    start_scan(&server);
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let asked = Instant::now();
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(
+            asked.elapsed() < Duration::from_secs(10),
+            "shutdown waited for a hung scan"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(black_hole);
+}
