@@ -1,7 +1,7 @@
 """terraform-drift benchmarks, side by side with Terraform, on one machine in one run.
 
 Run through bench/run.sh (it builds the release binaries and sets up moto and terraform).
-Sections (select with --only): estate, engine, discovery. Prints one table at the end.
+Sections (select with --only): estate, engine, config, discovery. Prints one table at the end.
 """
 
 import argparse
@@ -21,7 +21,8 @@ import boto3
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "target", "bench")
-BIN = os.path.join(ROOT, "target", "release", "terraform-drift")
+# BENCH_BIN points at another build (a debug binary, to try a section without a release build).
+BIN = os.environ.get("BENCH_BIN") or os.path.join(ROOT, "target", "release", "terraform-drift")
 LOOP = os.path.join(ROOT, "target", "release", "examples", "describe_loop")
 AMI = "ami-1e749f67"
 ROWS = []
@@ -463,7 +464,35 @@ def bench_engine(args):
             ">= 5x; 100k <= 1 s, <= 1 GB", ok)
 
 
-# ---------------------------------------------------------------- 4: discovery
+# ---------------------------------------------------------------- 4: config
+
+
+def bench_config(args):
+    """Reading the configuration scales linearly with its blocks (it was quadratic: every
+    block's line was counted from the start of its file)."""
+    times = {}
+    for n in args.config_sizes:
+        d = os.path.join(WORK, f"config-{n}")
+        os.makedirs(d, exist_ok=True)
+        tf_file = os.path.join(d, "main.tf")
+        if not os.path.exists(tf_file):
+            with open(tf_file, "w") as f:
+                for i in range(n):
+                    f.write(f'resource "aws_vpc" "v{i}" {{\n  cidr_block = "10.{i % 256}.0.0/16"\n'
+                            f'  tags = {{\n    Name = "v{i}"\n  }}\n}}\n\n')
+        st, lv = os.path.join(d, "empty.tfstate"), os.path.join(d, "empty.json")
+        json.dump({"version": 4, "serial": 1, "lineage": "bench", "resources": []}, open(st, "w"))
+        json.dump({"format_version": "1", "types": [], "resources": []}, open(lv, "w"))
+        cmd = [BIN, "scan", d, "--state", st, "--live", lv, "--format", "json", "--out", os.devnull]
+        times[n], _ = median_time(cmd, args.runs)
+    small, large = min(times), max(times)
+    growth = times[large] / max(times[small], 1e-3)
+    ok = growth <= 2 * large / small
+    row("config", f"{large} resource blocks read vs {small}", fmt_s(times[large]), fmt_s(times[small]),
+        f"{growth:.1f}x for {large // small}x the blocks", "linear (<= 2x the block ratio)", ok)
+
+
+# ---------------------------------------------------------------- 5: discovery
 
 
 def bench_discovery(args):
@@ -503,10 +532,11 @@ def bench_discovery(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", action="append", choices=["estate", "engine", "discovery"])
+    ap.add_argument("--only", action="append", choices=["estate", "engine", "config", "discovery"])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--estate", type=int, default=240)
     ap.add_argument("--engine-sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--config-sizes", type=int, nargs=2, default=[10_000, 100_000])
     ap.add_argument("--instances", type=int, default=10_000)
     ap.add_argument("--discovery-runs", type=int, default=3,
                     help="both sides are moto-bound (~14 s per 10k listing) and moto's pace varies by 10%%")
@@ -523,11 +553,13 @@ def main():
                     pass
                 os.remove(meta)
         return
-    sections = args.only or ["estate", "engine", "discovery"]
+    sections = args.only or ["estate", "engine", "config", "discovery"]
     if "estate" in sections:
         bench_estate(args)
     if "engine" in sections:
         bench_engine(args)
+    if "config" in sections:
+        bench_config(args)
     if "discovery" in sections:
         bench_discovery(args)
     cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": \t")
