@@ -6,7 +6,6 @@
 //! less the umask: 0644 under umask 022), not the 0600 a temporary file is created with; a
 //! replaced file keeps its mode, so a 0640 `main.tf` stays 0640.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -25,6 +24,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], existing: Existing) -> Result<()>
     write_with_permissions(path, bytes, existing, None)
 }
 
+/// [`write_with_permissions`] from a writer function instead of bytes in memory, for output
+/// too large to hold twice (a JSON report of a large estate).
+pub fn write_atomic_with(
+    path: &Path,
+    existing: Existing,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    write_inner(path, existing, None, write)
+}
+
 /// [`write_atomic`] with the permissions of another file, for a copy that must be no more
 /// readable than its original (the backup of a 0640 `main.tf`).
 pub fn write_with_permissions(
@@ -32,6 +41,15 @@ pub fn write_with_permissions(
     bytes: &[u8],
     existing: Existing,
     permissions: Option<std::fs::Permissions>,
+) -> Result<()> {
+    write_inner(path, existing, permissions, |w| w.write_all(bytes))
+}
+
+fn write_inner(
+    path: &Path,
+    existing: Existing,
+    permissions: Option<std::fs::Permissions>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<()> {
     let dir = path
         .parent()
@@ -57,7 +75,7 @@ pub fn write_with_permissions(
     let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
+    write(tmp.as_file_mut())
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
     if let Some(perms) = permissions.or_else(|| current.map(|m| m.permissions())) {

@@ -968,7 +968,9 @@ fn a_full_disk_leaves_the_file_and_no_empty_backup_and_read_only_files_are_kept(
     // 40 KB of comments: more than the 16 KB the write limit below lets any file grow to.
     let mut text = std::fs::read_to_string(&tf).unwrap();
     for i in 0..800 {
-        text.push_str(&format!("# padding line {i:04} to make the file larger than the limit\n"));
+        text.push_str(&format!(
+            "# padding line {i:04} to make the file larger than the limit\n"
+        ));
     }
     std::fs::write(&tf, &text).unwrap();
     // RLIMIT_FSIZE stands in for a full disk: a write past 16 KB fails (EFBIG) instead of
@@ -984,13 +986,20 @@ fn a_full_disk_leaves_the_file_and_no_empty_backup_and_read_only_files_are_kept(
     let r = checked(out);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("main.tf"), "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(&tf).unwrap(), text, "main.tf untouched");
+    assert_eq!(
+        std::fs::read_to_string(&tf).unwrap(),
+        text,
+        "main.tf untouched"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(d.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("main.tf") && n != "main.tf")
         .collect();
-    assert!(leftovers.is_empty(), "no backup or temporary file: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "no backup or temporary file: {leftovers:?}"
+    );
 
     // A read-only main.tf is not replaced unless it is made writable.
     let d = quickstart_copy();

@@ -257,7 +257,11 @@ fn a_scan_that_hangs_is_stopped_at_its_deadline_and_shutdown_does_not_wait() {
         );
         assert_eq!(status, 202, "{body}");
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-        v["scan_id"].as_str().or(v["id"].as_str()).unwrap().to_string()
+        v["scan_id"]
+            .as_str()
+            .or(v["id"].as_str())
+            .unwrap()
+            .to_string()
     };
     let id = start_scan(&server);
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -441,15 +441,16 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     // by one would only add to the wall time of large scans.
     std::mem::forget((scanned.inputs, scanned.live));
     let color = !args.no_color && args.out.is_none() && std::io::stdout().is_terminal();
-    let text = render::render(&report, format, color);
     match &args.out {
         Some(path) => {
-            fsutil::write_atomic(path, text.as_bytes(), Existing::Replace)?;
+            fsutil::write_atomic_with(path, Existing::Replace, |w| {
+                render::write_to(&report, format, color, w)
+            })?;
             eprintln!("{}", render::summary_line(&report));
         }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
+            render::write_to(&report, format, color, &mut out)?;
             out.flush()?;
         }
     }

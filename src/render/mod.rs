@@ -27,6 +27,27 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
     }
 }
 
+/// [`render`] into `out`. JSON is serialized straight into the writer: a report of 300k
+/// unmanaged resources is larger than the snapshot it came from, and holding it as one string
+/// on top of the scan's data would raise the peak memory by that much.
+pub fn write_to(
+    report: &Report,
+    format: Format,
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            use std::io::Write as _;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+            serde_json::to_writer_pretty(&mut out, report)?;
+            out.write_all(b"\n")?;
+            out.flush()
+        }
+        other => out.write_all(render(report, other, color).as_bytes()),
+    }
+}
+
 /// The JSON contract. Field names are stable: add, never rename.
 pub fn json(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("a report always serializes");
