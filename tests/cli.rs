@@ -854,6 +854,19 @@ fn codify_preview_redacts_secret_named_values_but_the_file_keeps_them() {
     // The import must be a no-op: the file holds the live value.
     let written = std::fs::read_to_string(d.path().join("drift_imports.tf")).unwrap();
     assert!(written.contains("SECRET-MARKER-P"), "{written}");
+    // ... flagged like a schema-sensitive value, and only that one.
+    let lines: Vec<&str> = written.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("SECRET-MARKER-P"))
+        .unwrap();
+    assert!(
+        lines[at - 1]
+            .trim_start()
+            .starts_with("# TODO: a secret-looking name"),
+        "{written}"
+    );
+    assert_eq!(written.matches("secret-looking").count(), 1, "{written}");
 }
 
 #[test]

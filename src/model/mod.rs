@@ -438,34 +438,40 @@ pub fn scrub_secrets(line: &str) -> String {
 /// ([`is_secret_name`]); the files written keep their literals (an import must be a no-op),
 /// only what is shown is redacted.
 pub fn redact_secret_assignments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match secret_assignment(line) {
+            Some(value_at) => {
+                out.push_str(&line[..value_at]);
+                out.push_str("(sensitive value)");
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Where the value starts when `line` assigns a value to a secret-named key (`db_password =
+/// "…"`, `+ "api_token" = …`); `None` for other lines, already redacted values, and block or
+/// map openings (`password = {` holds no value on its line).
+pub fn secret_assignment(line: &str) -> Option<usize> {
     use std::sync::LazyLock;
     // An optional diff or plan marker, an optional quote, the key, `=`, then the value.
     static ASSIGN: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r#"^(\s*(?:[-+~]\s*)?"?)([A-Za-z0-9_.:/-]+)("?\s*=\s*)(.+)$"#)
             .expect("a valid pattern")
     });
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        match ASSIGN.captures(line) {
-            Some(c)
-                if is_secret_name(&c[2])
-                    && !c[4].trim().is_empty()
-                    && !c[4].contains("(sensitive value)")
-                    // A block or map opening (`password = {`) holds no value on this line.
-                    && !matches!(c[4].trim(), "{" | "[") =>
-            {
-                out.push_str(&c[1]);
-                out.push_str(&c[2]);
-                out.push_str(&c[3]);
-                out.push_str("(sensitive value)");
-            }
-            _ => out.push_str(line),
-        }
-    }
-    out
+    let c = ASSIGN.captures(line)?;
+    let value = c.get(4)?;
+    let v = value.as_str().trim();
+    (is_secret_name(&c[2])
+        && !v.is_empty()
+        && !v.contains("(sensitive value)")
+        && !matches!(v, "{" | "["))
+    .then_some(value.start())
 }
 
 /// A provider's log line as it may be forwarded to our own log (`-vv`): request and response

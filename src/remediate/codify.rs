@@ -180,7 +180,28 @@ fn resource_block(obj: &Object, name: &str, opts: &Options, literal: &BTreeSet<&
         &reference,
     );
     lines.text(0, "}");
-    lines.finish("", "\n")
+    flag_secret_literals(&lines.finish("", "\n"))
+}
+
+/// The block with a comment above every literal under a secret-looking name (a tag
+/// `db_password`, an environment variable `API_TOKEN`). The literal stays — the import must be
+/// a no-op — but like a schema-sensitive value it should not stay in a committed file.
+fn flag_secret_literals(block: &str) -> String {
+    let mut out = String::with_capacity(block.len());
+    for line in block.split_inclusive('\n') {
+        let text = line.trim_end_matches(['\n', '\r']);
+        if let Some(at) = crate::model::secret_assignment(text)
+            && text[at..].trim_start().starts_with('"')
+        {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(indent);
+            out.push_str(
+                "# TODO: a secret-looking name holds a literal: move the value to a variable or a secret store\n",
+            );
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// Writes the attributes, then the nested blocks, of one block; `path` is the dotted path
@@ -408,6 +429,19 @@ mod tests {
     use crate::model::schema::{Attribute, NestedBlock, Type};
     use proptest::prelude::*;
     use serde_json::json;
+
+    #[test]
+    fn secret_named_literals_are_flagged_and_nothing_else() {
+        let block = "resource \"aws_instance\" \"a\" {\n  metadata_options {\n    http_tokens = \"required\"\n  }\n  tags = {\n    \"db_password\" = \"p\"\n    Name          = \"a\"\n    api_token     = var.t\n  }\n}\n";
+        let out = flag_secret_literals(block);
+        assert_eq!(
+            out,
+            block.replace(
+                "    \"db_password\"",
+                "    # TODO: a secret-looking name holds a literal: move the value to a variable or a secret store\n    \"db_password\""
+            )
+        );
+    }
 
     fn attr(name: &str, ty: Type, flags: &str) -> Attribute {
         Attribute {
