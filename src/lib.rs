@@ -6,23 +6,31 @@
 //!  inputs (I/O, async)              pure core (sync, no I/O)                 outputs
 //!  state   tfstate v4 / show -json ─┐
 //!  config  *.tf via hcl-rs ─────────┼─> model ─> diff (catalog rules) ─> Report ─┬─> render
-//!  live    aws-sdk-ec2, snapshot, ──┘                                            ├─> remediate (HCL)
-//!          provider reads (plugin)                                               ├─> adopt (cloud wins)
-//!  plugin  tfplugin5/6 gRPC client                                               ├─> restore (code wins,
-//!                  scan: gathers the inputs concurrently and calls diff          │     via terraform)
+//!  live    aws-sdk-ec2, snapshot, ──┘                                            ├─> codegen (HCL)
+//!          provider reads (plugin)                                               ├─> cloudwins
+//!  plugin  tfplugin5/6 gRPC client                                               ├─> codewins (via
+//!                  scan: gathers the inputs concurrently and calls diff          │     terraform)
 //!                                                                                ├─> insight (security,
 //!                                                                                │     compliance, costs)
 //!                                                                                └─> server (run task, API,
 //!                                                                                      live updates, dashboard)
 //! ```
 //!
-//! A module only uses modules to its left: `model`, `catalog`, `diff`, `render`, `remediate` and
-//! `insight` never touch `live`, `plugin`, `terraform`, `scan`, `server` or `cli` (a unit test
-//! in `scan` enforces it).
+//! Commands find their code by name: `scan` and `discover` in [`scan`], `codify` and `patch`
+//! (cloud wins: the configuration takes the cloud's values) in [`cloudwins`] on top of the pure
+//! HCL generation in [`codegen`], `remediate` (code wins: terraform puts the cloud back) in
+//! [`codewins`], `serve` in [`server`]; [`cli`] parses arguments and is the only writer to the
+//! terminal (`print_stdout`/`print_stderr` are denied everywhere else).
+//!
+//! A module only uses modules to its left: `model`, `catalog`, `diff`, `render`, `codegen` and
+//! `insight` use no file system, process, network or runtime, and none of the modules that do
+//! (`tests/architecture.rs` enforces it, file by file).
 
-pub mod adopt;
 pub mod catalog;
 pub mod cli;
+pub mod cloudwins;
+pub mod codegen;
+pub mod codewins;
 pub mod config;
 pub mod diff;
 pub mod fsutil;
@@ -31,9 +39,7 @@ pub mod insight;
 pub mod live;
 pub mod model;
 pub mod plugin;
-pub mod remediate;
 pub mod render;
-pub mod restore;
 pub mod scan;
 pub mod server;
 pub mod state;

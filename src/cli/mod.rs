@@ -205,7 +205,7 @@ struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     plan: Option<PathBuf>,
     /// Output format [default: table].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = format_parser())]
     format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
@@ -412,13 +412,21 @@ fn progress_fn(pb: &Option<indicatif::ProgressBar>) -> impl Fn(Progress) + Sync 
     }
 }
 
+/// `--format`: the names [`Format`] knows, listed in `--help` and in usage errors.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::NAMES.map(|(n, _)| n))
+        .map(|name| name.parse::<Format>().expect("a listed name"))
+}
+
 async fn scan_cmd(args: ScanArgs) -> Result<u8> {
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
     let format = match (args.format, settings.format.as_deref()) {
         (Some(f), _) => f,
-        (None, Some(name)) => <Format as clap::ValueEnum>::from_str(name, true)
-            .map_err(|_| anyhow::anyhow!("{SETTINGS_FILE}: unknown format {name:?}"))?,
+        (None, Some(name)) => name
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{SETTINGS_FILE}: {e}"))?,
         (None, None) => Format::Table,
     };
     let allow_partial = args.allow_partial || settings.allow_partial.unwrap_or(false);
@@ -486,7 +494,7 @@ fn unaccepted_unchecked(report: &crate::diff::Report, allow_partial: bool) -> us
 }
 
 /// Shows a saved plan and asks for approval; `Ok(false)` means declined.
-fn approve(plan: &crate::restore::SavedPlan, what: &str, auto: bool) -> Result<bool> {
+fn approve(plan: &crate::codewins::SavedPlan, what: &str, auto: bool) -> Result<bool> {
     // The plan was streamed above as Terraform printed it; only its summary is repeated.
     if let Some(summary) = plan.text.lines().rev().find(|l| l.starts_with("Plan:")) {
         eprintln!("\n{summary}");
@@ -511,34 +519,37 @@ struct Terminal {
     auto_approve: bool,
 }
 
-impl crate::restore::Ui for Terminal {
+impl crate::codewins::Ui for Terminal {
     fn note(&self, line: &str) {
         eprintln!("{line}");
     }
 
-    fn approve(&self, plan: &crate::restore::SavedPlan, what: &str) -> Result<bool> {
+    fn approve(&self, plan: &crate::codewins::SavedPlan, what: &str) -> Result<bool> {
         approve(plan, what, self.auto_approve)
     }
 }
 
 async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
-    use crate::restore;
+    use crate::codewins;
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
     let req = request(args.common, &settings, live, false);
     // Terraform's progress is shown as it runs, indented under our own lines.
     let tf = crate::terraform::Terraform::find(req.terraform.as_deref())?
         .with_output(std::sync::Arc::new(|_, line: &str| eprintln!("  {line}")));
-    let opts = restore::Options {
+    let opts = codewins::Options {
         dry_run: args.dry_run,
         delete_unmanaged: args.delete_unmanaged,
-        types: args.types,
-        ids: args.ids,
+        selection: crate::diff::Selection {
+            types: args.types,
+            ids: args.ids,
+            addresses: Vec::new(),
+        },
     };
     let ui = Terminal {
         auto_approve: args.auto_approve,
     };
-    let outcome = restore::remediate(&tf, &req, &opts, &ui).await?;
+    let outcome = codewins::remediate(&tf, &req, &opts, &ui).await?;
     let mut out = std::io::stdout().lock();
     out.write_all(render::render(&outcome.report, Format::Table, false).as_bytes())?;
     Ok(if outcome.remaining == 0 {
@@ -549,17 +560,18 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
 }
 
 async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
-    use crate::adopt;
+    use crate::cloudwins;
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
     let req = request(args.common, &settings, live, false);
     let scanned = scan::scan(&req, &|_| {}).await?;
-    let selection = adopt::Selection {
+    let selection = crate::diff::Selection {
         types: args.types,
         ids: args.ids,
         addresses: args.addresses,
     };
-    let (edits, skipped) = adopt::propose(&req, &scanned, &selection, codify, &args.file).await?;
+    let (edits, skipped) =
+        cloudwins::propose(&req, &scanned, &selection, codify, &args.file).await?;
     let mut out = std::io::stdout().lock();
     for e in &edits {
         out.write_all(e.diff().as_bytes())?;
@@ -572,7 +584,7 @@ async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
         eprintln!("nothing to {}", if codify { "codify" } else { "patch" });
     } else if args.write {
         for e in &edits {
-            adopt::write(&req.dir, e, args.allow_dirty)?;
+            cloudwins::write(&req.dir, e, args.allow_dirty)?;
             eprintln!("wrote {}", e.display);
         }
     } else {

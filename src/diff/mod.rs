@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{self, ALWAYS_IGNORED, TypeRules};
-use crate::config::{Config, IgnoreChanges};
+use crate::model::config::{Config, IgnoreChanges};
 use crate::model::{Alert, AttrPath, LiveInventory, PathStep, Resource, Severity};
 pub use ignore::DriftIgnore;
 use normalize::{canonical, equivalent, is_empty};
@@ -731,6 +731,30 @@ fn walk(
                 },
             ));
         }
+    }
+}
+
+/// Which findings a command acts on (`--type`, `--id`, `--address`; codify, patch,
+/// remediate and the API's remediation share it).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Resource types (empty: all).
+    pub types: Vec<String>,
+    /// Cloud IDs (empty: all).
+    pub ids: Vec<String>,
+    /// State addresses (empty: all).
+    pub addresses: Vec<String>,
+}
+
+impl Selection {
+    /// True when `d` is selected.
+    pub fn wants(&self, d: &Drift) -> bool {
+        (self.types.is_empty() || self.types.contains(&d.rtype))
+            && (self.ids.is_empty() || self.ids.contains(&d.id))
+            && (self.addresses.is_empty()
+                || d.address
+                    .as_ref()
+                    .is_some_and(|a| self.addresses.contains(a)))
     }
 }
 

@@ -3,6 +3,7 @@
 //! Everything here is plain data. Inputs (`state`, `config`, `live`) produce it, `diff` consumes it.
 
 pub mod attributes;
+pub mod config;
 pub mod schema;
 
 pub use attributes::Attributes;

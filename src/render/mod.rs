@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::diff::{Drift, Kind, Report, Unchecked};
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned text for a terminal.
     Table,
@@ -16,6 +16,28 @@ pub enum Format {
     Json,
     /// GitHub-flavoured markdown, fit for a pull request comment.
     Markdown,
+}
+
+impl Format {
+    /// Every format by its name on the command line and in settings files.
+    pub const NAMES: [(&'static str, Format); 3] = [
+        ("table", Format::Table),
+        ("json", Format::Json),
+        ("markdown", Format::Markdown),
+    ];
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// A format by name, ignoring case.
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(s))
+            .map(|(_, f)| *f)
+            .ok_or_else(|| format!("unknown format {s:?} (table, json or markdown)"))
+    }
 }
 
 /// Renders `report` in `format`; `color` adds ANSI colours (tables only).

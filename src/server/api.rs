@@ -13,7 +13,7 @@ use super::auth::{Caller, forbidden};
 use super::config::Role;
 use super::scans::{self, Latest};
 use super::{App, WorkspaceQuery, pick_workspace};
-use crate::adopt;
+use crate::cloudwins;
 use crate::diff::Kind;
 use crate::insight;
 
@@ -288,7 +288,7 @@ pub(crate) async fn remediate(
         })?),
         false => None,
     };
-    let selection = adopt::Selection {
+    let selection = crate::diff::Selection {
         types: body.types.clone(),
         ids: body.ids.clone(),
         addresses: body.addresses.clone(),
@@ -309,7 +309,7 @@ pub(crate) async fn remediate(
                 body.action == "codify",
             );
             let (edits, skipped) = super::off_thread(move || async move {
-                adopt::propose(&l2.request, &l2.output, &selection, codify, &file).await
+                cloudwins::propose(&l2.request, &l2.output, &selection, codify, &file).await
             })
             .await
             .map_err(failed)?;
@@ -323,14 +323,14 @@ pub(crate) async fn remediate(
                 .collect();
             if body.apply && !edits.is_empty() {
                 for e in &edits {
-                    adopt::write(&l.request.dir, e, body.allow_dirty).map_err(failed)?;
+                    cloudwins::write(&l.request.dir, e, body.allow_dirty).map_err(failed)?;
                 }
                 answer["applied"] = true.into();
             }
         }
         "plan" => {
             l.output.ensure_complete().map_err(failed)?;
-            let targets: Vec<String> = crate::restore::drifted_addresses(&l.output.report)
+            let targets: Vec<String> = crate::codewins::drifted_addresses(&l.output.report)
                 .into_iter()
                 .filter(|a| {
                     l.output
@@ -352,10 +352,10 @@ pub(crate) async fn remediate(
                     // to stderr: a `--log-json` log stays one object per line.
                     let tf = crate::terraform::Terraform::find(bin.as_deref())?;
                     let restore =
-                        crate::restore::plan_restore(&tf, &dir, &l2.output.report, &t2).await?;
+                        crate::codewins::plan_restore(&tf, &dir, &l2.output.report, &t2).await?;
                     let mut applied = false;
                     if let Some(plan) = restore.plan.as_ref().filter(|p| apply && p.has_changes) {
-                        crate::restore::apply(&tf, plan).await?;
+                        crate::codewins::apply(&tf, plan).await?;
                         applied = true;
                     }
                     Ok((restore, applied))

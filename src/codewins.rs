@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::diff::normalize::equivalent;
-use crate::diff::{Drift, Kind, REDACTED, Report};
+use crate::diff::{Drift, Kind, REDACTED, Report, Selection};
 use crate::live::provider::Pool;
 use crate::model::{AttrPath, PathStep};
 use crate::plugin;
@@ -361,21 +361,16 @@ pub async fn apply(tf: &Terraform, plan: &SavedPlan) -> Result<()> {
 pub struct Options {
     /// Plan and show only; change nothing.
     pub dry_run: bool,
-    /// Also delete unmanaged resources (those selected by `types`/`ids`; all if neither).
+    /// Also delete unmanaged resources (those `selection` selects; all if it is empty).
     pub delete_unmanaged: bool,
-    /// With `delete_unmanaged`: only these types.
-    pub types: Vec<String>,
-    /// With `delete_unmanaged`: only these cloud IDs.
-    pub ids: Vec<String>,
+    /// With `delete_unmanaged`: which unmanaged resources.
+    pub selection: Selection,
 }
 
 impl Options {
     /// True when `d` is an unmanaged finding the user asked to delete.
     fn selects(&self, d: &Drift) -> bool {
-        self.delete_unmanaged
-            && d.kind == Kind::Unmanaged
-            && (self.types.is_empty() || self.types.contains(&d.rtype))
-            && (self.ids.is_empty() || self.ids.contains(&d.id))
+        self.delete_unmanaged && d.kind == Kind::Unmanaged && self.selection.wants(d)
     }
 }
 
@@ -457,6 +452,7 @@ pub async fn remediate(
             .cloned()
             .collect();
         if let Some(id) = opts
+            .selection
             .ids
             .iter()
             .find(|id| !selected.iter().any(|d| &d.id == *id))
@@ -621,7 +617,7 @@ fn mentions(attrs: &serde_json::Map<String, serde_json::Value>, id: &str) -> boo
 
 /// A JSON value as an HCL literal (strings escaped so nothing is interpolated).
 pub fn hcl_literal(v: &serde_json::Value) -> String {
-    use crate::remediate::hclvalue::{key, string_lit};
+    use crate::codegen::hclvalue::{key, string_lit};
     match v {
         serde_json::Value::String(s) => string_lit(s),
         serde_json::Value::Array(a) => {

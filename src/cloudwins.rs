@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::catalog;
-use crate::diff::{Drift, Kind, REDACTED, Report};
+use crate::codegen::{codify, diff as udiff, patch};
+use crate::diff::{Drift, Kind, REDACTED, Report, Selection};
 use crate::fsutil::{self, Existing};
 use crate::live::provider::Pool;
 use crate::model::{AttrPath, Resource};
-use crate::remediate::{codify, diff as udiff, patch};
 use crate::scan::Inputs;
 
 /// A proposed change to one file.
@@ -52,29 +52,6 @@ impl FileEdit {
     }
 }
 
-/// Which findings to act on.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Resource types (empty: all).
-    pub types: Vec<String>,
-    /// Cloud IDs (empty: all).
-    pub ids: Vec<String>,
-    /// State addresses (empty: all).
-    pub addresses: Vec<String>,
-}
-
-impl Selection {
-    /// True when `d` is selected.
-    pub fn wants(&self, d: &Drift) -> bool {
-        (self.types.is_empty() || self.types.contains(&d.rtype))
-            && (self.ids.is_empty() || self.ids.contains(&d.id))
-            && (self.addresses.is_empty()
-                || d.address
-                    .as_ref()
-                    .is_some_and(|a| self.addresses.contains(a)))
-    }
-}
-
 /// Cloud IDs of managed objects mapped to the expression that refers to them
 /// (`aws_vpc.main.id`, `module.net.aws_subnet.a[0].id`).
 pub fn references(state: &[Resource]) -> HashMap<String, String> {
@@ -105,7 +82,7 @@ fn objects_from_inventory(
     pool: &Pool,
     live: &crate::model::LiveInventory,
     selected: Vec<Drift>,
-) -> Result<Vec<crate::restore::FullObject>> {
+) -> Result<Vec<crate::codewins::FullObject>> {
     let by_key: HashMap<(&str, &str), &Resource> = live
         .resources
         .iter()
@@ -123,7 +100,7 @@ fn objects_from_inventory(
                     d.rtype
                 )
             })?;
-            Ok(crate::restore::FullObject {
+            Ok(crate::codewins::FullObject {
                 attributes: r.attributes.map().into_owned(),
                 drift: d,
                 schema,
@@ -138,7 +115,7 @@ fn objects_from_inventory(
 pub fn codify(
     dir: &Path,
     inputs: &Inputs,
-    owned: &[crate::restore::FullObject],
+    owned: &[crate::codewins::FullObject],
     file: &str,
     script: bool,
 ) -> Result<Vec<FileEdit>> {
@@ -242,7 +219,7 @@ pub async fn propose(
     let owned = if from_snapshot {
         objects_from_inventory(&pool, &scanned.live, selected)
     } else {
-        crate::restore::read_full_objects(&pool, selected).await
+        crate::codewins::read_full_objects(&pool, selected).await
     };
     pool.shutdown().await;
     let edits = self::codify(&req.dir, &scanned.inputs, &owned?, file, script)?;
