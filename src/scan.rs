@@ -408,7 +408,10 @@ async fn scan_with_plan(
             let tf = Terraform::find(req.terraform.as_deref())?;
             let work = tempfile::tempdir()?;
             let plan = work.path().join("refresh.tfplan");
-            eprintln!("running terraform plan -refresh-only in {}", dir.display());
+            progress(Progress::Step(format!(
+                "running terraform plan -refresh-only in {}",
+                dir.display()
+            )));
             tf.plan(dir, &plan, &["-refresh-only".to_string()]).await?;
             (
                 tf.show_json(dir, &plan).await?,

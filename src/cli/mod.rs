@@ -400,15 +400,18 @@ fn spinner() -> Option<indicatif::ProgressBar> {
 }
 
 fn progress_fn(pb: &Option<indicatif::ProgressBar>) -> impl Fn(Progress) + Sync + '_ {
-    move |p| {
-        if let Some(pb) = pb {
-            let Progress::Listed {
+    move |p| match (p, pb) {
+        (
+            Progress::Listed {
                 rtype,
                 region,
                 count,
-            } = p;
-            pb.set_message(format!("listed {count} {rtype} in {region}"));
-        }
+            },
+            Some(pb),
+        ) => pb.set_message(format!("listed {count} {rtype} in {region}")),
+        (Progress::Listed { .. }, None) => {}
+        (Progress::Step(line), Some(pb)) => pb.println(line),
+        (Progress::Step(line), None) => eprintln!("{line}"),
     }
 }
 
@@ -603,15 +606,22 @@ async fn serve_cmd(args: ServeArgs) -> Result<u8> {
         .listen
         .or_else(|| config.listen.clone())
         .unwrap_or_else(|| "127.0.0.1:8080".into());
-    let listen = listen
+    let listen: std::net::SocketAddr = listen
         .parse()
         .with_context(|| format!("invalid listen address {listen:?}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    // Printed on stdout for scripts and tests that started us on port 0.
+    println!("listening on http://{}", listener.local_addr()?);
+    std::io::stdout().flush()?;
     crate::server::run(
         config,
         crate::server::Options {
-            listen,
             insecure_no_hmac: args.insecure_no_hmac,
         },
+        listener,
+        crate::server::shutdown_signal(),
     )
     .await?;
     Ok(EXIT_OK)

@@ -19,7 +19,7 @@ pub enum Source {
     Snapshot(std::path::PathBuf),
 }
 
-/// Progress events for a spinner.
+/// Progress events for a spinner or the server's live updates.
 #[derive(Debug, Clone)]
 pub enum Progress {
     /// A listing of one type in one region finished with this many resources.
@@ -31,6 +31,9 @@ pub enum Progress {
         /// Resources found.
         count: usize,
     },
+    /// A long step started (`running terraform plan -refresh-only in DIR`), for the person
+    /// waiting.
+    Step(String),
 }
 
 /// Lists live resources from `source`.

@@ -13,7 +13,6 @@ mod runtask;
 mod scans;
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
@@ -31,8 +30,6 @@ const DASHBOARD: &str = include_str!("dashboard.html");
 /// How the server is started.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Address to listen on (`127.0.0.1:0` picks a free port).
-    pub listen: SocketAddr,
     /// Accept run-task requests without an HMAC key (never in production).
     pub insecure_no_hmac: bool,
 }
@@ -247,16 +244,18 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Runs the server until Ctrl-C or SIGTERM, then stops accepting, lets requests and
-/// run-task evaluations finish, and returns.
-pub async fn run(config: ServeConfig, opts: Options) -> Result<()> {
+/// Serves on `listener` until `shutdown` completes (the CLI passes [`shutdown_signal`]: Ctrl-C
+/// or SIGTERM), then stops accepting, lets requests and run-task evaluations finish, and
+/// returns. Taking the listener and the shutdown future lets a test run the server in its own
+/// runtime.
+pub async fn run(
+    config: ServeConfig,
+    opts: Options,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     let app = Arc::new(App::new(config, &opts)?);
-    let listener = tokio::net::TcpListener::bind(opts.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", opts.listen))?;
     let addr = listener.local_addr()?;
-    // Printed on stdout for scripts and tests that started us on port 0.
-    println!("listening on http://{addr}");
     tracing::info!(%addr, workspaces = app.config.workspaces.len(), "serving");
     let schedules = schedule(&app);
     let tasks = app.tasks.clone();
@@ -264,7 +263,7 @@ pub async fn run(config: ServeConfig, opts: Options) -> Result<()> {
         max_connections: app.config.max_connections.max(1),
         header_timeout: std::time::Duration::from_secs(app.config.header_timeout_seconds.max(1)),
     };
-    serve_connections(listener, router(app), limits, shutdown_signal()).await;
+    serve_connections(listener, router(app), limits, shutdown).await;
     for s in schedules {
         s.abort();
     }
@@ -383,7 +382,8 @@ fn schedule(app: &Arc<App>) -> Vec<tokio::task::JoinHandle<()>> {
         .collect()
 }
 
-async fn shutdown_signal() {
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     let term = async {

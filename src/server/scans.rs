@@ -148,7 +148,11 @@ async fn run(app: Arc<App>, ws: Workspace, n: u64, id: String) {
             rtype,
             region,
             count,
-        } = p;
+        } = p
+        else {
+            // Steps (a terraform refresh) have no count for the scan's record; the log has them.
+            return;
+        };
         let step = json!({"resource_type": rtype, "region": region, "count": count});
         app.scans.update(n, |r| r.progress.push(step.clone()));
         app.publish(json!({
