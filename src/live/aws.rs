@@ -236,10 +236,19 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     for region in &opts.regions {
         clients.push((region.clone(), client(opts, region, &calls).await));
     }
-    let jobs = clients.iter().flat_map(|(region, client)| {
-        types
-            .iter()
-            .map(move |rtype| async move { (region, rtype, list(client, rtype, region).await) })
+    // Owned jobs: futures that borrow through a closure's reference argument are not provably
+    // `Send`, and the server spawns scans on its runtime.
+    let jobs: Vec<(String, Client, String)> = clients
+        .iter()
+        .flat_map(|(region, client)| {
+            types
+                .iter()
+                .map(|rtype| (region.clone(), client.clone(), rtype.clone()))
+        })
+        .collect();
+    let jobs = jobs.into_iter().map(|(region, client, rtype)| async move {
+        let listed = list(&client, &rtype, &region).await;
+        (region, rtype, listed)
     });
     // Each listing is reported as it finishes (the CLI spinner, the server's live updates).
     let mut results = futures::stream::iter(jobs).buffer_unordered(opts.concurrency.max(1));
@@ -255,7 +264,7 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
                     region: region.clone(),
                     count: resources.len(),
                 });
-                inv.coverage.add(rtype, Some(region));
+                inv.coverage.add(&rtype, Some(&region));
                 inv.resources.extend(resources);
             }
             Err(e) => failures

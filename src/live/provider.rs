@@ -208,11 +208,13 @@ async fn read_group(
     inv: &mut LiveInventory,
 ) {
     let t = std::time::Instant::now();
-    let results: Vec<_> = futures::stream::iter(members.iter().map(|r| async move {
+    // By index: a closure taking a reference makes the futures not provably `Send`.
+    let results: Vec<_> = futures::stream::iter((0..members.len()).map(|i| async move {
+        let r = members[i];
         let res = provider
             .refresh(&r.rtype, &r.id, r.schema_version, &r.attributes.map())
             .await;
-        (*r, res)
+        (r, res)
     }))
     .buffer_unordered(parallelism)
     .collect()
@@ -390,7 +392,9 @@ impl Pool {
     /// Full attributes of unmanaged objects by import + read, with the schema's sensitive
     /// paths; `(type, id, region)` in, the same order out (`None` where it failed or is gone).
     pub async fn import_all(&self, wanted: &[ObjectRef]) -> Vec<Option<FullObject>> {
-        futures::stream::iter(wanted.iter().map(|(rtype, id, region)| async move {
+        // By index: a closure taking a reference makes the futures not provably `Send`.
+        futures::stream::iter((0..wanted.len()).map(|i| async move {
+            let (rtype, id, region) = &wanted[i];
             let c = self.for_resource(rtype, region.as_deref())?;
             match c.provider.import_and_read(rtype, id).await {
                 Ok(Some(v)) => match v.to_json_lossy() {

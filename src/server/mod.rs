@@ -436,18 +436,16 @@ pub(crate) fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-/// Runs async work on a blocking thread of the same runtime. The scan, codify and plan
-/// futures are not `Send` as far as rustc can prove (higher-ranked lifetimes inside the
-/// listers' stream combinators), so they cannot be `tokio::spawn`ed or awaited in a handler;
-/// built and driven on their own thread with `Handle::block_on`, they need not be.
+/// Runs a scan, codify or plan as a task of its own on the server's runtime: a panic in it is
+/// an error for that request, not a crash, and the work runs on even if the client that asked
+/// for it goes away.
 pub(crate) async fn off_thread<T, F, Fut>(f: F) -> Result<T>
 where
     F: FnOnce() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<T>>,
+    Fut: std::future::Future<Output = Result<T>> + Send + 'static,
     T: Send + 'static,
 {
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || handle.block_on(f()))
+    tokio::spawn(async move { f().await })
         .await
         .context("background work panicked")?
 }
