@@ -2,6 +2,11 @@
 //! same SDK and client settings, counting instances. `bench/run.sh` times it next to
 //! `terraform-drift discover --type aws_instance`.
 
+#![expect(
+    clippy::print_stdout,
+    reason = "a benchmark helper: its result is its output"
+)]
+
 use aws_config::BehaviorVersion;
 
 #[tokio::main]

@@ -9,6 +9,12 @@
 //! `crash-start`, `hang-read`, `crash-read`. `TFD_TEST_PROVIDER_PIDS` names a file where it
 //! writes its own pid and the pid of a child it starts (to check nothing is left running).
 
+#![expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a plugin: its handshake and crash messages are its interface"
+)]
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::pin::Pin;

@@ -7,6 +7,10 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[expect(
+    clippy::print_stderr,
+    reason = "the last error is printed where every other message goes"
+)]
 fn main() -> ExitCode {
     match terraform_drift::cli::run() {
         Ok(code) => ExitCode::from(code),

@@ -2,6 +2,11 @@
 //! parses or fails with a clear one-line error naming it, never a panic, and every well-formed
 //! v4 state, `show -json` output and plan file is accepted.
 
+#![expect(
+    clippy::print_stderr,
+    reason = "a test reports what it measured or skipped in its log"
+)]
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;

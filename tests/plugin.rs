@@ -2,6 +2,11 @@
 //! (protocol 6, ListResource, GenerateResourceConfig, misbehaviour), the real null provider
 //! (protocol 5, AutoMTLS) and the real AWS provider on moto, with Terraform as the oracle.
 
+#![expect(
+    clippy::print_stdout,
+    reason = "a test reports what it measured or skipped in its log"
+)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,12 @@
 //! Command-line interface: argument types, one function per subcommand, and the only writer to
 //! stdout and stderr.
 
+#![expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the CLI is the one writer to the terminal"
+)]
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -291,12 +297,7 @@ fn init_logging(verbose: u8, timestamps: bool, json: bool) {
                 .location()
                 .map(|l| format!("{}:{}", l.file(), l.line()))
                 .unwrap_or_default();
-            let payload = info
-                .payload()
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let payload = crate::model::panic_message(info.payload());
             tracing::error!(
                 panic = %crate::model::scrub_secrets(&payload),
                 location,

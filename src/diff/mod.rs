@@ -278,7 +278,9 @@ pub fn diff(input: &Input) -> Report {
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("judging does not panic"))
+            // A judge that panicked is a bug, not an input error (diff is total over its
+            // inputs): the worker's own panic, with its message and place, goes on upward.
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
     for (s, outcome) in input.state.iter().zip(outcomes) {

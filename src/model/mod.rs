@@ -433,6 +433,15 @@ pub fn scrub_secrets(line: &str) -> String {
     KEY_ID.replace_all(&line, "${1}(redacted)").into_owned()
 }
 
+/// The message of a caught panic (`panic!("…")` payloads are `&str` or `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
+}
+
 /// Text meant for people (a codify or patch diff, Terraform's plan and apply output) with the
 /// value of every assignment to a secret-named key shown as `(sensitive value)`: `db_password =
 /// "…"`, `"api_token" = "…" -> "…"`. The same rule as the report's redaction

@@ -92,6 +92,16 @@ pub enum StateError {
         /// What is wrong, with the JSON location.
         detail: String,
     },
+    /// A worker reading attributes stopped with a panic: a bug in this tool, not the file.
+    #[error(
+        "reading state file {file} failed inside terraform-drift ({detail}): please report it with the file's shape"
+    )]
+    Internal {
+        /// File name.
+        file: String,
+        /// The panic's message.
+        detail: String,
+    },
 }
 
 /// The managed resources of one state document.
@@ -395,7 +405,14 @@ fn parse_v4(doc: DocV4, file: &str, keep: Keep) -> Result<State, StateError> {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("attribute parsing does not panic"))
+            .map(|h| {
+                h.join().unwrap_or_else(|panic| {
+                    Err(StateError::Internal {
+                        file: file.to_string(),
+                        detail: crate::model::panic_message(panic.as_ref()),
+                    })
+                })
+            })
             .collect()
     });
     let mut state = State {
