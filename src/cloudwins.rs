@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::catalog;
 use crate::codegen::{codify, diff as udiff, patch};
-use crate::diff::{Drift, Kind, REDACTED, Report, Selection};
+use crate::diff::{Drift, Kind, Report, Selection};
 use crate::fsutil::{self, Existing};
 use crate::live::provider::Pool;
 use crate::model::{AttrPath, Resource};
@@ -315,11 +315,11 @@ pub fn patch(
         };
         let rules = catalog::rules(&d.rtype);
         for c in &d.changes {
-            let path = AttrPath::parse(&c.path);
+            let path = c.path.clone();
             let root = path.root().unwrap_or_default().to_string();
             let what = format!("{address}.{}", c.path);
             let location = format!("{file}:{}", d.line.unwrap_or(0));
-            if c.live == serde_json::Value::String(REDACTED.into()) {
+            if c.sensitive {
                 skipped.push(Skipped {
                     what,
                     location,

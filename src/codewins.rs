@@ -195,7 +195,7 @@ pub fn verify(report: &Report, targets: &[String], plan: &Value) -> Vec<Unrestor
                 let has_tags_all = change["after"].get("tags_all").is_some()
                     || change["after_unknown"].get("tags_all").is_some();
                 for c in &d.changes {
-                    let mut path = AttrPath::parse(&c.path);
+                    let mut path = c.path.clone();
                     let root = path.root().unwrap_or_default().to_string();
                     if root == "tags" && has_tags_all {
                         path.0[0] = PathStep::Key("tags_all".into());
@@ -204,7 +204,7 @@ pub fn verify(report: &Report, targets: &[String], plan: &Value) -> Vec<Unrestor
                         continue;
                     };
                     let as_set = rules.is_some_and(|r| r.sets.contains(&root.as_str()));
-                    let redacted = c.state == Value::String(REDACTED.into());
+                    let redacted = c.sensitive;
                     let why = if redacted {
                         // The values are not in the report: a plan that changes the attribute
                         // is taken at its word, and the check after the apply has the last say.
@@ -228,7 +228,7 @@ pub fn verify(report: &Report, targets: &[String], plan: &Value) -> Vec<Unrestor
                     };
                     out.push(Unrestored {
                         address: address.to_string(),
-                        path: Some(c.path.clone()),
+                        path: Some(c.path.to_string()),
                         why,
                     });
                 }
@@ -821,10 +821,11 @@ mod tests {
             changes: changes
                 .iter()
                 .map(|(path, state, live)| Change {
-                    path: path.to_string(),
+                    path: AttrPath::parse(path),
                     state: state.clone(),
                     live: live.clone(),
                     severity: Severity::Medium,
+                    sensitive: *state == json!(REDACTED),
                 })
                 .collect(),
             live_attributes: None,

@@ -73,12 +73,13 @@ fn security_finding(d: &Drift) -> Option<SecurityFinding> {
                 .changes
                 .iter()
                 .filter(|c| {
-                    c.severity == Severity::High || SECURITY_ATTRIBUTES.contains(&root_of(&c.path))
+                    c.severity == Severity::High
+                        || SECURITY_ATTRIBUTES.contains(&c.path.root().unwrap_or_default())
                 })
                 .cloned()
                 .collect();
             let severity = changes.iter().map(|c| c.severity).max()?;
-            let names: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+            let names: Vec<String> = changes.iter().map(|c| c.path.to_string()).collect();
             let reason = format!("changed outside Terraform: {}", names.join(", "));
             (severity, reason, changes)
         }
@@ -106,10 +107,6 @@ fn security_finding(d: &Drift) -> Option<SecurityFinding> {
         reason,
         changes,
     })
-}
-
-fn root_of(path: &str) -> &str {
-    path.split(['.', '[']).next().unwrap_or(path)
 }
 
 /// Required-tag rules (`[compliance]` in the server's configuration).
@@ -431,21 +428,25 @@ fn changed_delta(
     live: Option<&serde_json::Map<String, Value>>,
 ) -> Option<(String, f64)> {
     let priced = ["instance_type", "size", "type"];
-    if !d.changes.iter().any(|c| priced.contains(&c.path.as_str())) {
+    if !d
+        .changes
+        .iter()
+        .any(|c| priced.iter().any(|p| c.path.is_attr(p)))
+    {
         return None;
     }
     // Before: the live attributes with the changed ones put back to their state values.
     let before = |k: &str| {
         d.changes
             .iter()
-            .find(|c| c.path == k)
+            .find(|c| c.path.is_attr(k))
             .map(|c| c.state.clone())
             .or_else(|| live.and_then(|a| a.get(k).cloned()))
     };
     let after = |k: &str| {
         d.changes
             .iter()
-            .find(|c| c.path == k)
+            .find(|c| c.path.is_attr(k))
             .map(|c| c.live.clone())
             .or_else(|| live.and_then(|a| a.get(k).cloned()))
     };
@@ -485,6 +486,7 @@ mod tests {
             state,
             live,
             severity,
+            sensitive: false,
         }
     }
 

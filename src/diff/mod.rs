@@ -42,14 +42,19 @@ impl Kind {
 /// One changed attribute.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
-    /// Attribute path, e.g. `tags.Owner`.
-    pub path: String,
+    /// Attribute path, shown as `tags.Owner` (kept as steps: a tag key `2024` is a key, not
+    /// the index the text `tags.2024` would read as).
+    pub path: AttrPath,
     /// Value in state (redacted when sensitive).
     pub state: Value,
     /// Value in the cloud (redacted when sensitive).
     pub live: Value,
     /// How much this change matters.
     pub severity: Severity,
+    /// The values are sensitive and shown as [`REDACTED`]: a flag, so no code has to compare
+    /// values with the redaction text (not in the JSON, where the values say it).
+    #[serde(skip)]
+    pub sensitive: bool,
 }
 
 /// One finding.
@@ -643,6 +648,7 @@ pub fn compare(
         if is_sensitive(path, &state.sensitive) || is_sensitive(path, &live.sensitive) {
             change.state = Value::String(REDACTED.into());
             change.live = Value::String(REDACTED.into());
+            change.sensitive = true;
         }
     }
     out
@@ -726,10 +732,11 @@ fn walk(
             out.push((
                 path.clone(),
                 Change {
-                    path: path.to_string(),
+                    path: path.clone(),
                     state: sv,
                     live: lv,
                     severity,
+                    sensitive: false,
                 },
             ));
         }

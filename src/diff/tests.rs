@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::config::{ConfigResource, IgnoreChanges};
+use crate::model::config::{ConfigResource, IgnoreChanges};
 use crate::model::{Address, Companion, Coverage, SourceLoc};
 
 fn state(rtype: &str, name: &str, id: &str, attrs: serde_json::Value) -> Resource {
@@ -128,7 +128,7 @@ fn changed_missing_unmanaged_and_unchecked() {
     let changed = &r.drift[0];
     assert_eq!(changed.file.as_deref(), Some("main.tf"));
     assert_eq!(changed.line, Some(7));
-    let paths: Vec<&str> = changed.changes.iter().map(|c| c.path.as_str()).collect();
+    let paths: Vec<String> = changed.changes.iter().map(|c| c.path.to_string()).collect();
     assert_eq!(paths, ["instance_type", "tags.Owner"]);
     assert_eq!(changed.changes[1].state, json!(null));
     assert_eq!(changed.changes[1].live, json!("bob"));
@@ -232,7 +232,11 @@ fn ignore_changes_and_driftignore() {
         "aws_instance.i-1.tags.Name\naws_vpc.*\n",
     );
     assert_eq!(r.drift.len(), 1);
-    let paths: Vec<&str> = r.drift[0].changes.iter().map(|c| c.path.as_str()).collect();
+    let paths: Vec<String> = r.drift[0]
+        .changes
+        .iter()
+        .map(|c| c.path.to_string())
+        .collect();
     assert_eq!(paths, ["instance_type"]);
     let r = run(&st, &inv, &config, "aws_instance.*\n");
     assert!(r.drift.iter().all(|d| d.rtype != "aws_instance"));
@@ -256,7 +260,7 @@ fn security_group_opened_to_world_is_high() {
         json!({"ingress": [rule("10.0.0.0/8"), rule("0.0.0.0/0")]}),
     )]);
     let r = run(&st, &inv, &Config::default(), "");
-    assert_eq!(r.drift[0].changes[0].path, "ingress");
+    assert_eq!(r.drift[0].changes[0].path.to_string(), "ingress");
     assert_eq!(r.drift[0].severity, Severity::High);
 }
 
@@ -295,7 +299,7 @@ fn nested_blocks_compare_only_live_keys() {
     )]);
     let r = run(&st, &inv, &Config::default(), "");
     assert_eq!(
-        r.drift[0].changes[0].path,
+        r.drift[0].changes[0].path.to_string(),
         "root_block_device[0].volume_size"
     );
     assert_eq!(r.drift[0].changes.len(), 1);
@@ -414,7 +418,7 @@ fn provider_reads_compare_attributes_the_lister_leaves_out() {
         let l = live(rtype, "id-1", l);
         let everything: Vec<String> = compare(rules, &s, &l, true)
             .into_iter()
-            .map(|(_, c)| c.path)
+            .map(|(_, c)| c.path.to_string())
             .collect();
         assert_eq!(everything, [path], "{rtype} through the provider");
         assert!(
@@ -435,4 +439,27 @@ fn secret_keys_are_found_in_text_without_parsing() {
     assert!(!has_secret_key(
         r#"{"Name": "password", "note": "a \"token\": here"}"#
     ));
+}
+
+#[test]
+fn an_all_digit_tag_key_stays_a_key_in_the_change_path() {
+    let st = vec![state(
+        "aws_vpc",
+        "main",
+        "vpc-1",
+        json!({"cidr_block": "10.0.0.0/16", "tags": {"2024": "audit"}}),
+    )];
+    let inv = inventory(vec![live(
+        "aws_vpc",
+        "vpc-1",
+        json!({"cidr_block": "10.0.0.0/16", "tags": {"2024": "renewed"}}),
+    )]);
+    let r = run(&st, &inv, &Config::default(), "");
+    let c = &r.drift[0].changes[0];
+    // Shown as before; kept as a key (parsing the text back made it index 2024).
+    assert_eq!(c.path.to_string(), "tags.2024");
+    assert_eq!(
+        c.path.0,
+        [PathStep::Key("tags".into()), PathStep::Key("2024".into())]
+    );
 }

@@ -176,6 +176,11 @@ impl AttrPath {
         self.0.len() >= other.0.len() && self.0[..other.0.len()] == other.0[..]
     }
 
+    /// True when the path is the one top-level attribute `name`.
+    pub fn is_attr(&self, name: &str) -> bool {
+        matches!(self.0.as_slice(), [PathStep::Key(k)] if k == name)
+    }
+
     /// The top-level attribute name, if any.
     pub fn root(&self) -> Option<&str> {
         match self.0.first() {
@@ -242,6 +247,21 @@ impl fmt::Display for AttrPath {
             }
         }
         Ok(())
+    }
+}
+
+/// Serialized in its display form (`tags.Owner`), the report's stable contract.
+impl Serialize for AttrPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl From<&str> for AttrPath {
+    /// [`AttrPath::parse`]: for paths written by people (ignore rules, tests), never for a
+    /// path that was already a path.
+    fn from(s: &str) -> AttrPath {
+        AttrPath::parse(s)
     }
 }
 

@@ -269,7 +269,7 @@ fn table(report: &Report, color: bool) -> String {
                 &rest[widths[0]..]
             );
             for c in &d.changes {
-                for line in change_lines(&c.path, &c.state, &c.live) {
+                for line in change_lines(&c.path.to_string(), &c.state, &c.live) {
                     out.push_str(&safe(&line));
                     out.push('\n');
                 }
@@ -368,7 +368,7 @@ fn markdown(report: &Report) -> String {
                         out,
                         "| `{}` | `{}` | `{}` | `{}` |",
                         cell(&resource_label(d)),
-                        cell(&c.path),
+                        cell(&c.path.to_string()),
                         cell(&show(&c.state)),
                         cell(&show(&c.live))
                     );
@@ -434,12 +434,14 @@ mod tests {
                             state: json!("t3.micro"),
                             live: json!("t3.large"),
                             severity: Severity::Medium,
+                            sensitive: false,
                         },
                         Change {
                             path: "tags.Owner".into(),
                             state: json!(null),
                             live: json!("a|b"),
                             severity: Severity::Low,
+                            sensitive: false,
                         },
                     ],
                     live_attributes: None,

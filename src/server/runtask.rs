@@ -294,7 +294,7 @@ fn outcome(d: &Drift) -> Value {
         .unwrap_or_else(|| format!("{}.{}", d.rtype, d.id));
     let (description, body) = match d.kind {
         Kind::Changed => {
-            let paths: Vec<&str> = d.changes.iter().map(|c| c.path.as_str()).collect();
+            let paths: Vec<String> = d.changes.iter().map(|c| c.path.to_string()).collect();
             let mut body = String::from(
                 "Changed outside Terraform since the last apply.\n\n| Attribute | In state | In the cloud | Severity |\n|---|---|---|---|\n",
             );
@@ -566,6 +566,7 @@ mod tests {
                 state: "a|b".into(),
                 live: "c".into(),
                 severity: Severity::High,
+                sensitive: false,
             }],
             live_attributes: None,
         };
