@@ -615,24 +615,12 @@ fn mentions(attrs: &serde_json::Map<String, serde_json::Value>, id: &str) -> boo
         .any(|(_, v)| any(v, id))
 }
 
-/// A JSON value as an HCL literal (strings escaped so nothing is interpolated).
+/// A JSON value as an HCL literal (strings escaped so nothing is interpolated): codegen's
+/// writer, on one line.
 pub fn hcl_literal(v: &serde_json::Value) -> String {
-    use crate::codegen::hclvalue::{key, string_lit};
-    match v {
-        serde_json::Value::String(s) => string_lit(s),
-        serde_json::Value::Array(a) => {
-            let items: Vec<String> = a.iter().map(hcl_literal).collect();
-            format!("[{}]", items.join(", "))
-        }
-        serde_json::Value::Object(m) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{} = {}", key(k), hcl_literal(v)))
-                .collect();
-            format!("{{ {} }}", items.join(", "))
-        }
-        other => other.to_string(),
-    }
+    use crate::codegen::hclvalue::Val;
+    use crate::model::schema::Type;
+    Val::from_json(v, &Type::Dynamic, &|_| None).inline()
 }
 
 /// The `provider` blocks and the `required_providers` of `dir`'s root module, as source text

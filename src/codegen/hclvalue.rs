@@ -50,16 +50,7 @@ pub fn key(k: &str) -> String {
     }
 }
 
-/// `true` for values Terraform users treat as "not set": null, `""`, `[]` and `{}`.
-pub fn is_empty(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        _ => false,
-    }
-}
+pub use crate::model::is_empty;
 
 /// A value ready to be written: objects stay structured so they can be laid out over lines.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,16 +2,7 @@
 
 use serde_json::{Map, Value};
 
-/// True for the values the provider (SDKv2) cannot tell apart from "unset": null, `""`, `[]`, `{}`.
-pub fn is_empty(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(m) => m.is_empty(),
-        _ => false,
-    }
-}
+pub use crate::model::is_empty;
 
 /// A canonical form for comparison.
 ///

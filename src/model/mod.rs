@@ -453,6 +453,18 @@ pub fn scrub_secrets(line: &str) -> String {
     KEY_ID.replace_all(&line, "${1}(redacted)").into_owned()
 }
 
+/// True for the values Terraform users, and the provider (SDKv2), cannot tell apart from
+/// "unset": null, `""`, `[]` and `{}`.
+pub fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
 /// The message of a caught panic (`panic!("…")` payloads are `&str` or `String`).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload

@@ -315,8 +315,9 @@ fn table(report: &Report, color: bool) -> String {
     out
 }
 
-/// Escapes a markdown table cell.
-fn cell(s: &str) -> String {
+/// Escapes text for a markdown table cell written between backticks (the report's markdown,
+/// the run task's outcomes): control characters, backslashes, pipes, newlines and backticks.
+pub fn markdown_cell(s: &str) -> String {
     safe(s)
         .replace('\\', "\\\\")
         .replace('|', "\\|")
@@ -347,11 +348,11 @@ fn markdown(report: &Report) -> String {
                 out,
                 "| {} | `{}` | `{}` | {} | {} | {} |",
                 d.kind.as_str(),
-                cell(&resource_label(d)),
-                cell(&d.id),
-                cell(d.region.as_deref().unwrap_or("-")),
+                markdown_cell(&resource_label(d)),
+                markdown_cell(&d.id),
+                markdown_cell(d.region.as_deref().unwrap_or("-")),
                 d.severity,
-                cell(&location(d)),
+                markdown_cell(&location(d)),
             );
         }
         let changed: Vec<&Drift> = report
@@ -367,10 +368,10 @@ fn markdown(report: &Report) -> String {
                     let _ = writeln!(
                         out,
                         "| `{}` | `{}` | `{}` | `{}` |",
-                        cell(&resource_label(d)),
-                        cell(&c.path.to_string()),
-                        cell(&show(&c.state)),
-                        cell(&show(&c.live))
+                        markdown_cell(&resource_label(d)),
+                        markdown_cell(&c.path.to_string()),
+                        markdown_cell(&show(&c.state)),
+                        markdown_cell(&show(&c.live))
                     );
                 }
             }
@@ -384,16 +385,16 @@ fn markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "| `{}` | `{}` | {} |",
-                cell(u.address.as_deref().unwrap_or(&u.rtype)),
-                cell(&u.id),
-                cell(&u.reason)
+                markdown_cell(u.address.as_deref().unwrap_or(&u.rtype)),
+                markdown_cell(&u.id),
+                markdown_cell(&u.reason)
             );
         }
     }
     if !report.alerts.is_empty() {
         out.push('\n');
         for a in &report.alerts {
-            let _ = writeln!(out, "> **Warning:** {}", cell(&a.message));
+            let _ = writeln!(out, "> **Warning:** {}", markdown_cell(&a.message));
         }
     }
     let _ = writeln!(out, "\n**Summary:** {}", summary_line(report));

@@ -278,12 +278,13 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A value for a markdown cell between backticks: strings as they are, the rest as JSON,
+/// escaped by the report's own markdown escaper.
 fn cell(v: &Value) -> String {
-    let text = match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    text.replace('|', "\\|").replace('\n', " ")
+    match v {
+        Value::String(s) => crate::render::markdown_cell(s),
+        other => crate::render::markdown_cell(&other.to_string()),
+    }
 }
 
 /// One `task-result-outcomes` entry for a finding.
@@ -300,8 +301,8 @@ fn outcome(d: &Drift) -> Value {
             );
             for c in &d.changes {
                 body.push_str(&format!(
-                    "| `{}` | {} | {} | {} |\n",
-                    c.path,
+                    "| `{}` | `{}` | `{}` | {} |\n",
+                    crate::render::markdown_cell(&c.path.to_string()),
                     cell(&c.state),
                     cell(&c.live),
                     c.severity
@@ -312,21 +313,23 @@ fn outcome(d: &Drift) -> Value {
         Kind::Missing => (
             format!("{name} is gone from the cloud"),
             format!(
-                "`{name}` ({}) is in the state but no longer exists. This run will {}.",
-                d.id, "create it again if it is still configured"
+                "`{}` (`{}`) is in the state but no longer exists. This run will {}.",
+                crate::render::markdown_cell(&name),
+                crate::render::markdown_cell(&d.id),
+                "create it again if it is still configured"
             ),
         ),
         Kind::Unmanaged => (
             format!("{} {} exists outside Terraform", d.rtype, d.id),
             format!(
                 "`{}` `{}`{} is in the cloud and in no state. Adopt it with `terraform-drift codify --id {}`, or delete it.",
-                d.rtype,
-                d.id,
+                crate::render::markdown_cell(&d.rtype),
+                crate::render::markdown_cell(&d.id),
                 d.region
                     .as_ref()
-                    .map(|r| format!(" in {r}"))
+                    .map(|r| format!(" in {}", crate::render::markdown_cell(r)))
                     .unwrap_or_default(),
-                d.id
+                crate::render::markdown_cell(&d.id)
             ),
         ),
     };
@@ -562,8 +565,11 @@ mod tests {
             file: None,
             line: None,
             changes: vec![crate::diff::Change {
-                path: "description".into(),
-                state: "a|b".into(),
+                path: crate::model::AttrPath(vec![
+                    crate::model::PathStep::Key("tags".into()),
+                    crate::model::PathStep::Key("a`b|c".into()),
+                ]),
+                state: "a|b\\`x".into(),
                 live: "c".into(),
                 severity: Severity::High,
                 sensitive: false,
@@ -575,6 +581,10 @@ mod tests {
         assert_eq!(a["outcome-id"], "aws_security_group.web");
         assert_eq!(a["tags"]["Severity"][0]["label"], "High");
         assert_eq!(a["tags"]["Severity"][0]["level"], "error");
-        assert!(a["body"].as_str().unwrap().contains("a\\|b"));
+        let body = a["body"].as_str().unwrap();
+        // The same escaping as the report's markdown: pipes, backslashes and backticks cannot
+        // close a cell or a code span.
+        let row = body.lines().last().unwrap();
+        assert_eq!(row, "| `tags[\"a'b\\|c\"]` | `a\\|b\\\\'x` | `c` | high |");
     }
 }
