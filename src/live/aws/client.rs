@@ -1,0 +1,188 @@
+//! The EC2 client: timeouts, retries and endpoints from the options, every call counted,
+//! and SDK failures classified into one line per cause.
+
+use super::*;
+
+/// Why one listing failed.
+#[derive(Debug, Clone)]
+pub struct ListError {
+    /// The cause, as an alert kind: `no_credentials`, `credentials_expired`,
+    /// `credentials_invalid`, `access_denied`, `endpoint_unreachable`, `list_failed`.
+    pub kind: &'static str,
+    /// AWS error code (`UnauthorizedOperation`, `RequestLimitExceeded`, …).
+    pub code: Option<String>,
+    /// One line: the cause and what to do (the SDK's full error chain goes to the debug log).
+    pub message: String,
+}
+
+impl ListError {
+    pub(super) fn from_sdk<E, R>(e: SdkError<E, R>) -> ListError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        let full = DisplayErrorContext(&e).to_string();
+        tracing::debug!("AWS call failed: {full}");
+        let code = e.code().map(str::to_string);
+        let (kind, message) = classify(&e, code.as_deref(), e.message(), &full);
+        ListError {
+            kind,
+            code,
+            message,
+        }
+    }
+}
+
+/// One cause per failure, in words a person can act on; the SDK's error chains run to 2 KB.
+pub(super) fn classify<E, R>(
+    e: &SdkError<E, R>,
+    code: Option<&str>,
+    aws_message: Option<&str>,
+    full: &str,
+) -> (&'static str, String)
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let lower = full.to_ascii_lowercase();
+    match code {
+        Some(
+            "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired",
+        ) => {
+            return (
+                "credentials_expired",
+                "the AWS credentials have expired: refresh them (e.g. `aws sso login`) and scan again".into(),
+            );
+        }
+        Some(
+            c @ ("AuthFailure"
+            | "InvalidClientTokenId"
+            | "UnrecognizedClientException"
+            | "SignatureDoesNotMatch"
+            | "IncompleteSignature"),
+        ) => {
+            return (
+                "credentials_invalid",
+                format!("AWS rejected the credentials ({c}): check AWS_PROFILE or the access keys"),
+            );
+        }
+        Some(
+            c @ ("UnauthorizedOperation"
+            | "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedAccess"),
+        ) => {
+            return (
+                "access_denied",
+                format!("access denied ({c}): grant the scanning role the Describe permission"),
+            );
+        }
+        _ => {}
+    }
+    if let SdkError::DispatchFailure(d) = e {
+        if lower.contains("credential") || lower.contains("auth scheme") {
+            return (
+                "no_credentials",
+                "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or log in with `aws sso login`)".into(),
+            );
+        }
+        if d.is_timeout() || d.is_io() {
+            let what = if d.is_timeout() {
+                "timed out"
+            } else {
+                "failed"
+            };
+            return (
+                "endpoint_unreachable",
+                format!(
+                    "the connection to the AWS endpoint {what} ({}): check the network, a proxy or AWS_ENDPOINT_URL",
+                    root_cause(e)
+                ),
+            );
+        }
+    }
+    if let SdkError::TimeoutError(_) = e {
+        return (
+            "endpoint_unreachable",
+            "the AWS call timed out: check the network, a proxy or AWS_ENDPOINT_URL".into(),
+        );
+    }
+    let detail = match (code, aws_message) {
+        (Some(c), Some(m)) => format!("{c}: {m}"),
+        (Some(c), None) => c.to_string(),
+        _ => root_cause(e),
+    };
+    (
+        "list_failed",
+        crate::model::truncate_for_message(detail.lines().next().unwrap_or_default()),
+    )
+}
+
+/// The innermost error's text: the part that says what actually went wrong.
+pub(super) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    crate::model::truncate_for_message(cur.to_string().lines().next().unwrap_or_default())
+}
+
+/// The SDK's default region (env, profile), if any.
+pub async fn default_region(profile: Option<&str>) -> Option<String> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    loader.load().await.region().map(|r| r.to_string())
+}
+
+/// Counts the HTTP requests the SDK sends (every attempt, retries included): the number of
+/// cloud API calls a scan cost, for `/metrics` and the logs.
+#[derive(Debug, Clone, Default)]
+pub(super) struct CallCounter(pub(super) std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl aws_sdk_ec2::config::Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "terraform-drift call counter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _: &aws_sdk_ec2::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_ec2::config::RuntimeComponents,
+        _: &mut aws_sdk_ec2::config::ConfigBag,
+    ) -> Result<(), aws_sdk_ec2::error::BoxError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+pub(super) async fn client(opts: &AwsOptions, region: &str, calls: &CallCounter) -> Client {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        // Standard mode retries throttling (RequestLimitExceeded) and 5xx with jittered backoff.
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(6)
+                .with_initial_backoff(Duration::from_millis(200)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .operation_attempt_timeout(Duration::from_secs(120))
+                .build(),
+        );
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    let env_override = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2"]
+        .iter()
+        .any(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()));
+    if let (Some(url), false) = (&opts.endpoint_url, env_override) {
+        loader = loader.endpoint_url(url);
+    }
+    let conf = aws_sdk_ec2::config::Builder::from(&loader.load().await)
+        .interceptor(calls.clone())
+        .build();
+    Client::from_conf(conf)
+}

@@ -1,0 +1,294 @@
+//! AWS discovery through aws-sdk-ec2.
+//!
+//! One paginated bulk Describe call per type and region (never one call per resource), all
+//! types and regions concurrently under a bound. Each SDK object becomes a [`Resource`] whose
+//! attributes carry the names and shapes the Terraform AWS provider writes into state, and only
+//! the attributes the Describe output really carries (so nothing unseen is ever "drift").
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::types::{self as t, Tag};
+use futures::StreamExt;
+use serde_json::{Map, Value, json};
+
+use super::Progress;
+use crate::catalog;
+use crate::model::{Alert, Companion, LiveInventory, Resource};
+
+mod client;
+mod companions;
+mod map;
+
+use client::*;
+pub use client::{ListError, default_region};
+pub use companions::link_companions;
+use map::*;
+
+/// How to reach AWS.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    /// Regions to list; empty means the SDK's default region.
+    pub regions: Vec<String>,
+    /// Types to list; empty means every supported type.
+    pub types: Vec<String>,
+    /// Endpoint override (e.g. from the provider's `endpoints { ec2 }`), used only when no
+    /// `AWS_ENDPOINT_URL*` variable is set.
+    pub endpoint_url: Option<String>,
+    /// Named profile.
+    pub profile: Option<String>,
+    /// Concurrent Describe calls.
+    pub concurrency: usize,
+}
+
+/// Lists every requested type in every requested region.
+pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -> LiveInventory {
+    let types: Vec<String> = if opts.types.is_empty() {
+        catalog::supported_types()
+            .into_iter()
+            .map(String::from)
+            .collect()
+    } else {
+        opts.types.clone()
+    };
+    let calls = CallCounter::default();
+    let mut clients = Vec::new();
+    for region in &opts.regions {
+        clients.push((region.clone(), client(opts, region, &calls).await));
+    }
+    // Owned jobs: futures that borrow through a closure's reference argument are not provably
+    // `Send`, and the server spawns scans on its runtime.
+    let jobs: Vec<(String, Client, String)> = clients
+        .iter()
+        .flat_map(|(region, client)| {
+            types
+                .iter()
+                .map(|rtype| (region.clone(), client.clone(), rtype.clone()))
+        })
+        .collect();
+    let jobs = jobs.into_iter().map(|(region, client, rtype)| async move {
+        let listed = list(&client, &rtype, &region).await;
+        (region, rtype, listed)
+    });
+    // Each listing is reported as it finishes (the CLI spinner, the server's live updates).
+    let mut results = futures::stream::iter(jobs).buffer_unordered(opts.concurrency.max(1));
+    let mut inv = LiveInventory::default();
+    // Failures grouped by cause: twelve types in two regions failing for want of credentials
+    // are one line, not twenty-four.
+    let mut failures: BTreeMap<(&'static str, String), Vec<String>> = BTreeMap::new();
+    while let Some((region, rtype, result)) = results.next().await {
+        match result {
+            Ok(resources) => {
+                progress(Progress::Listed {
+                    rtype: rtype.clone(),
+                    region: region.clone(),
+                    count: resources.len(),
+                });
+                inv.coverage.add(&rtype, Some(&region));
+                inv.resources.extend(resources);
+            }
+            Err(e) => failures
+                .entry((e.kind, e.message))
+                .or_default()
+                .push(format!("{rtype} in {region}")),
+        }
+    }
+    for ((kind, message), mut what) in failures {
+        what.sort();
+        let listed = match what.len() {
+            1 => what[0].clone(),
+            n if n <= 3 => what.join(", "),
+            n => format!("{}, {} and {} more", what[0], what[1], n - 2),
+        };
+        inv.alerts.push(Alert {
+            kind: kind.to_string(),
+            message: format!("{listed}: {message}; those resources were not checked"),
+            partial: true,
+        });
+    }
+    inv.api_calls = calls.0.load(std::sync::atomic::Ordering::Relaxed);
+    link_companions(&mut inv.resources);
+    inv.resources
+        .sort_by(|a, b| (&a.rtype, &a.region, &a.id).cmp(&(&b.rtype, &b.region, &b.id)));
+    inv.alerts.sort_by(|a, b| a.message.cmp(&b.message));
+    inv
+}
+
+/// Lists one type in one region.
+pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Resource>, ListError> {
+    macro_rules! paginate {
+        ($req:expr, $items:ident) => {{
+            let mut out = Vec::new();
+            let mut pages = $req.into_paginator().send();
+            while let Some(page) = pages.next().await {
+                out.extend(page.map_err(ListError::from_sdk)?.$items().iter().cloned());
+            }
+            out
+        }};
+    }
+    let r = region;
+    Ok(match rtype {
+        "aws_instance" => {
+            let reservations =
+                paginate!(client.describe_instances().max_results(1000), reservations);
+            reservations
+                .iter()
+                .flat_map(|res| res.instances())
+                .filter_map(|i| instance(i, r))
+                .collect()
+        }
+        "aws_vpc" => paginate!(client.describe_vpcs().max_results(1000), vpcs)
+            .iter()
+            .filter_map(|v| vpc(v, r))
+            .collect(),
+        "aws_subnet" => paginate!(client.describe_subnets().max_results(1000), subnets)
+            .iter()
+            .filter_map(|s| subnet(s, r))
+            .collect(),
+        "aws_security_group" => paginate!(
+            client.describe_security_groups().max_results(1000),
+            security_groups
+        )
+        .iter()
+        .filter_map(|g| security_group(g, r))
+        .collect(),
+        "aws_ebs_volume" => paginate!(client.describe_volumes().max_results(1000), volumes)
+            .iter()
+            .filter_map(|v| volume(v, r))
+            .collect(),
+        "aws_internet_gateway" => paginate!(
+            client.describe_internet_gateways().max_results(1000),
+            internet_gateways
+        )
+        .iter()
+        .filter_map(|g| internet_gateway(g, r))
+        .collect(),
+        "aws_route_table" => paginate!(
+            client.describe_route_tables().max_results(100),
+            route_tables
+        )
+        .iter()
+        .filter_map(|t| route_table(t, r))
+        .collect(),
+        "aws_nat_gateway" => paginate!(
+            client.describe_nat_gateways().max_results(1000),
+            nat_gateways
+        )
+        .iter()
+        .filter_map(|n| nat_gateway(n, r))
+        .collect(),
+        "aws_eip" => client
+            .describe_addresses()
+            .send()
+            .await
+            .map_err(ListError::from_sdk)?
+            .addresses()
+            .iter()
+            .filter_map(|a| eip(a, r))
+            .collect(),
+        "aws_key_pair" => client
+            .describe_key_pairs()
+            .send()
+            .await
+            .map_err(ListError::from_sdk)?
+            .key_pairs()
+            .iter()
+            .filter_map(|k| key_pair(k, r))
+            .collect(),
+        "aws_network_interface" => paginate!(
+            client.describe_network_interfaces().max_results(1000),
+            network_interfaces
+        )
+        .iter()
+        .filter_map(|n| network_interface(n, r))
+        .collect(),
+        "aws_launch_template" => paginate!(
+            client.describe_launch_templates().max_results(200),
+            launch_templates
+        )
+        .iter()
+        .filter_map(|l| launch_template(l, r))
+        .collect(),
+        other => {
+            return Err(ListError {
+                kind: "list_failed",
+                code: None,
+                message: format!("the AWS lister does not support {other}"),
+            });
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_group_by_description_and_mark_self() {
+        let perm = t::IpPermission::builder()
+            .ip_protocol("6")
+            .from_port(443)
+            .to_port(443)
+            .ip_ranges(
+                t::IpRange::builder()
+                    .cidr_ip("10.0.0.0/8")
+                    .description("d")
+                    .build(),
+            )
+            .ip_ranges(
+                t::IpRange::builder()
+                    .cidr_ip("192.168.0.0/16")
+                    .description("d")
+                    .build(),
+            )
+            .ip_ranges(t::IpRange::builder().cidr_ip("1.2.3.4/32").build())
+            .user_id_group_pairs(
+                t::UserIdGroupPair::builder()
+                    .group_id("sg-self")
+                    .user_id("1")
+                    .build(),
+            )
+            .build();
+        let v = rules(&[perm], "sg-self", Some("1"));
+        let arr = v.as_array().unwrap();
+        assert_eq!(arr.len(), 2);
+        assert_eq!(arr[0]["description"], "");
+        assert_eq!(arr[0]["cidr_blocks"], json!(["1.2.3.4/32"]));
+        assert_eq!(arr[0]["self"], json!(true));
+        assert_eq!(
+            arr[1]["cidr_blocks"],
+            json!(["10.0.0.0/8", "192.168.0.0/16"])
+        );
+        assert_eq!(arr[1]["protocol"], "tcp");
+    }
+
+    #[test]
+    fn tags_drop_aws_reserved_keys() {
+        let t = tags(&[
+            Tag::builder().key("Name").value("x").build(),
+            Tag::builder()
+                .key("aws:cloudformation:stack-name")
+                .value("y")
+                .build(),
+        ]);
+        assert_eq!(t, json!({"Name": "x"}));
+    }
+
+    #[test]
+    fn terminated_instances_are_gone() {
+        let i = t::Instance::builder()
+            .instance_id("i-1")
+            .state(
+                t::InstanceState::builder()
+                    .name(t::InstanceStateName::Terminated)
+                    .build(),
+            )
+            .build();
+        assert!(instance(&i, "us-east-1").is_none());
+    }
+}
