@@ -3,7 +3,7 @@
 //! The one place that knows where inputs come from; the CLI (and later the server) call it.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
@@ -28,6 +28,30 @@ pub enum LiveChoice {
     /// No live listing: managed drift from Terraform's refresh only (a run task for a
     /// workspace without cloud credentials here).
     Nothing,
+}
+
+impl std::str::FromStr for LiveChoice {
+    type Err = std::convert::Infallible;
+
+    /// `aws`, `provider`, or the path of a snapshot (as given: see [`LiveChoice::under`]).
+    fn from_str(s: &str) -> Result<LiveChoice, Self::Err> {
+        Ok(match s {
+            "aws" => LiveChoice::Aws,
+            "provider" => LiveChoice::Provider,
+            path => LiveChoice::Snapshot(PathBuf::from(path)),
+        })
+    }
+}
+
+impl LiveChoice {
+    /// A snapshot path taken relative to `dir` (a settings file's `live` is relative to its
+    /// module); other choices as they are.
+    pub fn under(self, dir: &Path) -> LiveChoice {
+        match self {
+            LiveChoice::Snapshot(p) if p.is_relative() => LiveChoice::Snapshot(dir.join(p)),
+            other => other,
+        }
+    }
 }
 
 /// What to scan and how.
@@ -221,25 +245,25 @@ pub async fn discover(
     inputs: &Inputs,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<LiveInventory> {
-    let source = match &req.live {
-        LiveChoice::Nothing => return Ok(LiveInventory::default()),
-        LiveChoice::Snapshot(p) => live::Source::Snapshot(p.clone()),
+    match &req.live {
+        LiveChoice::Nothing => Ok(LiveInventory::default()),
+        LiveChoice::Snapshot(p) => Ok(live::snapshot::read(p)?),
         LiveChoice::Aws | LiveChoice::Provider => {
             if inputs.regions.is_empty() {
                 bail!(
                     "no AWS region to scan: set --region, AWS_REGION, or `region` in the provider \"aws\" block"
                 );
             }
-            live::Source::Aws(AwsOptions {
+            let opts = AwsOptions {
                 regions: inputs.regions.clone(),
                 types: req.types.clone(),
                 endpoint_url: inputs.config.aws_endpoint("ec2"),
                 profile: req.profile.clone(),
                 concurrency: req.parallelism,
-            })
+            };
+            Ok(live::aws::discover(&opts, progress).await)
         }
-    };
-    live::discover(&source, progress).await
+    }
 }
 
 /// A scan's report with the inputs it compared.

@@ -97,15 +97,10 @@ struct LiveArg {
 impl LiveArg {
     /// The flag, else the settings file's `live` (a path there is relative to DIR), else AWS.
     fn resolve(&self, dir: &Path, settings: &Settings) -> LiveChoice {
-        let parse = |s: &str, relative: bool| match s {
-            "aws" => LiveChoice::Aws,
-            "provider" => LiveChoice::Provider,
-            path if relative => LiveChoice::Snapshot(PathBuf::from(relative_to(dir, path))),
-            path => LiveChoice::Snapshot(PathBuf::from(path)),
-        };
+        let parse = |s: &str| s.parse::<LiveChoice>().unwrap_or_else(|e| match e {});
         match (&self.live, &settings.live) {
-            (Some(flag), _) => parse(flag, false),
-            (None, Some(setting)) => parse(setting, true),
+            (Some(flag), _) => parse(flag),
+            (None, Some(setting)) => parse(setting).under(dir),
             (None, None) => LiveChoice::Aws,
         }
     }

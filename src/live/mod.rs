@@ -8,17 +8,6 @@ pub mod aws;
 pub mod provider;
 pub mod snapshot;
 
-use crate::model::LiveInventory;
-
-/// Where live resources come from.
-#[derive(Debug, Clone)]
-pub enum Source {
-    /// The AWS APIs.
-    Aws(aws::AwsOptions),
-    /// A snapshot file.
-    Snapshot(std::path::PathBuf),
-}
-
 /// Progress events for a spinner or the server's live updates.
 #[derive(Debug, Clone)]
 pub enum Progress {
@@ -34,15 +23,4 @@ pub enum Progress {
     /// A long step started (`running terraform plan -refresh-only in DIR`), for the person
     /// waiting.
     Step(String),
-}
-
-/// Lists live resources from `source`.
-pub async fn discover(
-    source: &Source,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> anyhow::Result<LiveInventory> {
-    match source {
-        Source::Aws(opts) => Ok(aws::discover(opts, progress).await),
-        Source::Snapshot(path) => Ok(snapshot::read(path)?),
-    }
 }

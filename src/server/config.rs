@@ -160,9 +160,11 @@ impl Workspace {
     /// The scan this workspace stands for.
     pub fn request(&self, refresh: Refresh) -> ScanRequest {
         let live = match self.live.as_deref() {
-            None | Some("aws") => LiveChoice::Aws,
-            Some("provider") => LiveChoice::Provider,
-            Some(path) => LiveChoice::Snapshot(self.dir.join(path)),
+            None => LiveChoice::Aws,
+            Some(s) => s
+                .parse::<LiveChoice>()
+                .unwrap_or_else(|e| match e {})
+                .under(&self.dir),
         };
         ScanRequest {
             state: self
