@@ -13,7 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 )]
 fn main() -> ExitCode {
     match terraform_drift::cli::run() {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => ExitCode::from(exit),
         Err(e) => {
             // Errors quote their input (paths, addresses); a hostile one must not turn into a
             // megabyte of terminal output.
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
                 "error: {}",
                 terraform_drift::model::truncate_for_message_at(&msg, 2_000)
             );
-            ExitCode::from(1)
+            ExitCode::from(terraform_drift::cli::Exit::Error)
         }
     }
 }

@@ -19,12 +19,22 @@ use crate::live::{Progress, snapshot};
 use crate::render::{self, Format};
 use crate::scan::{self, LiveChoice, ScanRequest};
 
-/// Exit code: in sync.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: error (including partial results without `--allow-partial`).
-pub const EXIT_ERROR: u8 = 1;
-/// Exit code: drift found.
-pub const EXIT_DRIFT: u8 = 2;
+/// How a command ended, as its process exit code: 0 in sync, 1 error or usage, 2 drift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// In sync (or done, for commands that change things).
+    Ok = 0,
+    /// Error, usage error, or a partial or unchecked result not accepted by a flag.
+    Error = 1,
+    /// Drift found (or left).
+    Drift = 2,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> std::process::ExitCode {
+        std::process::ExitCode::from(e as u8)
+    }
+}
 
 /// Find and fix drift between Terraform and the real cloud.
 #[derive(Debug, Parser)]
@@ -242,14 +252,18 @@ struct DiscoverArgs {
 }
 
 /// Parses the command line and runs it; returns the exit code.
-pub fn run() -> Result<u8> {
+pub fn run() -> Result<Exit> {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // `--help` and `--version` print to stdout and succeed; a usage error is an error
         // (exit 1, as Terraform does), never 2, which means "drift found" to a CI gate.
         Err(e) => {
             let _ = e.print();
-            return Ok(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+            return Ok(if e.use_stderr() {
+                Exit::Error
+            } else {
+                Exit::Ok
+            });
         }
     };
     match &cli.command {
@@ -418,7 +432,7 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
         .map(|name| name.parse::<Format>().expect("a listed name"))
 }
 
-async fn scan_cmd(args: ScanArgs) -> Result<u8> {
+async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
     let format = match (args.format, settings.format.as_deref()) {
@@ -465,7 +479,7 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
         eprintln!(
             "error: the scan is partial (see the alerts above); pass --allow-partial to accept it"
         );
-        EXIT_ERROR
+        Exit::Error
     } else if let n @ 1.. = unaccepted_unchecked(&report, allow_partial)
         && !allow_unchecked
     {
@@ -473,11 +487,11 @@ async fn scan_cmd(args: ScanArgs) -> Result<u8> {
             "error: {n} resource{} could not be checked (listed in the report); pass --allow-unchecked to accept that",
             if n == 1 { "" } else { "s" }
         );
-        EXIT_ERROR
+        Exit::Error
     } else if report.has_drift() {
-        EXIT_DRIFT
+        Exit::Drift
     } else {
-        EXIT_OK
+        Exit::Ok
     })
 }
 
@@ -528,7 +542,7 @@ impl crate::codewins::Ui for Terminal {
     }
 }
 
-async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
+async fn remediate_cmd(args: RemediateArgs) -> Result<Exit> {
     use crate::codewins;
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
@@ -552,13 +566,13 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     out.write_all(render::render(&outcome.report, Format::Table, false).as_bytes())?;
     Ok(if outcome.remaining == 0 {
-        EXIT_OK
+        Exit::Ok
     } else {
-        EXIT_DRIFT
+        Exit::Drift
     })
 }
 
-async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
+async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<Exit> {
     use crate::cloudwins;
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
@@ -590,13 +604,13 @@ async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<u8> {
         eprintln!("(dry run: pass --write to write these files)");
     }
     Ok(if skipped.is_empty() {
-        EXIT_OK
+        Exit::Ok
     } else {
-        EXIT_DRIFT
+        Exit::Drift
     })
 }
 
-async fn serve_cmd(args: ServeArgs) -> Result<u8> {
+async fn serve_cmd(args: ServeArgs) -> Result<Exit> {
     let config = crate::server::ServeConfig::read(&args.config)?;
     let listen = args
         .listen
@@ -620,10 +634,10 @@ async fn serve_cmd(args: ServeArgs) -> Result<u8> {
         crate::server::shutdown_signal(),
     )
     .await?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
-async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
+async fn discover_cmd(args: DiscoverArgs) -> Result<Exit> {
     let settings = settings(&args.common.dir)?;
     let mut req = request(args.common, &settings, LiveChoice::Aws, false);
     for t in &args.types {
@@ -662,5 +676,5 @@ async fn discover_cmd(args: DiscoverArgs) -> Result<u8> {
         inputs.regions.len(),
         args.out.display()
     );
-    Ok(if failed { EXIT_ERROR } else { EXIT_OK })
+    Ok(if failed { Exit::Error } else { Exit::Ok })
 }
