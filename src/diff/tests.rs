@@ -309,7 +309,7 @@ fn nested_blocks_compare_only_live_keys() {
 fn partial_alerts_make_the_report_partial() {
     let mut inv = inventory(vec![]);
     inv.alerts.push(Alert {
-        kind: "access_denied".into(),
+        kind: crate::model::AlertKind::AccessDenied,
         message: "x".into(),
         partial: true,
     });

@@ -85,7 +85,7 @@ pub async fn read_managed(
             }
             Err(e) => {
                 inv.alerts.push(Alert {
-                    kind: "provider_failed".into(),
+                    kind: crate::model::AlertKind::ProviderFailed,
                     message: format!("{addr}: {e}"),
                     partial: true,
                 });
@@ -146,7 +146,7 @@ async fn start_pool(
         match r {
             Ok(c) => pool.configured.push(c),
             Err(e) => alerts.push(Alert {
-                kind: "provider_failed".into(),
+                kind: crate::model::AlertKind::ProviderFailed,
                 message: format!("{addr}: {e}"),
                 partial: true,
             }),
@@ -236,7 +236,7 @@ async fn read_group(
                 let n = failures.entry(r.rtype.clone()).or_default();
                 if *n == 0 {
                     inv.alerts.push(Alert {
-                        kind: "read_failed".into(),
+                        kind: crate::model::AlertKind::ReadFailed,
                         message: e.to_string(),
                         partial: true,
                     });
@@ -364,7 +364,7 @@ impl Pool {
                         }
                     }
                     Err(e) => inv.alerts.push(Alert {
-                        kind: "list_failed".into(),
+                        kind: crate::model::AlertKind::ListFailed,
                         message: e.to_string(),
                         partial: true,
                     }),

@@ -550,12 +550,60 @@ pub fn truncate_for_message_at(s: &str, max: usize) -> String {
     }
 }
 
+/// What an [`Alert`] is about; serialized in snake case (`no_credentials`), the JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// No AWS credentials anywhere.
+    NoCredentials,
+    /// The credentials have expired.
+    CredentialsExpired,
+    /// AWS rejected the credentials.
+    CredentialsInvalid,
+    /// The credentials may not call the Describe API.
+    AccessDenied,
+    /// The endpoint could not be reached or timed out.
+    EndpointUnreachable,
+    /// A listing failed for another reason.
+    ListFailed,
+    /// A provider could not be started or configured.
+    ProviderFailed,
+    /// A provider could not read some resources.
+    ReadFailed,
+    /// A kind this version does not know (read from a newer snapshot).
+    #[serde(other)]
+    Other,
+}
+
+impl AlertKind {
+    /// The JSON name, for messages and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::NoCredentials => "no_credentials",
+            AlertKind::CredentialsExpired => "credentials_expired",
+            AlertKind::CredentialsInvalid => "credentials_invalid",
+            AlertKind::AccessDenied => "access_denied",
+            AlertKind::EndpointUnreachable => "endpoint_unreachable",
+            AlertKind::ListFailed => "list_failed",
+            AlertKind::ProviderFailed => "provider_failed",
+            AlertKind::ReadFailed => "read_failed",
+            AlertKind::Other => "other",
+        }
+    }
+}
+
+impl std::fmt::Display for AlertKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A non-fatal problem met while gathering inputs (a type that could not be listed, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
-    /// Machine-readable kind, e.g. `access_denied`, `list_failed`.
+    /// Machine-readable kind (`access_denied`, `list_failed`, … in JSON).
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: AlertKind,
     /// Human-readable explanation naming the resource type and region.
     pub message: String,
     /// True when the alert means some resources could not be checked.

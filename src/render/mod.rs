@@ -491,7 +491,7 @@ mod tests {
                 },
             ],
             alerts: vec![Alert {
-                kind: "access_denied".into(),
+                kind: crate::model::AlertKind::AccessDenied,
                 message: "aws_ebs_volume in us-east-1: access denied".into(),
                 partial: true,
             }],

@@ -522,7 +522,7 @@ mod tests {
         assert_eq!(o.message, "no drift: 4 managed resources match the cloud");
         report.partial = true;
         report.alerts.push(crate::model::Alert {
-            kind: "access_denied".into(),
+            kind: crate::model::AlertKind::AccessDenied,
             message: "aws_instance in us-east-1: access denied".into(),
             partial: true,
         });

@@ -6,9 +6,8 @@ use super::*;
 /// Why one listing failed.
 #[derive(Debug, Clone)]
 pub struct ListError {
-    /// The cause, as an alert kind: `no_credentials`, `credentials_expired`,
-    /// `credentials_invalid`, `access_denied`, `endpoint_unreachable`, `list_failed`.
-    pub kind: &'static str,
+    /// The cause.
+    pub kind: AlertKind,
     /// AWS error code (`UnauthorizedOperation`, `RequestLimitExceeded`, …).
     pub code: Option<String>,
     /// One line: the cause and what to do (the SDK's full error chain goes to the debug log).
@@ -39,7 +38,7 @@ pub(super) fn classify<E, R>(
     code: Option<&str>,
     aws_message: Option<&str>,
     full: &str,
-) -> (&'static str, String)
+) -> (AlertKind, String)
 where
     E: std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
@@ -50,7 +49,7 @@ where
             "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired",
         ) => {
             return (
-                "credentials_expired",
+                AlertKind::CredentialsExpired,
                 "the AWS credentials have expired: refresh them (e.g. `aws sso login`) and scan again".into(),
             );
         }
@@ -62,7 +61,7 @@ where
             | "IncompleteSignature"),
         ) => {
             return (
-                "credentials_invalid",
+                AlertKind::CredentialsInvalid,
                 format!("AWS rejected the credentials ({c}): check AWS_PROFILE or the access keys"),
             );
         }
@@ -73,7 +72,7 @@ where
             | "UnauthorizedAccess"),
         ) => {
             return (
-                "access_denied",
+                AlertKind::AccessDenied,
                 format!("access denied ({c}): grant the scanning role the Describe permission"),
             );
         }
@@ -82,7 +81,7 @@ where
     if let SdkError::DispatchFailure(d) = e {
         if lower.contains("credential") || lower.contains("auth scheme") {
             return (
-                "no_credentials",
+                AlertKind::NoCredentials,
                 "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or log in with `aws sso login`)".into(),
             );
         }
@@ -93,7 +92,7 @@ where
                 "failed"
             };
             return (
-                "endpoint_unreachable",
+                AlertKind::EndpointUnreachable,
                 format!(
                     "the connection to the AWS endpoint {what} ({}): check the network, a proxy or AWS_ENDPOINT_URL",
                     root_cause(e)
@@ -103,7 +102,7 @@ where
     }
     if let SdkError::TimeoutError(_) = e {
         return (
-            "endpoint_unreachable",
+            AlertKind::EndpointUnreachable,
             "the AWS call timed out: check the network, a proxy or AWS_ENDPOINT_URL".into(),
         );
     }
@@ -113,7 +112,7 @@ where
         _ => root_cause(e),
     };
     (
-        "list_failed",
+        AlertKind::ListFailed,
         crate::model::truncate_for_message(detail.lines().next().unwrap_or_default()),
     )
 }

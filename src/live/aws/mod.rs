@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 
 use super::Progress;
 use crate::catalog;
-use crate::model::{Alert, Companion, LiveInventory, Resource};
+use crate::model::{Alert, AlertKind, Companion, LiveInventory, Resource};
 
 mod client;
 mod companions;
@@ -80,7 +80,7 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     let mut inv = LiveInventory::default();
     // Failures grouped by cause: twelve types in two regions failing for want of credentials
     // are one line, not twenty-four.
-    let mut failures: BTreeMap<(&'static str, String), Vec<String>> = BTreeMap::new();
+    let mut failures: BTreeMap<(AlertKind, String), Vec<String>> = BTreeMap::new();
     while let Some((region, rtype, result)) = results.next().await {
         match result {
             Ok(resources) => {
@@ -106,7 +106,7 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
             n => format!("{}, {} and {} more", what[0], what[1], n - 2),
         };
         inv.alerts.push(Alert {
-            kind: kind.to_string(),
+            kind,
             message: format!("{listed}: {message}; those resources were not checked"),
             partial: true,
         });
@@ -216,7 +216,7 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
         .collect(),
         other => {
             return Err(ListError {
-                kind: "list_failed",
+                kind: AlertKind::ListFailed,
                 code: None,
                 message: format!("the AWS lister does not support {other}"),
             });
