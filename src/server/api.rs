@@ -265,6 +265,32 @@ pub(crate) struct Remediate {
     file: Option<String>,
 }
 
+/// What `POST /remediate` is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// Unmanaged resources into HCL (cloud wins).
+    Codify,
+    /// Changed literals in HCL to the live values (cloud wins).
+    Patch,
+    /// A plan that puts the cloud back (code wins).
+    Plan,
+}
+
+impl std::str::FromStr for Action {
+    type Err = ApiError;
+
+    fn from_str(s: &str) -> Result<Action, ApiError> {
+        match s {
+            "codify" => Ok(Action::Codify),
+            "patch" => Ok(Action::Patch),
+            "plan" => Ok(Action::Plan),
+            other => Err(ApiError::bad_request(format!(
+                "unknown action {other:?}: codify, patch or plan"
+            ))),
+        }
+    }
+}
+
 /// `POST /remediate`: the codify/patch diff or the restoring plan of the last scan's findings;
 /// with `"apply": true` (remediate role) it is written or applied, then a new scan starts.
 pub(crate) async fn remediate(
@@ -275,6 +301,7 @@ pub(crate) async fn remediate(
     if body.apply && caller.role < Role::Remediate {
         return Ok(forbidden("applying a remediation"));
     }
+    let action: Action = body.action.parse()?;
     let ws = pick_workspace(&app, body.workspace.as_deref())?.clone();
     let l = latest(&app, &ws.name)?;
     // Held until the remediation is written or applied (moved into the work that outlives
@@ -299,14 +326,14 @@ pub(crate) async fn remediate(
         "action": body.action,
         "applied": false,
     });
-    match body.action.as_str() {
-        "codify" | "patch" => {
+    match action {
+        Action::Codify | Action::Patch => {
             let file = body.file.as_deref().unwrap_or("drift_imports.tf");
             let (l2, selection, file, codify) = (
                 l.clone(),
                 selection.clone(),
                 file.to_string(),
-                body.action == "codify",
+                action == Action::Codify,
             );
             let (edits, skipped) = super::off_thread(move || async move {
                 cloudwins::propose(&l2.request, &l2.output, &selection, codify, &file).await
@@ -328,7 +355,7 @@ pub(crate) async fn remediate(
                 answer["applied"] = true.into();
             }
         }
-        "plan" => {
+        Action::Plan => {
             l.output.ensure_complete().map_err(failed)?;
             let targets: Vec<String> = crate::codewins::drifted_addresses(&l.output.report)
                 .into_iter()
@@ -375,11 +402,6 @@ pub(crate) async fn remediate(
                 });
                 answer["applied"] = applied.into();
             }
-        }
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "unknown action {other:?}: codify, patch or plan"
-            )));
         }
     }
     if answer["applied"] == true {
