@@ -192,7 +192,7 @@ pub async fn propose(
     }
     // From a snapshot, the attributes are the snapshot's and the providers only give schemas
     // (no credentials, no cloud call); otherwise the providers import and read each object.
-    let from_snapshot = matches!(req.live, crate::scan::LiveChoice::Snapshot(_));
+    let from_snapshot = matches!(req.live(), Some(crate::scan::LiveChoice::Snapshot(_)));
     let opts = crate::scan::provider_options(req);
     let (pool, alerts) = if from_snapshot {
         crate::live::provider::start_for_schemas(&scanned.inputs.config, &opts).await

@@ -533,10 +533,10 @@ pub async fn remediate(
 /// compared with the state as it was before the apply: a refresh that recorded a drifted value
 /// into the state does not make it fixed. Only for live sources that list whole objects.
 fn still_drifted(req: &ScanRequest, before: &ScanOutput, after: &ScanOutput) -> Vec<Drift> {
-    let compare = match (&req.refresh, &req.live) {
-        (Refresh::Live, LiveChoice::Provider) => crate::diff::Compare::Everything,
-        (Refresh::Live, LiveChoice::Aws | LiveChoice::Snapshot(_)) => crate::diff::Compare::Catalog,
-        _ => return Vec::new(),
+    let compare = match &req.refresh {
+        Refresh::Live(LiveChoice::Provider) => crate::diff::Compare::Everything,
+        Refresh::Live(LiveChoice::Aws | LiveChoice::Snapshot(_)) => crate::diff::Compare::Catalog,
+        Refresh::Terraform { .. } | Refresh::Plan { .. } => return Vec::new(),
     };
     let changed: BTreeSet<&str> = before
         .report

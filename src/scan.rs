@@ -16,7 +16,7 @@ use crate::state;
 use crate::terraform::{self, Terraform};
 
 /// Where live resources come from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LiveChoice {
     /// The AWS APIs.
     Aws,
@@ -25,9 +25,6 @@ pub enum LiveChoice {
     /// The providers themselves (plugin protocol): managed resources of any type refreshed
     /// as Terraform does, plus the AWS lister for unmanaged discovery.
     Provider,
-    /// No live listing: managed drift from Terraform's refresh only (a run task for a
-    /// workspace without cloud credentials here).
-    Nothing,
 }
 
 impl std::str::FromStr for LiveChoice {
@@ -61,8 +58,6 @@ pub struct ScanRequest {
     pub dir: PathBuf,
     /// `--state` paths or globs; empty means `terraform state pull` or `DIR/terraform.tfstate`.
     pub state: Vec<String>,
-    /// Live source.
-    pub live: LiveChoice,
     /// `--region` values (override the config's).
     pub regions: Vec<String>,
     /// AWS named profile.
@@ -77,18 +72,27 @@ pub struct ScanRequest {
     pub types: Vec<String>,
     /// `--provider NAME=PATH` binaries for `--live provider`.
     pub providers: std::collections::BTreeMap<String, PathBuf>,
-    /// Where managed drift comes from instead of the live source (which then only finds
-    /// unmanaged resources).
+    /// Where managed drift comes from: the live source, or Terraform's refresh (the live
+    /// source, if any, then only finds unmanaged resources).
     pub refresh: Refresh,
 }
 
 impl ScanRequest {
-    /// A scan of `dir` from `live` with the defaults `scan` has without flags.
-    pub fn new(dir: PathBuf, live: LiveChoice, refresh: Refresh) -> ScanRequest {
+    /// The live source, if the scan lists one.
+    pub fn live(&self) -> Option<&LiveChoice> {
+        match &self.refresh {
+            Refresh::Live(live) => Some(live),
+            Refresh::Terraform { unmanaged } | Refresh::Plan { unmanaged, .. } => {
+                unmanaged.as_ref()
+            }
+        }
+    }
+
+    /// A scan of `dir` as `refresh` says, with the defaults `scan` has without flags.
+    pub fn new(dir: PathBuf, refresh: Refresh) -> ScanRequest {
         ScanRequest {
             dir,
             state: Vec::new(),
-            live,
             regions: Vec::new(),
             profile: None,
             include_defaults: false,
@@ -102,15 +106,26 @@ impl ScanRequest {
 }
 
 /// Managed drift from Terraform itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// With Terraform's refresh the live source only lists unmanaged resources, and may be left
+/// out; without it the live source is the whole comparison and must be there. The type says
+/// so: a scan with neither cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refresh {
     /// From the live source (native or provider reads).
-    #[default]
-    Live,
+    Live(LiveChoice),
     /// `terraform plan -refresh-only` run in the directory.
-    Terraform,
+    Terraform {
+        /// Where unmanaged resources are listed (`None`: they are not).
+        unmanaged: Option<LiveChoice>,
+    },
     /// A saved plan: a binary plan file (read with `terraform show -json`) or its JSON.
-    Plan(PathBuf),
+    Plan {
+        /// The plan file.
+        file: PathBuf,
+        /// Where unmanaged resources are listed (`None`: they are not).
+        unmanaged: Option<LiveChoice>,
+    },
 }
 
 /// The inputs a scan read, kept for reporting and later stages (codify, patch).
@@ -178,8 +193,8 @@ pub fn provider_options(req: &ScanRequest) -> live::provider::ProviderOptions {
 
 async fn read_states(req: &ScanRequest, required: bool) -> Result<Vec<Resource>> {
     // Provider reads compare every attribute, so they need the whole state object.
-    let keep: state::Keep = match req.live {
-        LiveChoice::Provider => &state::keep_all,
+    let keep: state::Keep = match req.live() {
+        Some(LiveChoice::Provider) => &state::keep_all,
         _ => &catalog::keeps,
     };
     let mut out = Vec::new();
@@ -231,7 +246,7 @@ async fn regions(req: &ScanRequest, config: &Config, state: &[Resource]) -> Resu
             .filter_map(|r| r.region.clone()),
     );
     if set.is_empty()
-        && matches!(req.live, LiveChoice::Aws)
+        && matches!(req.live(), Some(LiveChoice::Aws))
         && let Some(r) = live::aws::default_region(req.profile.as_deref()).await
     {
         set.insert(r);
@@ -245,10 +260,10 @@ pub async fn discover(
     inputs: &Inputs,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<LiveInventory> {
-    match &req.live {
-        LiveChoice::Nothing => Ok(LiveInventory::default()),
-        LiveChoice::Snapshot(p) => Ok(live::snapshot::read(p)?),
-        LiveChoice::Aws | LiveChoice::Provider => {
+    match req.live() {
+        None => Ok(LiveInventory::default()),
+        Some(LiveChoice::Snapshot(p)) => Ok(live::snapshot::read(p)?),
+        Some(LiveChoice::Aws | LiveChoice::Provider) => {
             if inputs.regions.is_empty() {
                 bail!(
                     "no AWS region to scan: set --region, AWS_REGION, or `region` in the provider \"aws\" block"
@@ -294,24 +309,20 @@ impl ScanOutput {
 pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Result<ScanOutput> {
     let t = std::time::Instant::now();
     // A snapshot does not depend on the state: read both at once.
-    let snapshot = match &req.live {
-        LiveChoice::Snapshot(path) => {
+    let snapshot = match &req.refresh {
+        Refresh::Live(LiveChoice::Snapshot(path)) => {
             let path = path.clone();
             Some(tokio::task::spawn_blocking(move || {
                 live::snapshot::read(&path)
             }))
         }
-        LiveChoice::Aws | LiveChoice::Provider => None,
-        LiveChoice::Nothing if req.refresh == Refresh::Live => {
-            bail!("a scan without a live source needs Terraform's refresh or a saved plan")
+        Refresh::Live(LiveChoice::Aws | LiveChoice::Provider) => None,
+        Refresh::Terraform { .. } | Refresh::Plan { .. } => {
+            return scan_with_plan(req, progress).await;
         }
-        LiveChoice::Nothing => None,
     };
-    if req.refresh != Refresh::Live {
-        return scan_with_plan(req, progress).await;
-    }
     let inputs = read_inputs(req).await?;
-    if let LiveChoice::Provider = req.live {
+    if let Refresh::Live(LiveChoice::Provider) = req.refresh {
         return scan_with_providers(req, inputs, progress).await;
     }
     tracing::info!(
@@ -417,7 +428,7 @@ async fn scan_with_plan(
     }
     let config = config::read_dir(dir)?;
     let (bytes, origin) = match &req.refresh {
-        Refresh::Plan(path) => {
+        Refresh::Plan { file: path, .. } => {
             let raw = crate::input_file::read(path, crate::input_file::MAX_DATA_FILE)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             if raw.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
@@ -478,7 +489,7 @@ async fn scan_with_plan(
         })
         .collect();
     let uses_aws = uses_aws(&inputs);
-    let lists = !matches!(req.live, LiveChoice::Nothing);
+    let lists = req.live().is_some();
     let native = if lists && uses_aws && !inputs.regions.is_empty() {
         Some(discover(req, &inputs, progress).await?)
     } else {

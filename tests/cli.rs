@@ -901,15 +901,7 @@ fn hostile_sizes_give_short_errors() {
 
 #[test]
 fn patch_never_writes_its_backup_through_a_symlink() {
-    let d = tempfile::tempdir().unwrap();
-    for f in [
-        ".terraform-drift.toml",
-        "live.json",
-        "main.tf",
-        "terraform.tfstate",
-    ] {
-        std::fs::copy(repo().join("examples/quickstart").join(f), d.path().join(f)).unwrap();
-    }
+    let d = quickstart_copy();
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("victim.txt");
     std::fs::write(&victim, "precious").unwrap();

@@ -153,6 +153,39 @@ fn request(addr: SocketAddr, method: &str, path: &str, token: &str, body: &str) 
     (status, body)
 }
 
+/// Starts a scan of `workspace`; its id.
+fn start_scan(addr: SocketAddr, token: &str, workspace: &str) -> String {
+    let (status, body) = request(
+        addr,
+        "POST",
+        "/api/v1/scans",
+        token,
+        &format!(r#"{{"workspace": "{workspace}"}}"#),
+    );
+    assert_eq!(status, 202, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["scan_id"]
+        .as_str()
+        .or(v["id"].as_str())
+        .unwrap()
+        .to_string()
+}
+
+/// The scan's record once it is no longer running (within 60 s).
+fn finished_scan(addr: SocketAddr, token: &str, id: &str) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, body) = request(addr, "GET", &format!("/api/v1/scans/{id}"), token, "");
+        assert_eq!(status, 200, "{body}");
+        let r: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if r["status"] != "running" {
+            return r;
+        }
+        assert!(Instant::now() < deadline, "scan {id} never finished");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 #[test]
 fn a_hostile_state_fails_its_scan_and_the_server_stays_up() {
     let ws = tempfile::tempdir().unwrap();
@@ -177,37 +210,8 @@ fn a_hostile_state_fails_its_scan_and_the_server_stays_up() {
     };
     // Twice: a crash would take the server (and the second request) down with it.
     for _ in 0..2 {
-        let (status, body) = request(
-            server.addr,
-            "POST",
-            "/api/v1/scans",
-            token,
-            r#"{"workspace": "deep"}"#,
-        );
-        assert_eq!(status, 202, "{body}");
-        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-        let id = v["scan_id"]
-            .as_str()
-            .or(v["id"].as_str())
-            .unwrap()
-            .to_string();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let record = loop {
-            let (status, body) = request(
-                server.addr,
-                "GET",
-                &format!("/api/v1/scans/{id}"),
-                token,
-                "",
-            );
-            assert_eq!(status, 200, "{body}");
-            let r: serde_json::Value = serde_json::from_str(&body).unwrap();
-            if r["status"] != "running" {
-                break r;
-            }
-            assert!(Instant::now() < deadline, "the scan never finished");
-            std::thread::sleep(Duration::from_millis(200));
-        };
+        let id = start_scan(server.addr, token, "deep");
+        let record = finished_scan(server.addr, token, &id);
         assert_eq!(record["status"], "failed", "{record}");
         assert!(
             record["error"]
@@ -247,40 +251,8 @@ fn a_scan_that_hangs_is_stopped_at_its_deadline_and_shutdown_does_not_wait() {
             ("AWS_REGION", "us-east-1"),
         ],
     );
-    let start_scan = |server: &Server| {
-        let (status, body) = request(
-            server.addr,
-            "POST",
-            "/api/v1/scans",
-            token,
-            r#"{"workspace": "hung"}"#,
-        );
-        assert_eq!(status, 202, "{body}");
-        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-        v["scan_id"]
-            .as_str()
-            .or(v["id"].as_str())
-            .unwrap()
-            .to_string()
-    };
-    let id = start_scan(&server);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let record = loop {
-        let (status, body) = request(
-            server.addr,
-            "GET",
-            &format!("/api/v1/scans/{id}"),
-            token,
-            "",
-        );
-        assert_eq!(status, 200, "{body}");
-        let r: serde_json::Value = serde_json::from_str(&body).unwrap();
-        if r["status"] != "running" {
-            break r;
-        }
-        assert!(Instant::now() < deadline, "the hung scan was never stopped");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let id = start_scan(server.addr, token, "hung");
+    let record = finished_scan(server.addr, token, &id);
     assert_eq!(record["status"], "failed", "{record}");
     assert!(
         record["error"]
@@ -291,7 +263,7 @@ fn a_scan_that_hangs_is_stopped_at_its_deadline_and_shutdown_does_not_wait() {
     );
 
     // A second hung scan is running when SIGTERM arrives: the server exits without it.
-    start_scan(&server);
+    start_scan(server.addr, token, "hung");
     let stopped = Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
         .status()

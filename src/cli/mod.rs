@@ -377,7 +377,6 @@ fn request(
     };
     ScanRequest {
         state,
-        live,
         regions: if common.region.is_empty() {
             settings.region.clone().unwrap_or_default()
         } else {
@@ -393,7 +392,7 @@ fn request(
         terraform: common.terraform,
         types: Vec::new(),
         providers: common.providers.into_iter().collect(),
-        refresh: scan::Refresh::Live,
+        refresh: scan::Refresh::Live(live),
         dir,
     }
 }
@@ -446,10 +445,15 @@ async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
     let allow_unchecked = args.allow_unchecked || settings.allow_unchecked.unwrap_or(false);
     let include_defaults = args.include_defaults || settings.include_defaults.unwrap_or(false);
     let mut req = request(args.common, &settings, live, include_defaults);
-    req.refresh = match (&args.refresh, &args.plan) {
-        (_, Some(p)) => scan::Refresh::Plan(p.clone()),
-        (Some(_), None) => scan::Refresh::Terraform,
-        (None, None) => scan::Refresh::Live,
+    req.refresh = match (&args.refresh, &args.plan, req.refresh) {
+        (_, Some(p), scan::Refresh::Live(live)) => scan::Refresh::Plan {
+            file: p.clone(),
+            unmanaged: Some(live),
+        },
+        (Some(_), None, scan::Refresh::Live(live)) => scan::Refresh::Terraform {
+            unmanaged: Some(live),
+        },
+        (_, _, refresh) => refresh,
     };
     let pb = spinner();
     let report = scan::scan(&req, &progress_fn(&pb)).await;

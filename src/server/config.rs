@@ -157,8 +157,9 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The scan this workspace stands for.
-    pub fn request(&self, refresh: Refresh) -> ScanRequest {
+    /// The scan this workspace stands for; `refresh` puts its live source where the scan
+    /// takes it (`Refresh::Live`, or as the unmanaged lister of a plan).
+    pub fn request(&self, refresh: impl FnOnce(LiveChoice) -> Refresh) -> ScanRequest {
         let live = match self.live.as_deref() {
             None => LiveChoice::Aws,
             Some(s) => s
@@ -175,7 +176,7 @@ impl Workspace {
             regions: self.regions.clone(),
             profile: self.profile.clone(),
             parallelism: self.parallelism.unwrap_or(8),
-            ..ScanRequest::new(self.dir.clone(), live, refresh)
+            ..ScanRequest::new(self.dir.clone(), refresh(live))
         }
     }
 
@@ -274,7 +275,7 @@ required_tags = ["Owner"]
         assert_eq!(cfg.body_limit_bytes, 1024 * 1024);
         let req = cfg.workspaces[0].request(Refresh::Live);
         assert!(
-            matches!(req.live, LiveChoice::Snapshot(p) if p == dir.path().join("prod/snap.json"))
+            matches!(req.live(), Some(LiveChoice::Snapshot(p)) if *p == dir.path().join("prod/snap.json"))
         );
         assert!(cfg.workspaces[0].answers("prod"));
     }

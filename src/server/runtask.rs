@@ -20,7 +20,7 @@ use sha2::Sha512;
 use super::App;
 use crate::diff::{Drift, Kind, Report};
 use crate::model::Severity;
-use crate::scan::{self, LiveChoice, Refresh, ScanRequest};
+use crate::scan::{self, Refresh, ScanRequest};
 
 /// The token HCP Terraform sends when it verifies a new run task.
 const VERIFICATION_TOKEN: &str = "test-token";
@@ -190,16 +190,25 @@ async fn analyse(app: &App, req: &TaskRequest, url: &str) -> anyhow::Result<Outc
     tokio::fs::write(&plan_file, &plan).await?;
     let ws_name = req.workspace_name.as_deref().unwrap_or("");
     let scan_req = match app.config.workspaces.iter().find(|w| w.answers(ws_name)) {
-        Some(ws) => ws.request(Refresh::Plan(plan_file.clone())),
+        Some(ws) => ws.request(|live| Refresh::Plan {
+            file: plan_file.clone(),
+            unmanaged: Some(live),
+        }),
         None => {
             // No local module and no credentials for it: Terraform's refresh is the whole
             // analysis (no unmanaged discovery).
             let empty = work.path().join("module");
             std::fs::create_dir(&empty)?;
-            ScanRequest::new(empty, LiveChoice::Nothing, Refresh::Plan(plan_file.clone()))
+            ScanRequest::new(
+                empty,
+                Refresh::Plan {
+                    file: plan_file.clone(),
+                    unmanaged: None,
+                },
+            )
         }
     };
-    let unmanaged_checked = !matches!(scan_req.live, LiveChoice::Nothing);
+    let unmanaged_checked = scan_req.live().is_some();
     let report = super::off_thread(move || async move {
         let out = scan::scan(&scan_req, &|_| {}).await?;
         drop(work);
