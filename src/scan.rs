@@ -157,7 +157,7 @@ async fn read_inputs_with(req: &ScanRequest, state_required: bool) -> Result<Inp
     if !dir.is_dir() {
         bail!("{} is not a directory", dir.display());
     }
-    let config = config::read_dir(dir)?;
+    let config = cpu(|| config::read_dir(dir))?;
     let state = read_states(req, state_required).await?;
     let ignore = read_ignore(dir)?;
     let regions = regions(req, &config, &state).await?;
@@ -212,18 +212,18 @@ async fn read_states(req: &ScanRequest, required: bool) -> Result<Vec<Resource>>
             files.extend(matches);
         }
         for f in files {
-            out.extend(state::read_file_with(&f, keep)?.resources);
+            out.extend(cpu(|| state::read_file_with(&f, keep))?.resources);
         }
         return Ok(out);
     }
     if terraform::has_backend(&req.dir) {
         let tf = Terraform::find(req.terraform.as_deref())?;
         let bytes = tf.state_pull(&req.dir).await?;
-        return Ok(state::parse_with(&bytes, "terraform state pull", keep)?.resources);
+        return Ok(cpu(|| state::parse_with(&bytes, "terraform state pull", keep))?.resources);
     }
     let local = req.dir.join("terraform.tfstate");
     if local.is_file() {
-        return Ok(state::read_file_with(&local, keep)?.resources);
+        return Ok(cpu(|| state::read_file_with(&local, keep))?.resources);
     }
     if !required {
         return Ok(Vec::new());
@@ -454,7 +454,7 @@ async fn scan_with_plan(
             )
         }
     };
-    let drift = state::plan_drift(&bytes, &origin)?;
+    let drift = cpu(|| state::plan_drift(&bytes, &origin))?;
     let ignore = read_ignore(dir)?;
     let mut regions: BTreeSet<String> = if req.regions.is_empty() {
         config.aws_regions().into_iter().collect()
@@ -511,17 +511,31 @@ fn compare(
     live: &LiveInventory,
     mode: diff::Compare,
 ) -> Report {
-    diff::diff(&diff::Input {
-        state: &inputs.state,
-        live,
-        config: &inputs.config,
-        ignore: &inputs.ignore,
-        options: &diff::Options {
-            include_defaults: req.include_defaults,
-            default_region: inputs.regions.first().cloned(),
-            compare: mode,
-        },
+    cpu(|| {
+        diff::diff(&diff::Input {
+            state: &inputs.state,
+            live,
+            config: &inputs.config,
+            ignore: &inputs.ignore,
+            options: &diff::Options {
+                include_defaults: req.include_defaults,
+                default_region: inputs.regions.first().cloned(),
+                compare: mode,
+            },
+        })
     })
+}
+
+/// Runs CPU-bound work (parsing configuration and state, the diff) without holding up the
+/// runtime: on a multi-threaded runtime the worker first hands its other tasks to the pool
+/// (`block_in_place`), so a server scan of a large estate does not stall its requests.
+fn cpu<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
 }
 
 /// True when the configuration or the state uses AWS (so the native lister can find
