@@ -186,6 +186,13 @@ fn finished_scan(addr: SocketAddr, token: &str, id: &str) -> serde_json::Value {
     }
 }
 
+/// The scan record says `failed` with an error containing `why`.
+fn assert_failed_with(record: &serde_json::Value, why: &str) {
+    assert_eq!(record["status"], "failed", "{record}");
+    let error = record["error"].as_str().unwrap_or_default();
+    assert!(error.contains(why), "{record}");
+}
+
 #[test]
 fn a_hostile_state_fails_its_scan_and_the_server_stays_up() {
     let ws = tempfile::tempdir().unwrap();
@@ -211,15 +218,7 @@ fn a_hostile_state_fails_its_scan_and_the_server_stays_up() {
     // Twice: a crash would take the server (and the second request) down with it.
     for _ in 0..2 {
         let id = start_scan(server.addr, token, "deep");
-        let record = finished_scan(server.addr, token, &id);
-        assert_eq!(record["status"], "failed", "{record}");
-        assert!(
-            record["error"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("deeper than"),
-            "{record}"
-        );
+        assert_failed_with(&finished_scan(server.addr, token, &id), "deeper than");
     }
     assert!(healthz(server.addr).unwrap().contains("200 OK"));
 }
@@ -252,14 +251,9 @@ fn a_scan_that_hangs_is_stopped_at_its_deadline_and_shutdown_does_not_wait() {
         ],
     );
     let id = start_scan(server.addr, token, "hung");
-    let record = finished_scan(server.addr, token, &id);
-    assert_eq!(record["status"], "failed", "{record}");
-    assert!(
-        record["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("scan_timeout_seconds"),
-        "{record}"
+    assert_failed_with(
+        &finished_scan(server.addr, token, &id),
+        "scan_timeout_seconds",
     );
 
     // A second hung scan is running when SIGTERM arrives: the server exits without it.

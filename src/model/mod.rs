@@ -257,9 +257,11 @@ impl Serialize for AttrPath {
     }
 }
 
+// Tests only: outside them a path is never rebuilt from its text (`tags.2024` would come
+// back as an index).
+#[cfg(test)]
 impl From<&str> for AttrPath {
-    /// [`AttrPath::parse`]: for paths written by people (ignore rules, tests), never for a
-    /// path that was already a path.
+    /// [`AttrPath::parse`], for test fixtures.
     fn from(s: &str) -> AttrPath {
         AttrPath::parse(s)
     }

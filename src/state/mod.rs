@@ -109,7 +109,7 @@ pub enum StateError {
     Internal {
         /// File name.
         file: String,
-        /// The panic's message.
+        /// The panic's message, scrubbed of anything that looks like a secret.
         detail: String,
     },
 }

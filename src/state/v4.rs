@@ -119,7 +119,9 @@ pub(super) fn parse_v4(doc: DocV4, file: &str, keep: Keep) -> Result<State, Stat
                 h.join().unwrap_or_else(|panic| {
                     Err(StateError::Internal {
                         file: file.to_string(),
-                        detail: crate::model::panic_message(panic.as_ref()),
+                        detail: crate::model::scrub_secrets(&crate::model::panic_message(
+                            panic.as_ref(),
+                        )),
                     })
                 })
             })
