@@ -45,9 +45,21 @@ pub struct TypeRules {
 /// State attributes every reader keeps besides `compared`: identity and region.
 pub const IDENTITY: &[&str] = &["id", "arn", "region", "availability_zone", "tags_all"];
 
+/// Attributes of catalog types that are not compared but say which parts of another resource
+/// this one manages (`diff::managed`).
+pub const LINKS: &[(&str, &str)] = &[("aws_instance", "network_interface")];
+
 /// True when a state reader must keep attribute `key` of a `rtype` resource.
+///
+/// Catalog types keep what is compared; every other type keeps everything, because it is read
+/// through its provider (which compares every attribute) and may manage parts of another
+/// resource (`aws_route`'s destination, a rule's ports).
 pub fn keeps(rtype: &str, key: &str) -> bool {
-    IDENTITY.contains(&key) || rules(rtype).is_some_and(|r| r.compared.contains(&key))
+    IDENTITY.contains(&key)
+        || match rules(rtype) {
+            Some(r) => r.compared.contains(&key) || LINKS.contains(&(rtype, key)),
+            None => true,
+        }
 }
 
 /// Attributes no type compares: Terraform meta arguments and bookkeeping.
@@ -182,6 +194,19 @@ pub fn default_severity(path: &AttrPath) -> Severity {
     match path.root() {
         Some("tags" | "description" | "tags_all") => Severity::Low,
         _ => Severity::Medium,
+    }
+}
+
+/// A security group rule's protocol as the provider writes it: well-known numbers as names,
+/// "all" as `-1`.
+pub fn protocol_name(p: &str) -> &str {
+    match p {
+        "6" => "tcp",
+        "17" => "udp",
+        "1" => "icmp",
+        "58" => "icmpv6",
+        "all" => "-1",
+        other => other,
     }
 }
 

@@ -3,6 +3,7 @@
 //! Pure and deterministic: the same inputs give the same report, in the same order.
 
 pub mod ignore;
+pub mod managed;
 pub mod normalize;
 
 use std::collections::{HashMap, HashSet};
@@ -14,6 +15,7 @@ use crate::catalog::{self, ALWAYS_IGNORED, TypeRules};
 use crate::model::config::{Config, IgnoreChanges};
 use crate::model::{Alert, AttrPath, LiveInventory, PathStep, Resource, Severity};
 pub use ignore::DriftIgnore;
+use managed::Managed;
 use normalize::{canonical, equivalent, is_empty};
 
 /// What kind of drift a finding is.
@@ -258,7 +260,9 @@ pub fn diff(input: &Input) -> Report {
         by_id.entry((&r.rtype, &r.id)).or_default().push(i);
     }
     let mut matched = vec![false; input.live.resources.len()];
+    // State resources found live or left unchecked: their companions are never unmanaged.
     let mut managed_ids: HashSet<(&str, &str)> = HashSet::new();
+    let parts = Managed::from_state(input.state);
     let mut report = Report {
         format_version: "1",
         ..Report::default()
@@ -270,13 +274,14 @@ pub fn diff(input: &Input) -> Report {
     let chunk = input.state.len().div_ceil(threads).max(2048);
     let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
         let by_id = &by_id;
+        let parts = &parts;
         let handles: Vec<_> = input
             .state
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|s| judge(s, input, by_id))
+                        .map(|s| judge(s, input, by_id, parts))
                         .collect::<Vec<_>>()
                 })
             })
@@ -291,7 +296,10 @@ pub fn diff(input: &Input) -> Report {
     for (s, outcome) in input.state.iter().zip(outcomes) {
         match outcome {
             Outcome::Skip => {}
-            Outcome::Unchecked(u) => report.unchecked.push(u),
+            Outcome::Unchecked(u) => {
+                managed_ids.insert((&s.rtype, &s.id));
+                report.unchecked.push(u);
+            }
             Outcome::Missing(d) => report.drift.push(d),
             Outcome::Found { live, changed } => {
                 matched[live] = true;
@@ -305,7 +313,10 @@ pub fn diff(input: &Input) -> Report {
     }
 
     for (i, live) in input.live.resources.iter().enumerate() {
-        if matched[i] || (live.aws_default && !input.options.include_defaults) {
+        if matched[i]
+            || (live.aws_default && !input.options.include_defaults)
+            || parts.created(&live.rtype, &live.id)
+        {
             continue;
         }
         if let Some(c) = &live.companion_of {
@@ -377,7 +388,12 @@ enum Outcome {
     Found { live: usize, changed: Option<Drift> },
 }
 
-fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>) -> Outcome {
+fn judge(
+    s: &Resource,
+    input: &Input,
+    by_id: &HashMap<(&str, &str), Vec<usize>>,
+    parts: &Managed,
+) -> Outcome {
     if s.id.is_empty() {
         return Outcome::Skip;
     }
@@ -433,6 +449,14 @@ fn judge(s: &Resource, input: &Input, by_id: &HashMap<(&str, &str), Vec<usize>>)
         Compare::Catalog => false,
         Compare::Everything => true,
         Compare::CatalogElseEverything => std::ptr::eq(rules, &catalog::GENERIC),
+    };
+    // Parts other resources manage are judged on those resources, not here.
+    let cut;
+    let (s, live) = if parts.has_parts(&s.rtype, &s.id) {
+        cut = (parts.without_parts(s), parts.without_parts(live));
+        (&cut.0, &cut.1)
+    } else {
+        (s, live)
     };
     let changes: Vec<Change> = compare(rules, s, live, all)
         .into_iter()

@@ -58,7 +58,7 @@ pub fn canonical(v: &Value, as_set: bool) -> Value {
 ///
 /// The provider groups rule sources by (protocol, ports, description), but how it groups them
 /// depends on the order rules were added; one source per element is the stable form.
-fn explode(v: &Value) -> Vec<Value> {
+pub(super) fn explode(v: &Value) -> Vec<Value> {
     let Value::Object(m) = v else {
         return vec![v.clone()];
     };

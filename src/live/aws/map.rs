@@ -197,7 +197,7 @@ pub(super) fn security_group(g: &t::SecurityGroup, region: &str) -> Option<Resou
 pub(super) fn rules(perms: &[t::IpPermission], own_id: &str, owner: Option<&str>) -> Value {
     let mut out = Vec::new();
     for p in perms {
-        let protocol = protocol_name(p.ip_protocol().unwrap_or("-1"));
+        let protocol = catalog::protocol_name(p.ip_protocol().unwrap_or("-1"));
         let mut by_desc: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
         let mut add = |desc: Option<&str>, field: &str, value: Value| {
             let rule = by_desc
@@ -255,18 +255,6 @@ pub(super) fn rules(perms: &[t::IpPermission], own_id: &str, owner: Option<&str>
         out.extend(by_desc.into_values().map(Value::Object));
     }
     Value::Array(out)
-}
-
-/// The provider writes well-known protocol numbers as names.
-pub(super) fn protocol_name(p: &str) -> &str {
-    match p {
-        "6" => "tcp",
-        "17" => "udp",
-        "1" => "icmp",
-        "58" => "icmpv6",
-        "all" => "-1",
-        other => other,
-    }
 }
 
 pub(super) fn volume(v: &t::Volume, region: &str) -> Option<Resource> {

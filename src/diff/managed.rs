@@ -1,0 +1,499 @@
+//! Parts of one resource that another resource in the same state manages, and objects AWS
+//! creates for a managed resource.
+//!
+//! Public modules write a route table's routes as `aws_route`, a security group's rules as
+//! `aws_security_group_rule` / `aws_vpc_security_group_{ingress,egress}_rule`, a VPC's DHCP
+//! options through an association. The parent's own state copy of such a part was written
+//! before (or without) the child and goes stale; the live parent carries it. That difference
+//! is not drift: the part is judged once, on the resource that manages it. What is left of the
+//! parent once the managed parts are taken out of both sides is still compared, so a rule added
+//! by hand to a group whose rules are separate resources is still found (on the group).
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::normalize::explode;
+use crate::catalog::protocol_name;
+use crate::model::Resource;
+
+/// One part of an owner that a resource in the state manages.
+#[derive(Debug, Clone, PartialEq)]
+enum Cover {
+    /// The whole attribute (`dhcp_options_id`, an interface's `attachment`).
+    Attribute(&'static str),
+    /// Elements of a list attribute whose member `key` has `value` (a route by destination,
+    /// routes a gateway VPC endpoint adds by its ID).
+    Element {
+        attr: &'static str,
+        key: &'static str,
+        value: String,
+    },
+    /// One source of a security group rule (`ingress` or `egress`).
+    Rule { attr: &'static str, atom: Atom },
+}
+
+/// A security group rule reduced to one source: what a rule resource adds to its group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Atom {
+    protocol: String,
+    /// `None` for "all protocols", whose ports mean nothing (the API says -1 or 0).
+    ports: Option<(i64, i64)>,
+    /// (`cidr_blocks` | `ipv6_cidr_blocks` | `prefix_list_ids` | `security_groups` | `self`,
+    /// value).
+    source: (&'static str, String),
+}
+
+/// What the state says other resources manage.
+#[derive(Debug, Default)]
+pub struct Managed {
+    /// Owner ID → (owner type, part): keyed by ID alone so lookups need no allocation.
+    covers: HashMap<String, Vec<(&'static str, Cover)>>,
+    /// ID → type of objects AWS created for managed resources.
+    created: HashMap<String, &'static str>,
+}
+
+const ROUTE_TABLES: &[&str] = &["aws_route_table", "aws_default_route_table"];
+const GROUPS: &[&str] = &["aws_security_group", "aws_default_security_group"];
+
+fn text(r: &Resource, key: &str) -> Option<String> {
+    match r.attributes.get(key).as_deref() {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn texts(r: &Resource, key: &str) -> Vec<String> {
+    match r.attributes.get(key).as_deref() {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().filter(|s| !s.is_empty()).map(String::from))
+            .collect(),
+        Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+fn number(r: &Resource, key: &str) -> Option<i64> {
+    match r.attributes.get(key).as_deref() {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// The ports of a rule, or `None` when the protocol is "all" (Terraform reads -1 or 0).
+fn ports(protocol: &str, from: Option<i64>, to: Option<i64>) -> Option<(i64, i64)> {
+    (protocol != "-1").then(|| (from.unwrap_or(0), to.unwrap_or(0)))
+}
+
+/// A group ID without the `account/` prefix cross-account references carry.
+fn group_id(s: &str) -> String {
+    s.rsplit('/').next().unwrap_or(s).to_string()
+}
+
+impl Managed {
+    /// Reads the relationships out of the state.
+    pub fn from_state(state: &[Resource]) -> Managed {
+        let mut m = Managed::default();
+        for r in state {
+            m.read(r);
+        }
+        m
+    }
+
+    fn add(&mut self, owners: &[&'static str], id: &str, cover: Cover) {
+        let entry = self.covers.entry(id.to_string()).or_default();
+        for owner in owners {
+            entry.push((owner, cover.clone()));
+        }
+    }
+
+    fn read(&mut self, r: &Resource) {
+        match r.rtype.as_str() {
+            "aws_route" => {
+                let Some(table) = text(r, "route_table_id") else {
+                    return;
+                };
+                for (from, key) in [
+                    ("destination_cidr_block", "cidr_block"),
+                    ("destination_ipv6_cidr_block", "ipv6_cidr_block"),
+                    ("destination_prefix_list_id", "destination_prefix_list_id"),
+                ] {
+                    if let Some(value) = text(r, from) {
+                        let cover = Cover::Element {
+                            attr: "route",
+                            key,
+                            value,
+                        };
+                        self.add(ROUTE_TABLES, &table, cover);
+                    }
+                }
+            }
+            // A gateway endpoint adds a route to each of its tables (to the service's prefix
+            // list, through the endpoint).
+            "aws_vpc_endpoint" => {
+                for table in texts(r, "route_table_ids") {
+                    let cover = Cover::Element {
+                        attr: "route",
+                        key: "gateway_id",
+                        value: r.id.clone(),
+                    };
+                    self.add(ROUTE_TABLES, &table, cover);
+                }
+            }
+            "aws_security_group_rule" => {
+                let Some(group) = text(r, "security_group_id") else {
+                    return;
+                };
+                let attr = match text(r, "type").as_deref() {
+                    Some("ingress") => "ingress",
+                    Some("egress") => "egress",
+                    _ => return,
+                };
+                let protocol = protocol_name(&text(r, "protocol").unwrap_or_default()).to_string();
+                let ports = ports(&protocol, number(r, "from_port"), number(r, "to_port"));
+                let mut sources: Vec<(&'static str, String)> = Vec::new();
+                for key in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"] {
+                    sources.extend(texts(r, key).into_iter().map(|v| (key, v)));
+                }
+                if let Some(g) = text(r, "source_security_group_id") {
+                    sources.push(("security_groups", group_id(&g)));
+                }
+                if r.attributes.get("self").as_deref() == Some(&Value::Bool(true)) {
+                    sources.push(("self", String::new()));
+                }
+                for source in sources {
+                    let atom = Atom {
+                        protocol: protocol.clone(),
+                        ports,
+                        source,
+                    };
+                    self.add(GROUPS, &group, Cover::Rule { attr, atom });
+                }
+            }
+            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                let Some(group) = text(r, "security_group_id") else {
+                    return;
+                };
+                let attr = if r.rtype.ends_with("ingress_rule") {
+                    "ingress"
+                } else {
+                    "egress"
+                };
+                let protocol =
+                    protocol_name(&text(r, "ip_protocol").unwrap_or_default()).to_string();
+                let ports = ports(&protocol, number(r, "from_port"), number(r, "to_port"));
+                let source = if let Some(c) = text(r, "cidr_ipv4") {
+                    ("cidr_blocks", c)
+                } else if let Some(c) = text(r, "cidr_ipv6") {
+                    ("ipv6_cidr_blocks", c)
+                } else if let Some(p) = text(r, "prefix_list_id") {
+                    ("prefix_list_ids", p)
+                } else if let Some(g) = text(r, "referenced_security_group_id") {
+                    if group_id(&g) == group {
+                        ("self", String::new())
+                    } else {
+                        ("security_groups", group_id(&g))
+                    }
+                } else {
+                    return;
+                };
+                let atom = Atom {
+                    protocol,
+                    ports,
+                    source,
+                };
+                self.add(GROUPS, &group, Cover::Rule { attr, atom });
+            }
+            "aws_vpc_dhcp_options_association" => {
+                if let Some(vpc) = text(r, "vpc_id") {
+                    let cover = Cover::Attribute("dhcp_options_id");
+                    self.add(&["aws_vpc", "aws_default_vpc"], &vpc, cover);
+                }
+            }
+            "aws_network_interface_attachment" => {
+                if let Some(eni) = text(r, "network_interface_id") {
+                    let cover = Cover::Attribute("attachment");
+                    self.add(&["aws_network_interface"], &eni, cover);
+                }
+            }
+            // An instance launched with `network_interface { network_interface_id = … }`
+            // attaches that interface: the interface's state, written before, says unattached.
+            "aws_instance" => {
+                let nics = r.attributes.get("network_interface");
+                for nic in nics
+                    .as_deref()
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(eni) = nic["network_interface_id"].as_str() {
+                        let cover = Cover::Attribute("attachment");
+                        self.add(&["aws_network_interface"], eni, cover);
+                    }
+                }
+            }
+            "aws_eip_association" => {
+                if let Some(eip) = text(r, "allocation_id") {
+                    for attr in [
+                        "instance",
+                        "network_interface",
+                        "private_ip",
+                        "association_id",
+                    ] {
+                        self.add(&["aws_eip"], &eip, Cover::Attribute(attr));
+                    }
+                }
+            }
+            "aws_iam_role_policy_attachment" => {
+                if let Some(role) = text(r, "role") {
+                    let cover = Cover::Attribute("managed_policy_arns");
+                    self.add(&["aws_iam_role"], &role, cover);
+                }
+            }
+            "aws_iam_policy_attachment" => {
+                for role in texts(r, "roles") {
+                    let cover = Cover::Attribute("managed_policy_arns");
+                    self.add(&["aws_iam_role"], &role, cover);
+                }
+            }
+            "aws_iam_role_policy" => {
+                if let Some(role) = text(r, "role") {
+                    self.add(&["aws_iam_role"], &role, Cover::Attribute("inline_policy"));
+                }
+            }
+            // The instance a fulfilled spot request launched is the request's, never unmanaged.
+            "aws_spot_instance_request" => {
+                if let Some(instance) = text(r, "spot_instance_id") {
+                    self.created.insert(instance, "aws_instance");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// True when AWS created the live object `(rtype, id)` for a resource in the state.
+    pub fn created(&self, rtype: &str, id: &str) -> bool {
+        self.created.get(id).is_some_and(|t| *t == rtype)
+    }
+
+    /// True when other resources manage parts of `(rtype, id)`.
+    pub fn has_parts(&self, rtype: &str, id: &str) -> bool {
+        self.covers
+            .get(id)
+            .is_some_and(|c| c.iter().any(|(t, _)| *t == rtype))
+    }
+
+    /// `r` without the parts other resources manage (a copy; `r` itself when there are none).
+    pub fn without_parts(&self, r: &Resource) -> Resource {
+        let mut out = r.clone();
+        let Some(all) = self.covers.get(&r.id) else {
+            return out;
+        };
+        let covers: Vec<&Cover> = all
+            .iter()
+            .filter(|(t, _)| *t == r.rtype)
+            .map(|(_, c)| c)
+            .collect();
+        let attrs = out.attributes.make_mut();
+        for cover in &covers {
+            match cover {
+                Cover::Attribute(a) => {
+                    attrs.remove(*a);
+                }
+                Cover::Element { attr, key, value } => {
+                    if let Some(Value::Array(items)) = attrs.get_mut(*attr) {
+                        items.retain(|e| e[*key].as_str() != Some(value.as_str()));
+                    }
+                }
+                Cover::Rule { .. } => {}
+            }
+        }
+        for attr in ["ingress", "egress"] {
+            let atoms: HashSet<&Atom> = covers
+                .iter()
+                .filter_map(|c| match c {
+                    Cover::Rule { attr: a, atom } if *a == attr => Some(atom),
+                    _ => None,
+                })
+                .collect();
+            if atoms.is_empty() {
+                continue;
+            }
+            if let Some(Value::Array(rules)) = attrs.get_mut(attr) {
+                let kept: Vec<Value> = rules
+                    .iter()
+                    .flat_map(explode)
+                    .filter(|e| rule_atom(e).is_none_or(|a| !atoms.contains(&a)))
+                    .collect();
+                *rules = kept;
+            }
+        }
+        out
+    }
+}
+
+/// The one source of an exploded rule element, as an [`Atom`].
+fn rule_atom(e: &Value) -> Option<Atom> {
+    let protocol = protocol_name(e["protocol"].as_str().unwrap_or_default()).to_string();
+    let ports = ports(&protocol, e["from_port"].as_i64(), e["to_port"].as_i64());
+    let source = if e["self"] == Value::Bool(true) {
+        ("self", String::new())
+    } else {
+        [
+            "cidr_blocks",
+            "ipv6_cidr_blocks",
+            "prefix_list_ids",
+            "security_groups",
+        ]
+        .into_iter()
+        .find_map(|k| {
+            let v = e[k].as_array()?.first()?.as_str()?;
+            let v = if k == "security_groups" {
+                group_id(v)
+            } else {
+                v.to_string()
+            };
+            Some((k, v))
+        })?
+    };
+    Some(Atom {
+        protocol,
+        ports,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn res(rtype: &str, id: &str, attrs: Value) -> Resource {
+        let mut r = Resource::live(rtype, id, "eu-west-1");
+        r.attributes = attrs.as_object().unwrap().clone().into();
+        r
+    }
+
+    #[test]
+    fn separate_rules_are_taken_out_of_both_sides_and_the_rest_stays() {
+        let state = vec![
+            res(
+                "aws_security_group_rule",
+                "sgrule-1",
+                json!({"security_group_id": "sg-1", "type": "ingress", "protocol": "6",
+                       "from_port": 443, "to_port": 443, "cidr_blocks": ["10.0.0.0/8", "10.1.0.0/16"]}),
+            ),
+            res(
+                "aws_security_group_rule",
+                "sgrule-2",
+                json!({"security_group_id": "sg-1", "type": "egress", "protocol": "-1",
+                       "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}),
+            ),
+            res(
+                "aws_vpc_security_group_ingress_rule",
+                "sgr-3",
+                json!({"security_group_id": "sg-1", "ip_protocol": "tcp", "from_port": 22,
+                       "to_port": 22, "referenced_security_group_id": "sg-1"}),
+            ),
+        ];
+        let m = Managed::from_state(&state);
+        assert!(m.has_parts("aws_security_group", "sg-1"));
+        let live = res(
+            "aws_security_group",
+            "sg-1",
+            json!({
+                "ingress": [
+                    {"protocol": "tcp", "from_port": 443, "to_port": 443, "description": "",
+                     "cidr_blocks": ["10.0.0.0/8", "10.1.0.0/16", "0.0.0.0/0"], "self": true},
+                    {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": [], "self": true}
+                ],
+                "egress": [{"protocol": "-1", "from_port": -1, "to_port": -1, "cidr_blocks": ["0.0.0.0/0"]}]
+            }),
+        );
+        let cut = m.without_parts(&live);
+        // What is left: the hand-made 0.0.0.0/0 on 443 and the self rule on 443.
+        let ingress = cut.attributes.get("ingress").unwrap().into_owned();
+        let ingress = ingress.as_array().unwrap();
+        assert_eq!(ingress.len(), 2, "{ingress:?}");
+        assert!(
+            ingress
+                .iter()
+                .any(|e| e["cidr_blocks"] == json!(["0.0.0.0/0"]))
+        );
+        assert!(
+            ingress
+                .iter()
+                .any(|e| e["self"] == json!(true) && e["from_port"] == 443)
+        );
+        assert_eq!(
+            cut.attributes.get("egress").unwrap().into_owned(),
+            json!([])
+        );
+        assert!(!m.has_parts("aws_security_group", "sg-2"));
+    }
+
+    #[test]
+    fn routes_endpoints_and_whole_attributes() {
+        let state = vec![
+            res(
+                "aws_route",
+                "r-rtb-11080289494",
+                json!({"route_table_id": "rtb-1", "destination_cidr_block": "0.0.0.0/0"}),
+            ),
+            res(
+                "aws_vpc_endpoint",
+                "vpce-1",
+                json!({"route_table_ids": ["rtb-1"]}),
+            ),
+            res(
+                "aws_vpc_dhcp_options_association",
+                "dopt-1-vpc-1",
+                json!({"vpc_id": "vpc-1", "dhcp_options_id": "dopt-1"}),
+            ),
+            res(
+                "aws_instance",
+                "i-1",
+                json!({"network_interface": [{"network_interface_id": "eni-1", "device_index": 0}]}),
+            ),
+            res(
+                "aws_spot_instance_request",
+                "sir-1",
+                json!({"spot_instance_id": "i-9"}),
+            ),
+        ];
+        let m = Managed::from_state(&state);
+        let table = res(
+            "aws_route_table",
+            "rtb-1",
+            json!({"route": [
+                {"cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-1"},
+                {"destination_prefix_list_id": "pl-1", "gateway_id": "vpce-1"},
+                {"cidr_block": "192.168.0.0/16", "gateway_id": "igw-1"}
+            ]}),
+        );
+        let cut = m.without_parts(&table);
+        assert_eq!(
+            cut.attributes.get("route").unwrap().into_owned(),
+            json!([{"cidr_block": "192.168.0.0/16", "gateway_id": "igw-1"}])
+        );
+        let vpc = res(
+            "aws_vpc",
+            "vpc-1",
+            json!({"dhcp_options_id": "dopt-1", "cidr_block": "10.0.0.0/16"}),
+        );
+        assert_eq!(
+            m.without_parts(&vpc)
+                .attributes
+                .map()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["cidr_block"]
+        );
+        let eni = res("aws_network_interface", "eni-1", json!({"attachment": []}));
+        assert!(m.without_parts(&eni).attributes.get("attachment").is_none());
+        assert!(m.created("aws_instance", "i-9"));
+        assert!(!m.created("aws_instance", "i-1"));
+    }
+}
