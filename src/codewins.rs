@@ -536,6 +536,7 @@ fn still_drifted(req: &ScanRequest, before: &ScanOutput, after: &ScanOutput) -> 
     let compare = match &req.refresh {
         Refresh::Live(LiveChoice::Provider) => crate::diff::Compare::Everything,
         Refresh::Live(LiveChoice::Aws | LiveChoice::Snapshot(_)) => crate::diff::Compare::Catalog,
+        Refresh::Live(LiveChoice::Auto) => crate::diff::Compare::CatalogElseEverything,
         Refresh::Terraform { .. } | Refresh::Plan { .. } => return Vec::new(),
     };
     let changed: BTreeSet<&str> = before

@@ -18,7 +18,10 @@ use crate::terraform::{self, Terraform};
 /// Where live resources come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LiveChoice {
-    /// The AWS APIs.
+    /// The default: types the AWS lister knows are listed in bulk and compared natively;
+    /// every other managed resource is read through its own provider (any installed one).
+    Auto,
+    /// The AWS APIs alone (types the lister does not know are unchecked).
     Aws,
     /// A snapshot file written by `discover`.
     Snapshot(PathBuf),
@@ -30,9 +33,11 @@ pub enum LiveChoice {
 impl std::str::FromStr for LiveChoice {
     type Err = std::convert::Infallible;
 
-    /// `aws`, `provider`, or the path of a snapshot (as given: see [`LiveChoice::under`]).
+    /// `auto`, `aws`, `provider`, or the path of a snapshot (as given: see
+    /// [`LiveChoice::under`]).
     fn from_str(s: &str) -> Result<LiveChoice, Self::Err> {
         Ok(match s {
+            "auto" => LiveChoice::Auto,
             "aws" => LiveChoice::Aws,
             "provider" => LiveChoice::Provider,
             path => LiveChoice::Snapshot(PathBuf::from(path)),
@@ -246,7 +251,7 @@ async fn regions(req: &ScanRequest, config: &Config, state: &[Resource]) -> Resu
             .filter_map(|r| r.region.clone()),
     );
     if set.is_empty()
-        && matches!(req.live(), Some(LiveChoice::Aws))
+        && matches!(req.live(), Some(LiveChoice::Aws | LiveChoice::Auto))
         && let Some(r) = live::aws::default_region(req.profile.as_deref()).await
     {
         set.insert(r);
@@ -263,7 +268,7 @@ pub async fn discover(
     match req.live() {
         None => Ok(LiveInventory::default()),
         Some(LiveChoice::Snapshot(p)) => Ok(live::snapshot::read(p)?),
-        Some(LiveChoice::Aws | LiveChoice::Provider) => {
+        Some(LiveChoice::Aws | LiveChoice::Provider | LiveChoice::Auto) => {
             if inputs.regions.is_empty() {
                 bail!(
                     "no AWS region to scan: set --region, AWS_REGION, or `region` in the provider \"aws\" block"
@@ -316,14 +321,20 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
                 live::snapshot::read(&path)
             }))
         }
-        Refresh::Live(LiveChoice::Aws | LiveChoice::Provider) => None,
+        Refresh::Live(LiveChoice::Aws | LiveChoice::Provider | LiveChoice::Auto) => None,
         Refresh::Terraform { .. } | Refresh::Plan { .. } => {
             return scan_with_plan(req, progress).await;
         }
     };
     let inputs = read_inputs(req).await?;
-    if let Refresh::Live(LiveChoice::Provider) = req.refresh {
-        return scan_with_providers(req, inputs, progress).await;
+    match req.refresh {
+        Refresh::Live(LiveChoice::Provider) => {
+            return scan_with_providers(req, inputs, progress, false).await;
+        }
+        Refresh::Live(LiveChoice::Auto) if inputs.state.iter().any(needs_provider) => {
+            return scan_with_providers(req, inputs, progress, true).await;
+        }
+        _ => {}
     }
     tracing::info!(
         resources = inputs.state.len(),
@@ -351,12 +362,21 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
     })
 }
 
+/// True when the AWS lister cannot check `r`: `--live auto` reads it through its provider.
+fn needs_provider(r: &Resource) -> bool {
+    !r.id.is_empty() && catalog::rules(&r.rtype).is_none()
+}
+
 /// `--live provider`: managed resources read by their providers, the AWS lister (when the
 /// configuration uses AWS) and ListResource for unmanaged ones, imports for their attributes.
+///
+/// `auto`: only the resources the AWS lister cannot check are read through their providers;
+/// the lister's objects are the managed source for its own types, compared by the catalog.
 async fn scan_with_providers(
     req: &ScanRequest,
     mut inputs: Inputs,
     progress: &(dyn Fn(Progress) + Sync),
+    auto: bool,
 ) -> Result<ScanOutput> {
     let t = std::time::Instant::now();
     let uses_aws = uses_aws(&inputs);
@@ -368,13 +388,19 @@ async fn scan_with_providers(
         }
     };
     let opts = provider_options(req);
+    let select = move |r: &Resource| !auto || needs_provider(r);
     let (native, (read, pool)) = tokio::join!(
         native,
-        live::provider::read_managed(&inputs.state, &inputs.config, &opts)
+        live::provider::read_managed(&inputs.state, &select, &inputs.config, &opts)
     );
-    pool.normalize_state(&mut inputs.state);
+    pool.normalize_state(inputs.state.iter_mut().filter(|r| select(r)));
     let result = async {
-        let mut live = merge(native.transpose()?.unwrap_or_default(), read, &inputs.state);
+        let native = native.transpose()?.unwrap_or_default();
+        let mut live = if auto {
+            combine(native, read)
+        } else {
+            merge(native, read, &inputs.state)
+        };
         pool.list_all(&mut live).await;
         tracing::info!(
             resources = live.resources.len(),
@@ -382,12 +408,19 @@ async fn scan_with_providers(
             elapsed_ms = t.elapsed().as_millis() as u64,
             "read live resources through providers"
         );
-        let mut report = compare(req, &inputs, &live, diff::Compare::Everything);
+        let mode = match auto {
+            true => diff::Compare::CatalogElseEverything,
+            false => diff::Compare::Everything,
+        };
+        let mut report = compare(req, &inputs, &live, mode);
+        // The lister's unmanaged objects already carry what it read (auto); provider imports
+        // give the others their whole attributes.
         let wanted: Vec<(usize, live::provider::ObjectRef)> = report
             .drift
             .iter()
             .enumerate()
             .filter(|(_, d)| d.kind == diff::Kind::Unmanaged)
+            .filter(|(_, d)| !auto || catalog::rules(&d.rtype).is_none())
             .map(|(i, d)| (i, (d.rtype.clone(), d.id.clone(), d.region.clone())))
             .collect();
         let keys: Vec<_> = wanted.iter().map(|(_, k)| k.clone()).collect();
@@ -543,6 +576,17 @@ fn cpu<T>(f: impl FnOnce() -> T) -> T {
 fn uses_aws(inputs: &Inputs) -> bool {
     inputs.config.providers.iter().any(|p| p.name == "aws")
         || inputs.state.iter().any(|r| r.rtype.starts_with("aws_"))
+}
+
+/// `auto`: the lister's objects (its own types) next to the provider reads (the other types).
+fn combine(native: LiveInventory, read: LiveInventory) -> LiveInventory {
+    let mut out = native;
+    out.resources.extend(read.resources);
+    out.coverage.extend(read.coverage);
+    out.alerts.extend(read.alerts);
+    out.unreadable.extend(read.unreadable);
+    out.api_calls += read.api_calls;
+    out
 }
 
 /// Provider reads win over the lister for managed objects; the lister's other objects are the

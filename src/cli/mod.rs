@@ -98,20 +98,22 @@ struct ServeArgs {
 /// Where live resources come from; one resolution for every command that scans.
 #[derive(Debug, Args)]
 struct LiveArg {
-    /// Live source: `aws` (default), `provider` (read through the provider plugins, any
-    /// type), or a snapshot file written by `discover`; default: `live` in the settings file.
-    #[arg(long, value_name = "aws|provider|FILE")]
+    /// Live source: `auto` (default: the AWS lister for the types it knows, each other
+    /// resource read through its provider), `aws` (the lister alone), `provider` (every
+    /// resource read through its provider), or a snapshot file written by `discover`;
+    /// default: `live` in the settings file, else `auto`.
+    #[arg(long, value_name = "auto|aws|provider|FILE")]
     live: Option<String>,
 }
 
 impl LiveArg {
-    /// The flag, else the settings file's `live` (a path there is relative to DIR), else AWS.
+    /// The flag, else the settings file's `live` (a path there is relative to DIR), else auto.
     fn resolve(&self, dir: &Path, settings: &Settings) -> LiveChoice {
         let parse = |s: &str| s.parse::<LiveChoice>().unwrap_or_else(|e| match e {});
         match (&self.live, &settings.live) {
             (Some(flag), _) => parse(flag),
             (None, Some(setting)) => parse(setting).under(dir),
-            (None, None) => LiveChoice::Aws,
+            (None, None) => LiveChoice::Auto,
         }
     }
 }

@@ -14,6 +14,8 @@ use thiserror::Error;
 
 use crate::model::{AttrPath, PathStep, SourceLoc};
 
+mod eval;
+
 /// Why the configuration could not be read.
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -108,7 +110,11 @@ fn read_module(
         .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
         .collect();
     files.sort();
-    let mut vars = read_tfvars(dir, depth == 0)?;
+    let tfvars = read_tfvars(dir, depth == 0)?;
+    let mut vars: HashMap<String, String> = tfvars
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect();
     let mut bodies = Vec::new();
     for path in files {
         let shown = path
@@ -131,6 +137,21 @@ fn read_module(
         config.files.push(shown.clone());
         bodies.push((shown, text, body));
     }
+    // Provider arguments are evaluated: `TF_VAR_*` under the tfvars files (root module only,
+    // as Terraform does), over the variable defaults; then locals.
+    let mut known: HashMap<String, hcl::Value> = HashMap::new();
+    if depth == 0 {
+        for (k, v) in std::env::vars() {
+            if let Some(name) = k.strip_prefix("TF_VAR_") {
+                known.insert(name.to_string(), hcl::Value::from(v));
+            }
+        }
+    }
+    known.extend(tfvars);
+    let scope = eval::Scope::new(
+        &known,
+        &bodies.iter().map(|(_, _, b)| b).collect::<Vec<_>>(),
+    );
     let mut modules = Vec::new();
     for (file, text, body) in &bodies {
         let lines = LineIndex::new(text);
@@ -156,7 +177,7 @@ fn read_module(
                     );
                 }
                 "provider" if block.labels.len() == 1 => {
-                    config.providers.push(provider_block(block, prefix, &vars));
+                    config.providers.push(provider_block(block, prefix, &scope));
                 }
                 "module" if block.labels.len() == 1 => {
                     let source = block
@@ -244,7 +265,7 @@ pub fn parse_body(text: &str, file: &str) -> Result<Body, ConfigError> {
     })
 }
 
-fn read_tfvars(dir: &Path, is_root: bool) -> Result<HashMap<String, String>, ConfigError> {
+fn read_tfvars(dir: &Path, is_root: bool) -> Result<HashMap<String, hcl::Value>, ConfigError> {
     let mut vars = HashMap::new();
     if !is_root {
         return Ok(vars);
@@ -269,10 +290,10 @@ fn read_tfvars(dir: &Path, is_root: bool) -> Result<HashMap<String, String>, Con
         };
         let shown = path.display().to_string();
         let body = parse_body(&text, &shown)?;
+        let empty = eval::Scope::new(&HashMap::new(), &[]);
         for attr in body.attributes() {
-            if let Some(s) = literal_string(&Expression::from(attr.value.clone()), &HashMap::new())
-            {
-                vars.insert(attr.key.as_str().to_string(), s);
+            if let Some(v) = empty.value(&Expression::from(attr.value.clone())) {
+                vars.insert(attr.key.as_str().to_string(), v);
             }
         }
     }
@@ -318,17 +339,17 @@ fn literal_string(expr: &Expression, vars: &HashMap<String, String>) -> Option<S
     }
 }
 
-fn provider_block(block: &Block, prefix: &str, vars: &HashMap<String, String>) -> ProviderBlock {
+fn provider_block(block: &Block, prefix: &str, scope: &eval::Scope) -> ProviderBlock {
     let attr = |k: &str| {
         block
             .body
             .get_attribute(k)
-            .and_then(|a| literal_string(&Expression::from(a.value.clone()), vars))
+            .and_then(|a| scope.string(&Expression::from(a.value.clone())))
     };
     let mut endpoints = BTreeMap::new();
     for eb in block.body.get_blocks("endpoints") {
         for a in eb.body.attributes() {
-            if let Some(v) = literal_string(&Expression::from(a.value.clone()), vars) {
+            if let Some(v) = scope.string(&Expression::from(a.value.clone())) {
                 endpoints.insert(a.key.as_str().to_string(), v);
             }
         }
@@ -339,29 +360,30 @@ fn provider_block(block: &Block, prefix: &str, vars: &HashMap<String, String>) -
         module: prefix.to_string(),
         region: attr("region"),
         endpoints,
-        body: literal_body(&block.body, vars),
+        body: known_body(&block.body, scope),
     }
 }
 
-/// The literal arguments of `body`; meta-arguments and anything needing evaluation are left
-/// out (the provider's own defaults and environment then apply, as with a partial config).
-fn literal_body(
-    body: &Body,
-    vars: &HashMap<String, String>,
-) -> serde_json::Map<String, serde_json::Value> {
+/// The arguments of `body` whose values are known; meta-arguments and anything that cannot be
+/// evaluated are left out (the provider's own defaults and environment then apply, as with a
+/// partial config).
+fn known_body(body: &Body, scope: &eval::Scope) -> serde_json::Map<String, serde_json::Value> {
     let mut out = serde_json::Map::new();
     for a in body.attributes() {
         let key = a.key.as_str();
         if matches!(key, "alias" | "version") {
             continue;
         }
-        match literal_json(&Expression::from(a.value.clone()), vars) {
+        match scope
+            .value(&Expression::from(a.value.clone()))
+            .and_then(|v| serde_json::to_value(v).ok())
+        {
             Some(v) => {
                 out.insert(key.to_string(), v);
             }
             None => tracing::debug!(
                 argument = key,
-                "provider argument is not a literal; left to the provider"
+                "provider argument cannot be evaluated; left to the provider"
             ),
         }
     }
@@ -370,39 +392,10 @@ fn literal_body(
             .entry(b.ident.as_str().to_string())
             .or_insert_with(|| serde_json::Value::Array(Vec::new()));
         if let serde_json::Value::Array(items) = items {
-            items.push(serde_json::Value::Object(literal_body(&b.body, vars)));
+            items.push(serde_json::Value::Object(known_body(&b.body, scope)));
         }
     }
     out
-}
-
-/// A literal expression as JSON (strings, numbers, bools, null, lists, objects, `var.x`).
-fn literal_json(expr: &Expression, vars: &HashMap<String, String>) -> Option<serde_json::Value> {
-    use serde_json::Value as J;
-    Some(match expr {
-        Expression::Null => J::Null,
-        Expression::Bool(b) => J::Bool(*b),
-        Expression::Number(n) => serde_json::to_value(n).ok()?,
-        Expression::Array(items) => J::Array(
-            items
-                .iter()
-                .map(|i| literal_json(i, vars))
-                .collect::<Option<Vec<_>>>()?,
-        ),
-        Expression::Object(obj) => J::Object(
-            obj.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        hcl::ObjectKey::Identifier(i) => i.as_str().to_string(),
-                        hcl::ObjectKey::Expression(e) => literal_string(e, vars)?,
-                        _ => return None,
-                    };
-                    Some((key, literal_json(v, vars)?))
-                })
-                .collect::<Option<serde_json::Map<_, _>>>()?,
-        ),
-        other => J::String(literal_string(other, vars)?),
-    })
 }
 
 fn ignore_changes(block: &Block) -> IgnoreChanges {

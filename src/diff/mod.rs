@@ -143,7 +143,7 @@ impl Unchecked {
     fn new(s: &Resource, region: Option<String>, code: UncheckedReason) -> Unchecked {
         let reason = match code {
             UncheckedReason::TypeNotListed => format!(
-                "{} is not read by this live source; scan with --live provider to read it through its provider",
+                "{} is not read by this live source; scan with --live auto (the default) or --live provider to read it through its provider",
                 s.rtype
             ),
             UncheckedReason::RegionNotListed => match &region {

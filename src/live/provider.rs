@@ -54,6 +54,7 @@ pub struct Pool {
 /// started, configured or read are recorded as unreadable with a partial alert, never missing.
 pub async fn read_managed(
     state: &[Resource],
+    select: &(dyn Fn(&Resource) -> bool + Sync),
     config: &Config,
     opts: &ProviderOptions,
 ) -> (LiveInventory, Pool) {
@@ -63,7 +64,7 @@ pub async fn read_managed(
         parallelism: opts.parallelism.max(1),
     };
     let mut groups: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
-    for r in state.iter().filter(|r| !r.id.is_empty()) {
+    for r in state.iter().filter(|r| !r.id.is_empty() && select(r)) {
         match &r.provider {
             Some(p) => groups.entry(p.as_str()).or_default().push(r),
             None => {
@@ -71,11 +72,50 @@ pub async fn read_managed(
             }
         }
     }
-    let started = futures::future::join_all(
-        groups
-            .keys()
-            .map(|addr| start_configured(addr, config, opts, true)),
-    )
+    // The region each group's resources record in the state (ARNs, availability zones): a
+    // provider block whose region cannot be evaluated reads there; one configured for another
+    // region is not trusted to judge them.
+    let mut regions: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    for (addr, members) in &groups {
+        let mut named = members.iter().filter_map(|r| r.region.as_deref());
+        let first = named.next();
+        let unique = first.filter(|f| named.all(|r| r == *f)).map(str::to_string);
+        regions.insert(addr, unique);
+    }
+    let mut skipped: Vec<&str> = Vec::new();
+    for (addr, recorded) in &regions {
+        let Some(recorded) = recorded else { continue };
+        let configured = config.provider_block(addr).and_then(|b| b.region.clone());
+        match configured {
+            None if addr.contains("/aws\"]") => inv.alerts.push(Alert {
+                kind: crate::model::AlertKind::RegionFromState,
+                message: format!(
+                    "{addr}: the region cannot be evaluated from the configuration; its resources were read in {recorded}, where the state records them"
+                ),
+                partial: false,
+            }),
+            Some(c) if c != *recorded => {
+                inv.alerts.push(Alert {
+                    kind: crate::model::AlertKind::ProviderFailed,
+                    message: format!(
+                        "{addr} is configured for region {c}, but its resources in the state live in {recorded}: they were not checked; fix the provider's region or pass the state that belongs to it"
+                    ),
+                    partial: true,
+                });
+                skipped.push(addr);
+            }
+            _ => {}
+        }
+    }
+    for addr in skipped {
+        for r in groups.remove(addr).unwrap_or_default() {
+            inv.unreadable.insert((r.rtype.clone(), r.id.clone()));
+        }
+    }
+    let started = futures::future::join_all(groups.keys().map(|addr| {
+        let region = regions.get(addr).cloned().flatten();
+        start_configured(addr, config, opts, true, region)
+    }))
     .await;
     for ((addr, members), started) in groups.into_iter().zip(started) {
         match started {
@@ -134,7 +174,7 @@ async fn start_pool(
     let started = futures::future::join_all(
         addrs
             .iter()
-            .map(|a| start_configured(a, config, opts, configure)),
+            .map(|a| start_configured(a, config, opts, configure, None)),
     )
     .await;
     let mut pool = Pool {
@@ -155,11 +195,15 @@ async fn start_pool(
     (pool, alerts)
 }
 
+/// Starts the provider of state address `addr` and configures it with its block (when
+/// `configure`). `recorded` is the region the state's resources name: it stands in for an AWS
+/// provider region the block does not give in a form that can be evaluated.
 async fn start_configured(
     addr: &str,
     config: &Config,
     opts: &ProviderOptions,
     configure: bool,
+    recorded: Option<String>,
 ) -> Result<Configured, plugin::PluginError> {
     let source = find::SourceAddr::from_state_provider(addr).ok_or_else(|| {
         plugin::PluginError::Find(format!("cannot read the provider address {addr:?}"))
@@ -176,7 +220,20 @@ async fn start_configured(
             provider: Arc::new(provider),
         });
     }
-    let body = block.map(|b| b.body.clone()).unwrap_or_default();
+    let mut body = block.map(|b| b.body.clone()).unwrap_or_default();
+    let mut region = block.and_then(|b| b.region.clone());
+    if source.name == "aws"
+        && region.is_none()
+        && let Some(r) = recorded
+    {
+        tracing::info!(
+            provider = addr,
+            region = %r,
+            "the provider's region cannot be evaluated from the configuration; reading where the state's resources are"
+        );
+        body.insert("region".into(), serde_json::Value::String(r.clone()));
+        region = Some(r);
+    }
     let value = provider
         .schema()
         .provider
@@ -195,7 +252,7 @@ async fn start_configured(
     Ok(Configured {
         config_addr: addr.to_string(),
         source,
-        region: block.and_then(|b| b.region.clone()),
+        region,
         alias: block.and_then(|b| b.alias.clone()),
         provider: Arc::new(provider),
     })
@@ -316,7 +373,7 @@ impl Pool {
     }
 
     /// Puts the sets of state objects in the same canonical order as the provider reads.
-    pub fn normalize_state(&self, state: &mut [Resource]) {
+    pub fn normalize_state<'a>(&self, state: impl IntoIterator<Item = &'a mut Resource>) {
         let mut by_addr: HashMap<&str, &Provider> = HashMap::new();
         for c in &self.configured {
             by_addr.insert(c.config_addr.as_str(), &c.provider);

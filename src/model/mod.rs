@@ -572,6 +572,9 @@ pub enum AlertKind {
     ProviderFailed,
     /// A provider could not read some resources.
     ReadFailed,
+    /// A provider's region could not be evaluated from the configuration; its resources were
+    /// read in the region the state records for them (not partial: everything was checked).
+    RegionFromState,
     /// A kind this version does not know (read from a newer snapshot).
     #[serde(other)]
     Other,
@@ -589,6 +592,7 @@ impl AlertKind {
             AlertKind::ListFailed => "list_failed",
             AlertKind::ProviderFailed => "provider_failed",
             AlertKind::ReadFailed => "read_failed",
+            AlertKind::RegionFromState => "region_from_state",
             AlertKind::Other => "other",
         }
     }

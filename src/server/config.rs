@@ -161,7 +161,7 @@ impl Workspace {
     /// takes it (`Refresh::Live`, or as the unmanaged lister of a plan).
     pub fn request(&self, refresh: impl FnOnce(LiveChoice) -> Refresh) -> ScanRequest {
         let live = match self.live.as_deref() {
-            None => LiveChoice::Aws,
+            None => LiveChoice::Auto,
             Some(s) => s
                 .parse::<LiveChoice>()
                 .unwrap_or_else(|e| match e {})

@@ -361,14 +361,12 @@ impl Scenario {
 
     /// `scan . --format json` parsed, with the exit code.
     ///
-    /// The native lister does not read every type a fixture uses: those resources must be
-    /// reported unchecked (never in sync), each of a type listed in [`NOT_LISTED_NATIVELY`],
-    /// and are accepted with `--allow-unchecked`. The provider and refresh paths read every
-    /// type: nothing may be unchecked there.
+    /// The native lister alone (`--live aws`) does not read every type a fixture uses: those
+    /// resources must be reported unchecked (never in sync), each of a type listed in
+    /// [`NOT_LISTED_NATIVELY`], and are accepted with `--allow-unchecked`. The default (`auto`),
+    /// provider and refresh paths read every type: nothing may be unchecked there.
     pub fn scan_json(&self, extra: &[&str]) -> (i32, Value, Run) {
-        let provider = extra.windows(2).any(|w| w == ["--live", "provider"]);
-        let refresh = extra.iter().any(|a| *a == "--refresh" || *a == "--plan");
-        let native = !provider && !refresh;
+        let native = extra.windows(2).any(|w| w == ["--live", "aws"]);
         let mut args = vec!["scan", ".", "--format", "json"];
         args.extend_from_slice(extra);
         if native {
@@ -517,13 +515,18 @@ pub fn change_paths(report: &Value, address: &str) -> Vec<String> {
 // rules below, written here and never taken from the crate, say which of its differences are
 // not drift. A wrong rule in the crate therefore fails a test instead of hiding itself.
 
-/// The live paths every scenario and every no-drift fixture runs: the native AWS lister, the
-/// AWS provider itself reading moto, and Terraform's own refresh.
+/// The live paths every scenario and every no-drift fixture runs: the default (`auto`: the
+/// native AWS lister for its types, the AWS provider for the others), the AWS provider itself
+/// reading moto, and Terraform's own refresh. The no-drift fixtures also run the native lister
+/// alone ([`NATIVE_ONLY`]); in scenarios its comparisons are the default path's.
 pub const PATHS: &[(&str, &[&str])] = &[
-    ("native", &[]),
+    ("auto (default)", &[]),
     ("--live provider", &["--live", "provider"]),
     ("--refresh terraform", &["--refresh", "terraform"]),
 ];
+
+/// The native lister alone.
+pub const NATIVE_ONLY: (&str, &[&str]) = ("--live aws", &["--live", "aws"]);
 
 /// Types the fixtures use that the native AWS lister does not list (yet): on the native path
 /// their resources are reported unchecked, by name; the other paths read them.
@@ -837,8 +840,10 @@ impl Scenario {
                 ));
             }
         }
-        let provider = label.contains("provider");
         for c in &tf.changes {
+            // The default path reads the types the lister does not know through the provider.
+            let provider = label.contains("provider")
+                || (label.starts_with("auto") && NOT_LISTED_NATIVELY.contains(&c.rtype.as_str()));
             if suppressed_by(c, suppressed) {
                 continue;
             }
@@ -889,11 +894,11 @@ impl Scenario {
         }
     }
 
-    /// "No drift" on every path: zero findings, zero alerts, exit 0, natively, through the
-    /// provider and from Terraform's refresh.
+    /// "No drift" on every path: zero findings, zero alerts, exit 0, by default (`auto`),
+    /// natively alone, through the provider and from Terraform's refresh.
     pub fn assert_no_drift_anywhere(&self) {
         let mut problems = Vec::new();
-        for (label, args) in PATHS {
+        for (label, args) in PATHS.iter().chain([&NATIVE_ONLY]) {
             let (code, report, run) = self.scan_json(args);
             let n = report["drift"].as_array().unwrap().len();
             let alerts = report["alerts"].as_array().unwrap().len();
