@@ -342,10 +342,11 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
         "read config and state"
     );
     let t = std::time::Instant::now();
-    let live = match snapshot {
+    let mut live = match snapshot {
         Some(task) => task.await.context("snapshot reader stopped")??,
         None => discover(req, &inputs, progress).await?,
     };
+    cpu(|| catalog::derive::derive_all(&inputs.state, &mut live));
     tracing::info!(
         resources = live.resources.len(),
         api_calls = live.api_calls,
@@ -397,7 +398,9 @@ async fn scan_with_providers(
     let result = async {
         let native = native.transpose()?.unwrap_or_default();
         let mut live = if auto {
-            combine(native, read)
+            let mut live = combine(native, read);
+            cpu(|| catalog::derive::derive_all(&inputs.state, &mut live));
+            live
         } else {
             merge(native, read, &inputs.state)
         };
@@ -487,7 +490,32 @@ async fn scan_with_plan(
             )
         }
     };
-    let drift = cpu(|| state::plan_drift(&bytes, &origin))?;
+    let mut drift = cpu(|| state::plan_drift(&bytes, &origin))?;
+    // Types the catalog has no rules for are compared whole: leave out what only the provider
+    // computes, as a provider read does (`--live provider`).
+    if drift
+        .refreshed
+        .iter()
+        .any(|r| catalog::rules(&r.rtype).is_none())
+    {
+        let tf = Terraform::find(req.terraform.as_deref())?;
+        match tf.computed_only(dir).await {
+            Ok(computed) => {
+                for r in drift
+                    .refreshed
+                    .iter_mut()
+                    .filter(|r| catalog::rules(&r.rtype).is_none())
+                {
+                    let rtype = r.rtype.clone();
+                    r.attributes.make_mut().retain(|k, _| {
+                        catalog::IDENTITY.contains(&k.as_str())
+                            || !computed.contains(&(rtype.clone(), k.clone()))
+                    });
+                }
+            }
+            Err(e) => tracing::warn!("cannot read the provider schemas: {e}"),
+        }
+    }
     let ignore = read_ignore(dir)?;
     let mut regions: BTreeSet<String> = if req.regions.is_empty() {
         config.aws_regions().into_iter().collect()

@@ -52,3 +52,7 @@ fn network_routes_nat_and_interfaces() {
 fn empty_account_defaults_are_not_unmanaged() {
     assert_clean("empty");
 }
+
+// The public-module style fixture (`nodrift/public_modules`) is checked clean on every path by
+// `module_style_parts_are_judged_on_the_resources_that_manage_them` in tests/scenarios.rs, which
+// then changes it: one apply serves both.

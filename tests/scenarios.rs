@@ -524,3 +524,94 @@ fn initialised_backend_is_read_with_state_pull() {
     assert_eq!(findings(&report), pairs(&[("missing", "aws_vpc.main")]));
     s.assert_oracle(&report);
 }
+
+/// The public-module style fixture, in the style of the public VPC, security-group and EC2
+/// modules: routes as `aws_route`, rules as separate resources of both kinds, gateway and
+/// interface endpoints, a DHCP options association, the VPC's default group and table taken
+/// over, an ENI attachment, an instance profile, a spot request; `region = local.region` in a
+/// region other than the environment's. Applied once (the parents' own state copies of the
+/// parts other resources manage are stale, as for everyone who applies such a configuration
+/// once): no drift on any path. Then changed by hand: each change is reported once, on the
+/// resource that manages the part, on every path.
+#[test]
+fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
+    let s = Scenario::new("nodrift/public_modules");
+    s.apply();
+    s.assert_no_drift_anywhere();
+    let c = s.ec2_in("eu-west-1");
+    let web = s.id("aws_security_group.web");
+    let public = s.id("aws_route_table.public");
+    let private = s.id("aws_route_table.private");
+    let igw = s.id("aws_internet_gateway.this");
+    block_on(async {
+        // A rule an aws_security_group_rule manages, revoked.
+        c.revoke_security_group_ingress()
+            .group_id(&web)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(80)
+                    .to_port(80)
+                    .ip_ranges(IpRange::builder().cidr_ip("10.42.0.0/16").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        // A rule added by hand to a group whose rules are separate resources.
+        c.authorize_security_group_ingress()
+            .group_id(&web)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(22)
+                    .to_port(22)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        // A route an aws_route manages, deleted; another added by hand.
+        c.delete_route()
+            .route_table_id(&private)
+            .destination_cidr_block("0.0.0.0/0")
+            .send()
+            .await
+            .unwrap();
+        c.create_route()
+            .route_table_id(&public)
+            .destination_cidr_block("10.99.0.0/16")
+            .gateway_id(&igw)
+            .send()
+            .await
+            .unwrap();
+    });
+    let expected = pairs(&[
+        ("changed", "aws_route_table.public"),
+        ("changed", "aws_security_group.web"),
+        ("missing", "aws_route.private_nat_gateway"),
+        (
+            "missing",
+            "aws_security_group_rule.web_ingress_http_internal",
+        ),
+    ]);
+    let mut problems = Vec::new();
+    for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
+        let (code, report, _) = s.scan_json(args);
+        if code != 2 || findings(&report) != expected {
+            problems.push(format!("{label}: exit {code}, {:?}", findings(&report)));
+            continue;
+        }
+        let sg = drift_of(&report, "aws_security_group.web");
+        if sg["severity"] != "high"
+            || change_paths(&report, "aws_security_group.web") != ["ingress"]
+        {
+            problems.push(format!("{label}: the hand-made rule: {sg}"));
+        }
+        if change_paths(&report, "aws_route_table.public") != ["route"] {
+            problems.push(format!("{label}: the hand-made route: {report}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

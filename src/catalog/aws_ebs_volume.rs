@@ -24,4 +24,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     when_set: &[],
     severity: no_opinion,
     unmanaged: Severity::Low,
+    derived: None,
 };

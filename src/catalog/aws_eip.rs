@@ -31,6 +31,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     when_set: &["association_id", "network_interface", "private_ip"],
     severity,
     unmanaged: Severity::Low,
+    derived: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -50,6 +50,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     when_set: &[],
     severity,
     unmanaged: Severity::Medium,
+    derived: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

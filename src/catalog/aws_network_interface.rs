@@ -29,6 +29,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     when_set: &[],
     severity,
     unmanaged: Severity::Low,
+    derived: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

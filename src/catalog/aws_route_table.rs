@@ -15,9 +15,10 @@ pub(super) const RULES: TypeRules = TypeRules {
     when_set: &[],
     severity,
     unmanaged: Severity::Medium,
+    derived: None,
 };
 
-fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
+pub(super) fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
     // A changed route can send traffic around a firewall or out to the internet.
     (path.root()? == "route").then_some(Severity::High)
 }

@@ -23,9 +23,10 @@ pub(super) const RULES: TypeRules = TypeRules {
     when_set: &[],
     severity,
     unmanaged: Severity::Medium,
+    derived: None,
 };
 
-fn severity(path: &AttrPath, state: &Value, live: &Value) -> Option<Severity> {
+pub(super) fn severity(path: &AttrPath, state: &Value, live: &Value) -> Option<Severity> {
     match path.root()? {
         "ingress" if opens_to_world(state, live) => Some(Severity::High),
         "ingress" | "egress" => Some(Severity::Medium),

@@ -26,6 +26,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     when_set: &[],
     severity,
     unmanaged: Severity::Medium,
+    derived: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, live: &Value) -> Option<Severity> {

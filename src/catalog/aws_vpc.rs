@@ -31,4 +31,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     when_set: &[],
     severity: no_opinion,
     unmanaged: Severity::Medium,
+    derived: None,
 };

@@ -3,22 +3,34 @@
 //!
 //! Listing code lives in `live::aws`; this module stays pure so `diff` can use it.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::model::{AttrPath, Severity};
 
+pub mod derive;
+
+mod aws_default_route_table;
+mod aws_default_security_group;
 mod aws_ebs_volume;
+mod aws_ec2_tag;
 mod aws_eip;
+mod aws_eip_association;
 mod aws_instance;
 mod aws_internet_gateway;
 mod aws_key_pair;
 mod aws_launch_template;
 mod aws_nat_gateway;
 mod aws_network_interface;
+mod aws_network_interface_attachment;
+mod aws_route;
 mod aws_route_table;
+mod aws_route_table_association;
 mod aws_security_group;
+pub(crate) mod aws_security_group_rule;
 mod aws_subnet;
 mod aws_vpc;
+mod aws_vpc_dhcp_options_association;
+mod aws_vpc_security_group_rule;
 
 /// Everything the diff needs to know about one resource type.
 #[derive(Debug)]
@@ -40,6 +52,9 @@ pub struct TypeRules {
     pub severity: fn(&AttrPath, &Value, &Value) -> Option<Severity>,
     /// Severity of an unmanaged resource of this type.
     pub unmanaged: Severity,
+    /// Set for a type that is part of another the lister reads (a route of a route table, a
+    /// rule of a security group): it is checked against that parent, with no call of its own.
+    pub derived: Option<&'static derive::Derived>,
 }
 
 /// State attributes every reader keeps besides `compared`: identity and region.
@@ -78,6 +93,17 @@ const ALL: &[&TypeRules] = &[
     &aws_key_pair::RULES,
     &aws_network_interface::RULES,
     &aws_launch_template::RULES,
+    &aws_route_table_association::RULES,
+    &aws_route::RULES,
+    &aws_security_group_rule::RULES,
+    &aws_vpc_security_group_rule::INGRESS,
+    &aws_vpc_security_group_rule::EGRESS,
+    &aws_default_security_group::RULES,
+    &aws_default_route_table::RULES,
+    &aws_eip_association::RULES,
+    &aws_vpc_dhcp_options_association::RULES,
+    &aws_network_interface_attachment::RULES,
+    &aws_ec2_tag::RULES,
 ];
 
 /// Rules for a type the catalog does not know, read through its provider (`--live provider`):
@@ -91,6 +117,7 @@ pub static GENERIC: TypeRules = TypeRules {
     when_set: &[],
     severity: |_, _, _| None,
     unmanaged: Severity::Medium,
+    derived: None,
 };
 
 /// How `codify` writes a type.
@@ -184,9 +211,18 @@ pub fn rules(rtype: &str) -> Option<&'static TypeRules> {
     ALL.iter().copied().find(|r| r.name == rtype)
 }
 
-/// Every type the catalog (and the AWS lister) supports, in a stable order.
+/// Every type the catalog supports natively (listed, or checked against a listed parent), in
+/// a stable order.
 pub fn supported_types() -> Vec<&'static str> {
     ALL.iter().map(|r| r.name).collect()
+}
+
+/// The types the AWS lister lists with calls of their own (the others are derived).
+pub fn listed_types() -> Vec<&'static str> {
+    ALL.iter()
+        .filter(|r| r.derived.is_none())
+        .map(|r| r.name)
+        .collect()
 }
 
 /// Severity when a type has no opinion: tags and descriptions are cosmetic.
@@ -208,6 +244,46 @@ pub fn protocol_name(p: &str) -> &str {
         "all" => "-1",
         other => other,
     }
+}
+
+/// Splits a set element such as a security group rule into one element per source.
+///
+/// The provider groups rule sources by (protocol, ports, description), but how it groups them
+/// depends on the order rules were added; one source per element is the stable form.
+pub fn explode(v: &Value) -> Vec<Value> {
+    let Value::Object(m) = v else {
+        return vec![v.clone()];
+    };
+    let lists: Vec<&String> = m
+        .iter()
+        .filter(|(_, v)| matches!(v, Value::Array(a) if !a.is_empty() && a.iter().all(|x| !x.is_object())))
+        .map(|(k, _)| k)
+        .collect();
+    let is_self = m.get("self") == Some(&Value::Bool(true));
+    if lists.is_empty()
+        || (lists.len() == 1 && !is_self && m[lists[0]].as_array().is_some_and(|a| a.len() == 1))
+    {
+        return vec![v.clone()];
+    }
+    let base: Map<String, Value> = m
+        .iter()
+        .filter(|(k, v)| !(v.is_array() && lists.contains(k)) && k.as_str() != "self")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut out = Vec::new();
+    for k in &lists {
+        for item in m[*k].as_array().into_iter().flatten() {
+            let mut atom = base.clone();
+            atom.insert((*k).clone(), Value::Array(vec![item.clone()]));
+            out.push(Value::Object(atom));
+        }
+    }
+    if is_self {
+        let mut atom = base;
+        atom.insert("self".into(), Value::Bool(true));
+        out.push(Value::Object(atom));
+    }
+    out
 }
 
 /// Rules without an opinion on severity.
@@ -252,7 +328,16 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 12);
+        assert_eq!(types.len(), 23);
+        for t in listed_types() {
+            assert!(rules(t).unwrap().derived.is_none());
+        }
+        // Every derived type's parents are listed types.
+        for r in ALL.iter().filter_map(|r| r.derived) {
+            for p in r.parents {
+                assert!(listed_types().contains(p), "{p}");
+            }
+        }
         for t in &types {
             assert_eq!(rules(t).unwrap().name, *t);
         }

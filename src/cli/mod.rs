@@ -648,9 +648,9 @@ async fn discover_cmd(args: DiscoverArgs) -> Result<Exit> {
     let mut req = request(args.common, &settings, LiveChoice::Aws, false);
     for t in &args.types {
         anyhow::ensure!(
-            crate::catalog::rules(t).is_some(),
+            crate::catalog::listed_types().contains(&t.as_str()),
             "unknown resource type {t:?}; supported: {}",
-            crate::catalog::supported_types().join(", ")
+            crate::catalog::listed_types().join(", ")
         );
     }
     req.types = args.types;

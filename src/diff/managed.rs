@@ -13,8 +13,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::normalize::explode;
-use crate::catalog::protocol_name;
+use crate::catalog::aws_security_group_rule::{Atom, element_atom, rule_atoms};
+use crate::catalog::derive::{text, texts};
+use crate::catalog::explode;
 use crate::model::Resource;
 
 /// One part of an owner that a resource in the state manages.
@@ -22,8 +23,7 @@ use crate::model::Resource;
 enum Cover {
     /// The whole attribute (`dhcp_options_id`, an interface's `attachment`).
     Attribute(&'static str),
-    /// Elements of a list attribute whose member `key` has `value` (a route by destination,
-    /// routes a gateway VPC endpoint adds by its ID).
+    /// Elements of a list attribute whose member `key` has `value` (a route by destination).
     Element {
         attr: &'static str,
         key: &'static str,
@@ -31,17 +31,8 @@ enum Cover {
     },
     /// One source of a security group rule (`ingress` or `egress`).
     Rule { attr: &'static str, atom: Atom },
-}
-
-/// A security group rule reduced to one source: what a rule resource adds to its group.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Atom {
-    protocol: String,
-    /// `None` for "all protocols", whose ports mean nothing (the API says -1 or 0).
-    ports: Option<(i64, i64)>,
-    /// (`cidr_blocks` | `ipv6_cidr_blocks` | `prefix_list_ids` | `security_groups` | `self`,
-    /// value).
-    source: (&'static str, String),
+    /// One key of a map attribute (a tag `aws_ec2_tag` manages).
+    MapKey { attr: &'static str, key: String },
 }
 
 /// What the state says other resources manage.
@@ -55,42 +46,6 @@ pub struct Managed {
 
 const ROUTE_TABLES: &[&str] = &["aws_route_table", "aws_default_route_table"];
 const GROUPS: &[&str] = &["aws_security_group", "aws_default_security_group"];
-
-fn text(r: &Resource, key: &str) -> Option<String> {
-    match r.attributes.get(key).as_deref() {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn texts(r: &Resource, key: &str) -> Vec<String> {
-    match r.attributes.get(key).as_deref() {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|v| v.as_str().filter(|s| !s.is_empty()).map(String::from))
-            .collect(),
-        Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
-        _ => Vec::new(),
-    }
-}
-
-fn number(r: &Resource, key: &str) -> Option<i64> {
-    match r.attributes.get(key).as_deref() {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.parse().ok(),
-        _ => None,
-    }
-}
-
-/// The ports of a rule, or `None` when the protocol is "all" (Terraform reads -1 or 0).
-fn ports(protocol: &str, from: Option<i64>, to: Option<i64>) -> Option<(i64, i64)> {
-    (protocol != "-1").then(|| (from.unwrap_or(0), to.unwrap_or(0)))
-}
-
-/// A group ID without the `account/` prefix cross-account references carry.
-fn group_id(s: &str) -> String {
-    s.rsplit('/').next().unwrap_or(s).to_string()
-}
 
 impl Managed {
     /// Reads the relationships out of the state.
@@ -107,6 +62,14 @@ impl Managed {
         for owner in owners {
             entry.push((owner, cover.clone()));
         }
+    }
+
+    /// A part of whatever resource has ID `id` (tags: any type).
+    fn add_any(&mut self, id: &str, cover: Cover) {
+        self.covers
+            .entry(id.to_string())
+            .or_default()
+            .push(("*", cover));
     }
 
     fn read(&mut self, r: &Resource) {
@@ -130,81 +93,33 @@ impl Managed {
                     }
                 }
             }
-            // A gateway endpoint adds a route to each of its tables (to the service's prefix
-            // list, through the endpoint).
+            // An interface endpoint's network interfaces are the endpoint's (AWS marks them
+            // requester-managed; not every API copy does).
             "aws_vpc_endpoint" => {
-                for table in texts(r, "route_table_ids") {
-                    let cover = Cover::Element {
-                        attr: "route",
-                        key: "gateway_id",
-                        value: r.id.clone(),
-                    };
-                    self.add(ROUTE_TABLES, &table, cover);
+                for eni in texts(r, "network_interface_ids") {
+                    self.created.insert(eni, "aws_network_interface");
                 }
             }
-            "aws_security_group_rule" => {
-                let Some(group) = text(r, "security_group_id") else {
-                    return;
-                };
-                let attr = match text(r, "type").as_deref() {
-                    Some("ingress") => "ingress",
-                    Some("egress") => "egress",
-                    _ => return,
-                };
-                let protocol = protocol_name(&text(r, "protocol").unwrap_or_default()).to_string();
-                let ports = ports(&protocol, number(r, "from_port"), number(r, "to_port"));
-                let mut sources: Vec<(&'static str, String)> = Vec::new();
-                for key in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"] {
-                    sources.extend(texts(r, key).into_iter().map(|v| (key, v)));
-                }
-                if let Some(g) = text(r, "source_security_group_id") {
-                    sources.push(("security_groups", group_id(&g)));
-                }
-                if r.attributes.get("self").as_deref() == Some(&Value::Bool(true)) {
-                    sources.push(("self", String::new()));
-                }
-                for source in sources {
-                    let atom = Atom {
-                        protocol: protocol.clone(),
-                        ports,
-                        source,
-                    };
-                    self.add(GROUPS, &group, Cover::Rule { attr, atom });
-                }
-            }
-            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
-                let Some(group) = text(r, "security_group_id") else {
-                    return;
-                };
-                let attr = if r.rtype.ends_with("ingress_rule") {
-                    "ingress"
-                } else {
-                    "egress"
-                };
-                let protocol =
-                    protocol_name(&text(r, "ip_protocol").unwrap_or_default()).to_string();
-                let ports = ports(&protocol, number(r, "from_port"), number(r, "to_port"));
-                let source = if let Some(c) = text(r, "cidr_ipv4") {
-                    ("cidr_blocks", c)
-                } else if let Some(c) = text(r, "cidr_ipv6") {
-                    ("ipv6_cidr_blocks", c)
-                } else if let Some(p) = text(r, "prefix_list_id") {
-                    ("prefix_list_ids", p)
-                } else if let Some(g) = text(r, "referenced_security_group_id") {
-                    if group_id(&g) == group {
-                        ("self", String::new())
-                    } else {
-                        ("security_groups", group_id(&g))
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => {
+                if let Some((group, attr, atoms)) = rule_atoms(r) {
+                    for atom in atoms {
+                        self.add(GROUPS, &group, Cover::Rule { attr, atom });
                     }
-                } else {
-                    return;
-                };
-                let atom = Atom {
-                    protocol,
-                    ports,
-                    source,
-                };
-                self.add(GROUPS, &group, Cover::Rule { attr, atom });
+                }
+            }
+            // Tags one `aws_ec2_tag` manages on a resource of any type.
+            "aws_ec2_tag" => {
+                if let (Some(owner), Some(key)) = (text(r, "resource_id"), text(r, "key")) {
+                    for attr in ["tags", "tags_all"] {
+                        let cover = Cover::MapKey {
+                            attr,
+                            key: key.clone(),
+                        };
+                        self.add_any(&owner, cover);
+                    }
+                }
             }
             "aws_vpc_dhcp_options_association" => {
                 if let Some(vpc) = text(r, "vpc_id") {
@@ -282,7 +197,7 @@ impl Managed {
     pub fn has_parts(&self, rtype: &str, id: &str) -> bool {
         self.covers
             .get(id)
-            .is_some_and(|c| c.iter().any(|(t, _)| *t == rtype))
+            .is_some_and(|c| c.iter().any(|(t, _)| *t == rtype || *t == "*"))
     }
 
     /// `r` without the parts other resources manage (a copy; `r` itself when there are none).
@@ -293,7 +208,7 @@ impl Managed {
         };
         let covers: Vec<&Cover> = all
             .iter()
-            .filter(|(t, _)| *t == r.rtype)
+            .filter(|(t, _)| *t == r.rtype || *t == "*")
             .map(|(_, c)| c)
             .collect();
         let attrs = out.attributes.make_mut();
@@ -305,6 +220,11 @@ impl Managed {
                 Cover::Element { attr, key, value } => {
                     if let Some(Value::Array(items)) = attrs.get_mut(*attr) {
                         items.retain(|e| e[*key].as_str() != Some(value.as_str()));
+                    }
+                }
+                Cover::MapKey { attr, key } => {
+                    if let Some(Value::Object(m)) = attrs.get_mut(*attr) {
+                        m.remove(key);
                     }
                 }
                 Cover::Rule { .. } => {}
@@ -325,44 +245,13 @@ impl Managed {
                 let kept: Vec<Value> = rules
                     .iter()
                     .flat_map(explode)
-                    .filter(|e| rule_atom(e).is_none_or(|a| !atoms.contains(&a)))
+                    .filter(|e| element_atom(e).is_none_or(|a| !atoms.contains(&a)))
                     .collect();
                 *rules = kept;
             }
         }
         out
     }
-}
-
-/// The one source of an exploded rule element, as an [`Atom`].
-fn rule_atom(e: &Value) -> Option<Atom> {
-    let protocol = protocol_name(e["protocol"].as_str().unwrap_or_default()).to_string();
-    let ports = ports(&protocol, e["from_port"].as_i64(), e["to_port"].as_i64());
-    let source = if e["self"] == Value::Bool(true) {
-        ("self", String::new())
-    } else {
-        [
-            "cidr_blocks",
-            "ipv6_cidr_blocks",
-            "prefix_list_ids",
-            "security_groups",
-        ]
-        .into_iter()
-        .find_map(|k| {
-            let v = e[k].as_array()?.first()?.as_str()?;
-            let v = if k == "security_groups" {
-                group_id(v)
-            } else {
-                v.to_string()
-            };
-            Some((k, v))
-        })?
-    };
-    Some(Atom {
-        protocol,
-        ports,
-        source,
-    })
 }
 
 #[cfg(test)]
@@ -445,7 +334,7 @@ mod tests {
             res(
                 "aws_vpc_endpoint",
                 "vpce-1",
-                json!({"route_table_ids": ["rtb-1"]}),
+                json!({"route_table_ids": ["rtb-1"], "network_interface_ids": ["eni-7"]}),
             ),
             res(
                 "aws_vpc_dhcp_options_association",
@@ -469,7 +358,6 @@ mod tests {
             "rtb-1",
             json!({"route": [
                 {"cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-1"},
-                {"destination_prefix_list_id": "pl-1", "gateway_id": "vpce-1"},
                 {"cidr_block": "192.168.0.0/16", "gateway_id": "igw-1"}
             ]}),
         );
@@ -494,6 +382,7 @@ mod tests {
         let eni = res("aws_network_interface", "eni-1", json!({"attachment": []}));
         assert!(m.without_parts(&eni).attributes.get("attachment").is_none());
         assert!(m.created("aws_instance", "i-9"));
+        assert!(m.created("aws_network_interface", "eni-7"));
         assert!(!m.created("aws_instance", "i-1"));
     }
 }

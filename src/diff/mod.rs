@@ -331,7 +331,7 @@ pub fn diff(input: &Input) -> Report {
             .live
             .coverage
             .covers(&live.rtype, live.region.as_deref())
-            || input.ignore.ignores_resource(&live.rtype, &live.id)
+            || input.ignore.ignores_resource(&live.rtype, shown_id(live))
         {
             continue;
         }
@@ -341,7 +341,7 @@ pub fn diff(input: &Input) -> Report {
         report.drift.push(Drift {
             kind: Kind::Unmanaged,
             rtype: live.rtype.clone(),
-            id: live.id.clone(),
+            id: shown_id(live).to_string(),
             address: None,
             region: live.region.clone(),
             severity,
@@ -374,6 +374,11 @@ pub fn diff(input: &Input) -> Report {
     report.alerts = input.live.alerts.clone();
     report.partial = report.alerts.iter().any(|a| a.partial);
     report
+}
+
+/// The ID an unmanaged finding names: Terraform's import ID.
+fn shown_id(live: &Resource) -> &str {
+    live.import_id.as_deref().unwrap_or(&live.id)
 }
 
 /// What became of one state resource.
@@ -532,10 +537,14 @@ fn redact_attributes(r: &Resource) -> crate::model::Attributes {
     if r.sensitive.is_empty()
         && let Some(text) = r.attributes.raw_text()
         && !has_secret_key(text)
+        && !text.contains("\"_")
     {
         return r.attributes.clone();
     }
-    redact(&r.attributes.map(), &r.sensitive).into()
+    let mut shown = redact(&r.attributes.map(), &r.sensitive);
+    // `_`-members are the lister's notes for derived types, not attributes.
+    shown.retain(|k, _| !k.starts_with('_'));
+    shown.into()
 }
 
 /// True when some object key in the JSON `text` is a secret's name, read in one pass over the
@@ -624,6 +633,7 @@ pub fn compare(
     let (state_attrs, live_attrs) = (state.attributes.members(), live.attributes.members());
     for key in live_attrs.keys() {
         if (!all && !rules.compared.contains(&key))
+            || key.starts_with('_')
             || ALWAYS_IGNORED.contains(&key)
             || rules.ignored.contains(&key)
         {

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+pub use crate::catalog::explode;
 pub use crate::model::is_empty;
 
 /// A canonical form for comparison.
@@ -54,46 +55,6 @@ pub fn canonical(v: &Value, as_set: bool) -> Value {
     }
 }
 
-/// Splits a set element such as a security group rule into one element per source.
-///
-/// The provider groups rule sources by (protocol, ports, description), but how it groups them
-/// depends on the order rules were added; one source per element is the stable form.
-pub(super) fn explode(v: &Value) -> Vec<Value> {
-    let Value::Object(m) = v else {
-        return vec![v.clone()];
-    };
-    let lists: Vec<&String> = m
-        .iter()
-        .filter(|(_, v)| matches!(v, Value::Array(a) if !a.is_empty() && a.iter().all(|x| !x.is_object())))
-        .map(|(k, _)| k)
-        .collect();
-    let is_self = m.get("self") == Some(&Value::Bool(true));
-    if lists.is_empty()
-        || (lists.len() == 1 && !is_self && m[lists[0]].as_array().is_some_and(|a| a.len() == 1))
-    {
-        return vec![v.clone()];
-    }
-    let base: Map<String, Value> = m
-        .iter()
-        .filter(|(k, v)| !(v.is_array() && lists.contains(k)) && k.as_str() != "self")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let mut out = Vec::new();
-    for k in &lists {
-        for item in m[*k].as_array().into_iter().flatten() {
-            let mut atom = base.clone();
-            atom.insert((*k).clone(), Value::Array(vec![item.clone()]));
-            out.push(Value::Object(atom));
-        }
-    }
-    if is_self {
-        let mut atom = base;
-        atom.insert("self".into(), Value::Bool(true));
-        out.push(Value::Object(atom));
-    }
-    out
-}
-
 /// Equality after canonicalization, with all empty values equal.
 pub fn equivalent(a: &Value, b: &Value, as_set: bool) -> bool {
     // The common case, equal as they are, needs no canonical copies.
@@ -135,8 +96,21 @@ fn loose_scalar_eq(a: &Value, b: &Value) -> bool {
         (Value::String(s), Value::Bool(x)) | (Value::Bool(x), Value::String(s)) => {
             s.parse::<bool>().ok() == Some(*x)
         }
+        (Value::String(x), Value::String(y)) => same_group(x, y) || same_group(y, x),
         _ => false,
     }
+}
+
+/// `123456789012/sg-1` and `sg-1` name the same security group (group IDs are unique): the
+/// provider writes the account prefix when it does not know its own account (or reads it back
+/// from AWS that way) while the configuration says `sg-1`.
+fn same_group(prefixed: &str, bare: &str) -> bool {
+    bare.starts_with("sg-")
+        && prefixed.strip_suffix(bare).is_some_and(|acct| {
+            acct.len() == 13
+                && acct.ends_with('/')
+                && acct[..12].bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
@@ -188,6 +162,26 @@ mod tests {
             {"protocol": "tcp", "from_port": 22, "to_port": 22, "description": "d", "cidr_blocks": ["1.2.3.4/32", "10.0.0.0/8"]}
         ]);
         assert!(!equivalent(&state, &without_self, true));
+    }
+
+    #[test]
+    fn a_group_with_or_without_its_account() {
+        assert!(equivalent(
+            &json!("123456789012/sg-1a"),
+            &json!("sg-1a"),
+            false
+        ));
+        assert!(equivalent(
+            &json!("sg-1a"),
+            &json!("123456789012/sg-1a"),
+            false
+        ));
+        assert!(!equivalent(
+            &json!("123456789012/sg-1a"),
+            &json!("sg-2b"),
+            false
+        ));
+        assert!(!equivalent(&json!("x/sg-1a"), &json!("sg-1a"), false));
     }
 
     #[test]

@@ -337,6 +337,7 @@ fn live_resource(provider: &Provider, state: &Resource, v: &plugin::cty::Value) 
         sensitive: sensitive_paths(provider, &state.rtype),
         aws_default: false,
         companion_of: None,
+        import_id: None,
         origin: None,
         schema_version: state.schema_version,
     }

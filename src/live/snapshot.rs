@@ -82,7 +82,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<LiveInventory, SnapshotError> {
         });
     }
     let types: Vec<String> = snap.types.unwrap_or_else(|| {
-        catalog::supported_types()
+        catalog::listed_types()
             .into_iter()
             .map(String::from)
             .collect()

@@ -316,6 +316,10 @@ pub struct Resource {
     /// Set when the resource belongs to another one (root volume, primary network interface).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companion_of: Option<Companion>,
+    /// Terraform's import ID when it is not the `id` (`subnet-1/rtb-1` for a route table
+    /// association): what an unmanaged finding names, so `codify` can import it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
     /// Which state file the resource came from.
     #[serde(skip)]
     pub origin: Option<String>,
@@ -337,6 +341,7 @@ impl Resource {
             sensitive: Vec::new(),
             aws_default: false,
             companion_of: None,
+            import_id: None,
             origin: None,
             schema_version: 0,
         }
@@ -642,6 +647,15 @@ impl Coverage {
     /// Adds everything `other` covers.
     pub fn extend(&mut self, other: Coverage) {
         self.entries.extend(other.entries);
+    }
+
+    /// The regions `rtype` was listed in (`None`: everywhere).
+    pub fn regions_of(&self, rtype: &str) -> Vec<Option<String>> {
+        self.entries
+            .iter()
+            .filter(|(t, _)| t == rtype)
+            .map(|(_, r)| r.clone())
+            .collect()
     }
 
     /// True when `rtype` was listed in at least one region.

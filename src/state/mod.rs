@@ -326,6 +326,7 @@ fn resource(
         sensitive,
         aws_default: false,
         companion_of: None,
+        import_id: None,
         origin: Some(file.to_string()),
         schema_version: 0,
     }

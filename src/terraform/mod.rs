@@ -424,10 +424,44 @@ impl Terraform {
             .map(|_| ())
     }
 
+    /// `(type, attribute)` pairs the providers of `dir` compute and never take from the
+    /// configuration (`terraform providers schema -json`): a refresh that changes one (a
+    /// policy's `attachment_count`) is a consequence of other changes, not drift.
+    pub async fn computed_only(
+        &self,
+        dir: &Path,
+    ) -> Result<std::collections::HashSet<(String, String)>, RunnerError> {
+        let out = self
+            .output(dir, &["providers", "schema", "-json", "-no-color"])
+            .await?;
+        Ok(computed_only_in(&out))
+    }
+
     /// `terraform state pull`: the current state from whatever backend `dir` is initialised with.
     pub async fn state_pull(&self, dir: &Path) -> Result<Vec<u8>, RunnerError> {
         self.output(dir, &["state", "pull"]).await
     }
+}
+
+/// The computed-only attributes in `terraform providers schema -json` output (nothing when
+/// it cannot be read: then nothing is left out).
+fn computed_only_in(json: &[u8]) -> std::collections::HashSet<(String, String)> {
+    let mut set = std::collections::HashSet::new();
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(json) else {
+        return set;
+    };
+    let providers = v["provider_schemas"].as_object().into_iter().flatten();
+    for (_, p) in providers {
+        for (rtype, rs) in p["resource_schemas"].as_object().into_iter().flatten() {
+            for (name, a) in rs["block"]["attributes"].as_object().into_iter().flatten() {
+                let yes = |k: &str| a[k].as_bool().unwrap_or(false);
+                if yes("computed") && !yes("optional") && !yes("required") {
+                    set.insert((rtype.clone(), name.clone()));
+                }
+            }
+        }
+    }
+    set
 }
 
 /// True when `dir` was initialised with a backend (`terraform init` wrote `.terraform/terraform.tfstate`).

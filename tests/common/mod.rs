@@ -335,6 +335,11 @@ impl Scenario {
         ec2(&self.moto.url, &self.region)
     }
 
+    /// An EC2 client on this scenario's moto in `region` (fixtures that set their own).
+    pub fn ec2_in(&self, region: &str) -> Client {
+        ec2(&self.moto.url, region)
+    }
+
     /// Runs the binary with this scenario's credentials.
     pub fn drift(&self, args: &[&str]) -> Run {
         self.drift_with_env(args, &[])
@@ -532,11 +537,13 @@ pub const NATIVE_ONLY: (&str, &[&str]) = ("--live aws", &["--live", "aws"]);
 /// their resources are reported unchecked, by name; the other paths read them.
 pub const NOT_LISTED_NATIVELY: &[&str] = &[
     "aws_volume_attachment",
-    "aws_route_table_association",
-    "aws_route",
-    "aws_security_group_rule",
-    "aws_eip_association",
-    "aws_network_interface_attachment",
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_instance_profile",
+    "aws_spot_instance_request",
+    "aws_vpc_endpoint",
+    "aws_vpc_dhcp_options",
 ];
 
 /// Members of a refresh-only entry that are bookkeeping, not attributes of the cloud object.

@@ -308,6 +308,10 @@ pub(super) fn route_table(rt: &t::RouteTable, region: &str) -> Option<Resource> 
     let mut r = Resource::live("aws_route_table", rt.route_table_id()?, region);
     r.aws_default = rt.associations().iter().any(|a| a.main() == Some(true));
     let mut routes = Vec::new();
+    // Routes through a VPC endpoint belong to the endpoint (a gateway endpoint adds them to
+    // its tables); the provider leaves them out of the table. Kept aside for `aws_route`s to a
+    // gateway load balancer endpoint.
+    let mut endpoint_routes = Vec::new();
     for route in rt.routes() {
         // The provider leaves out the implicit local route and propagated routes.
         if route.gateway_id() == Some("local")
@@ -341,9 +345,16 @@ pub(super) fn route_table(rt: &t::RouteTable, region: &str) -> Option<Resource> 
         ] {
             put(&mut m, k, v);
         }
-        routes.push(Value::Object(m));
+        if route.gateway_id().is_some_and(|g| g.starts_with("vpce-")) {
+            endpoint_routes.push(Value::Object(m));
+        } else {
+            routes.push(Value::Object(m));
+        }
     }
     let a = r.attributes.make_mut();
+    if !endpoint_routes.is_empty() {
+        a.insert("_endpoint_routes".into(), Value::Array(endpoint_routes));
+    }
     put(a, "vpc_id", rt.vpc_id());
     put(a, "owner_id", rt.owner_id());
     a.insert("route".into(), Value::Array(routes));
@@ -353,6 +364,38 @@ pub(super) fn route_table(rt: &t::RouteTable, region: &str) -> Option<Resource> 
     );
     a.insert("tags".into(), tags(rt.tags()));
     Some(r)
+}
+
+/// A table's explicit associations (the main one is the VPC's default, not a resource),
+/// named by Terraform's import ID `subnet-…/rtb-…` (or `igw-…/rtb-…`).
+pub(super) fn route_table_associations(rt: &t::RouteTable, region: &str) -> Vec<Resource> {
+    let Some(table) = rt.route_table_id() else {
+        return Vec::new();
+    };
+    rt.associations()
+        .iter()
+        .filter(|a| a.main() != Some(true))
+        .filter(|a| {
+            // Associations being torn down are gone to Terraform.
+            !matches!(
+                a.association_state()
+                    .and_then(|s| s.state())
+                    .map(|s| s.as_str()),
+                Some("disassociating" | "disassociated" | "failed")
+            )
+        })
+        .filter_map(|a| {
+            let id = a.route_table_association_id()?;
+            let target = a.subnet_id().or(a.gateway_id())?;
+            let mut r = Resource::live("aws_route_table_association", id, region);
+            r.import_id = Some(format!("{target}/{table}"));
+            let m = r.attributes.make_mut();
+            m.insert("route_table_id".into(), json!(table));
+            m.insert("subnet_id".into(), json!(a.subnet_id().unwrap_or("")));
+            m.insert("gateway_id".into(), json!(a.gateway_id().unwrap_or("")));
+            Some(r)
+        })
+        .collect()
 }
 
 pub(super) fn nat_gateway(n: &t::NatGateway, region: &str) -> Option<Resource> {
@@ -454,7 +497,11 @@ pub(super) fn network_interface(n: &t::NetworkInterface, region: &str) -> Option
     let attachment: Vec<Value> = n
         .attachment()
         .and_then(|att| {
-            Some(json!({"instance": att.instance_id()?, "device_index": att.device_index()}))
+            Some(json!({
+                "instance": att.instance_id()?,
+                "device_index": att.device_index(),
+                "attachment_id": att.attachment_id(),
+            }))
         })
         .into_iter()
         .collect();

@@ -49,7 +49,7 @@ pub struct AwsOptions {
 /// Lists every requested type in every requested region.
 pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -> LiveInventory {
     let types: Vec<String> = if opts.types.is_empty() {
-        catalog::supported_types()
+        catalog::listed_types()
             .into_iter()
             .map(String::from)
             .collect()
@@ -174,6 +174,13 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
         )
         .iter()
         .filter_map(|t| route_table(t, r))
+        .collect(),
+        "aws_route_table_association" => paginate!(
+            client.describe_route_tables().max_results(100),
+            route_tables
+        )
+        .iter()
+        .flat_map(|t| route_table_associations(t, r))
         .collect(),
         "aws_nat_gateway" => paginate!(
             client.describe_nat_gateways().max_results(1000),

@@ -1,0 +1,203 @@
+//! Types checked against a parent the lister already read: a route against its route table, a
+//! rule against its security group, a tag against the tagged resource. No call of their own:
+//! the live object is what the parent shows of the state object, or nothing (then it is
+//! missing). Their unmanaged counterparts are what is left on the parent once the managed parts
+//! are taken out (`diff::managed`).
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use crate::model::{LiveInventory, Resource};
+
+/// How a derived type finds and reads its parent.
+#[derive(Debug)]
+pub struct Derived {
+    /// The listed types the parent can be.
+    pub parents: &'static [&'static str],
+    /// The parent's ID, read from the state object.
+    pub parent_id: fn(&Resource) -> Option<String>,
+    /// The live attributes as the parent shows them; `None` when the parent no longer has it.
+    pub derive: fn(&Resource, &Resource) -> Option<Map<String, Value>>,
+}
+
+/// A non-empty string attribute.
+pub fn text(r: &Resource, key: &str) -> Option<String> {
+    match r.attributes.get(key).as_deref() {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A list of strings (or one string) attribute, empty members left out.
+pub fn texts(r: &Resource, key: &str) -> Vec<String> {
+    match r.attributes.get(key).as_deref() {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().filter(|s| !s.is_empty()).map(String::from))
+            .collect(),
+        Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// A number attribute (flatmap states keep numbers as strings).
+pub fn number(r: &Resource, key: &str) -> Option<i64> {
+    match r.attributes.get(key).as_deref() {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Copies the state's values of `keys` into `m` (identity the parent confirms by holding it).
+pub fn copy_from_state(s: &Resource, keys: &[&str], m: &mut Map<String, Value>) {
+    for k in keys {
+        if let Some(v) = s.attributes.get(k) {
+            m.insert((*k).to_string(), v.into_owned());
+        }
+    }
+}
+
+/// Adds to `live` the derived objects of `state` as their parents show them, and covers each
+/// derived type wherever one of its parent types was listed. Objects the live source already
+/// holds (a provider's own read) are left as they are.
+pub fn derive_all(state: &[Resource], live: &mut LiveInventory) {
+    let wanted: Vec<(&Resource, &'static Derived)> = state
+        .iter()
+        .filter(|s| !s.id.is_empty())
+        .filter_map(|s| Some((s, super::rules(&s.rtype)?.derived?)))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let parent_types: HashSet<&str> = wanted
+        .iter()
+        .flat_map(|(_, d)| d.parents.iter().copied())
+        .collect();
+    let derived_types: HashSet<&str> = wanted.iter().map(|(s, _)| s.rtype.as_str()).collect();
+    let mut parents: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut present: HashSet<(&str, &str)> = HashSet::new();
+    for (i, r) in live.resources.iter().enumerate() {
+        if parent_types.contains(r.rtype.as_str()) {
+            parents.insert((&r.rtype, &r.id), i);
+        }
+        if derived_types.contains(r.rtype.as_str()) {
+            present.insert((&r.rtype, &r.id));
+        }
+    }
+    let mut out = Vec::new();
+    for (s, d) in &wanted {
+        if present.contains(&(s.rtype.as_str(), s.id.as_str())) {
+            continue;
+        }
+        let Some(pid) = (d.parent_id)(s) else {
+            continue;
+        };
+        let parent = d
+            .parents
+            .iter()
+            .find_map(|t| parents.get(&(*t, pid.as_str())))
+            .map(|&i| &live.resources[i]);
+        let Some(parent) = parent else { continue };
+        if let Some(attrs) = (d.derive)(s, parent) {
+            let mut r = Resource::live(&s.rtype, s.id.clone(), "");
+            r.region = parent.region.clone();
+            r.attributes = attrs.into();
+            r.companion_of = None;
+            out.push(r);
+        }
+    }
+    live.resources.extend(out);
+    let mut covered = Vec::new();
+    for t in derived_types {
+        let Some(d) = super::rules(t).and_then(|r| r.derived) else {
+            continue;
+        };
+        for p in d.parents {
+            for region in live.coverage.regions_of(p) {
+                covered.push((t, region));
+            }
+        }
+    }
+    for (t, region) in covered {
+        live.coverage.add(t, region.as_deref());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn res(rtype: &str, id: &str, attrs: Value) -> Resource {
+        let mut r = Resource::live(rtype, id, "eu-west-1");
+        r.attributes = attrs.as_object().unwrap().clone().into();
+        r
+    }
+
+    #[test]
+    fn routes_and_rules_are_read_from_their_parents() {
+        let state = vec![
+            res(
+                "aws_route",
+                "r-rtb-1123",
+                json!({"route_table_id": "rtb-1", "destination_cidr_block": "0.0.0.0/0",
+                       "nat_gateway_id": "nat-1", "gateway_id": ""}),
+            ),
+            res(
+                "aws_route",
+                "r-rtb-1456",
+                json!({"route_table_id": "rtb-1", "destination_cidr_block": "10.9.0.0/16"}),
+            ),
+            res(
+                "aws_security_group_rule",
+                "sgrule-1",
+                json!({"security_group_id": "sg-1", "type": "ingress", "protocol": "tcp",
+                       "from_port": 443, "to_port": 443, "cidr_blocks": ["10.0.0.0/8", "10.1.0.0/16"],
+                       "description": "https"}),
+            ),
+        ];
+        let mut live = LiveInventory::default();
+        live.resources.push(res(
+            "aws_route_table",
+            "rtb-1",
+            json!({"route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-2"}]}),
+        ));
+        live.resources.push(res(
+            "aws_security_group",
+            "sg-1",
+            json!({"ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443,
+                                "cidr_blocks": ["10.0.0.0/8"], "description": "web"}]}),
+        ));
+        live.coverage.add("aws_route_table", Some("eu-west-1"));
+        live.coverage.add("aws_security_group", Some("eu-west-1"));
+        derive_all(&state, &mut live);
+        let find = |id: &str| live.resources.iter().find(|r| r.id == id);
+        let route = find("r-rtb-1123").expect("the route is in its table");
+        assert_eq!(
+            route.attributes.get("nat_gateway_id").unwrap().into_owned(),
+            "nat-2"
+        );
+        assert_eq!(route.attributes.get("gateway_id").unwrap().into_owned(), "");
+        assert!(
+            find("r-rtb-1456").is_none(),
+            "a route gone from the table is missing"
+        );
+        let rule = find("sgrule-1").expect("one of its sources is still there");
+        assert_eq!(
+            rule.attributes.get("cidr_blocks").unwrap().into_owned(),
+            json!(["10.0.0.0/8"])
+        );
+        assert_eq!(
+            rule.attributes.get("description").unwrap().into_owned(),
+            "web"
+        );
+        assert!(live.coverage.covers("aws_route", Some("eu-west-1")));
+        assert!(
+            live.coverage
+                .covers("aws_security_group_rule", Some("eu-west-1"))
+        );
+        assert!(!live.coverage.covers("aws_route", Some("us-east-1")));
+    }
+}
