@@ -278,6 +278,7 @@ pub async fn discover(
                 regions: inputs.regions.clone(),
                 types: req.types.clone(),
                 endpoint_url: inputs.config.aws_endpoint("ec2"),
+                iam_endpoint_url: inputs.config.aws_endpoint("iam"),
                 profile: req.profile.clone(),
                 concurrency: req.parallelism,
             };

@@ -94,3 +94,78 @@ fn every_corpus_file_parses_or_fails_clearly() {
     assert!(ok >= 50, "only {ok} parsed");
     assert!(old >= 10, "old-format files not recognised: {old}");
 }
+
+/// The share of AWS resource instances in the real-world states the native lister checks: each
+/// state is scanned by the binary against an empty snapshot (nothing exists), so every instance
+/// the lister would judge is reported missing and every other one unchecked by type.
+#[test]
+fn the_native_lister_checks_most_of_real_estates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/realworld");
+    assert!(
+        root.is_dir(),
+        "../shared/corpus/realworld is missing: this test reads the shared real-world corpus"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), "provider \"aws\" {}\n").unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, r#"{"format_version":"1","resources":[]}"#).unwrap();
+    let (mut checked, mut unchecked) = (0usize, 0usize);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tfstate"))
+        .collect();
+    files.sort();
+    for f in &files {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_terraform-drift"))
+            .args([
+                "scan",
+                ".",
+                "--format",
+                "json",
+                "--allow-unchecked",
+                "--live",
+            ])
+            .arg(&empty)
+            .arg("--state")
+            .arg(f)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        // States the parser refuses are the other test's business.
+        let Ok(report) = serde_json::from_slice::<Value>(&out.stdout) else {
+            continue;
+        };
+        let aws = |v: &Value| v["type"].as_str().is_some_and(|t| t.starts_with("aws_"));
+        for d in report["drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| aws(d))
+        {
+            assert_eq!(d["kind"], "missing", "{}: {d}", f.display());
+            checked += 1;
+        }
+        for u in report["unchecked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| aws(u))
+        {
+            assert_eq!(u["reason_code"], "type_not_listed", "{}: {u}", f.display());
+            assert!(
+                u["reason"].as_str().unwrap().contains("--live auto"),
+                "the reason names the fix: {u}"
+            );
+            unchecked += 1;
+        }
+    }
+    let share = checked as f64 / (checked + unchecked) as f64;
+    eprintln!(
+        "corpus: the native lister checks {checked} of {} AWS resource instances ({:.1}%)",
+        checked + unchecked,
+        share * 100.0
+    );
+    assert!(checked + unchecked > 500, "corpus too small");
+    assert!(share >= 0.60, "natively checked: {:.1}%", share * 100.0);
+}

@@ -543,7 +543,17 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
     let public = s.id("aws_route_table.public");
     let private = s.id("aws_route_table.private");
     let igw = s.id("aws_internet_gateway.this");
+    let role = s.id("aws_iam_role.instance");
+    let policy = s.id("aws_iam_policy.instance");
     block_on(async {
+        // A policy attachment, detached.
+        s.iam()
+            .detach_role_policy()
+            .role_name(&role)
+            .policy_arn(&policy)
+            .send()
+            .await
+            .unwrap();
         // A rule an aws_security_group_rule manages, revoked.
         c.revoke_security_group_ingress()
             .group_id(&web)
@@ -590,6 +600,7 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
     let expected = pairs(&[
         ("changed", "aws_route_table.public"),
         ("changed", "aws_security_group.web"),
+        ("missing", "aws_iam_role_policy_attachment.instance"),
         ("missing", "aws_route.private_nat_gateway"),
         (
             "missing",

@@ -15,6 +15,10 @@ mod aws_ebs_volume;
 mod aws_ec2_tag;
 mod aws_eip;
 mod aws_eip_association;
+mod aws_iam_instance_profile;
+mod aws_iam_policy;
+mod aws_iam_role;
+mod aws_iam_role_policy_attachment;
 mod aws_instance;
 mod aws_internet_gateway;
 mod aws_key_pair;
@@ -104,6 +108,10 @@ const ALL: &[&TypeRules] = &[
     &aws_vpc_dhcp_options_association::RULES,
     &aws_network_interface_attachment::RULES,
     &aws_ec2_tag::RULES,
+    &aws_iam_role::RULES,
+    &aws_iam_policy::RULES,
+    &aws_iam_instance_profile::RULES,
+    &aws_iam_role_policy_attachment::RULES,
 ];
 
 /// Rules for a type the catalog does not know, read through its provider (`--live provider`):
@@ -328,7 +336,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 23);
+        assert_eq!(types.len(), 27);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

@@ -96,8 +96,41 @@ fn loose_scalar_eq(a: &Value, b: &Value) -> bool {
         (Value::String(s), Value::Bool(x)) | (Value::Bool(x), Value::String(s)) => {
             s.parse::<bool>().ok() == Some(*x)
         }
-        (Value::String(x), Value::String(y)) => same_group(x, y) || same_group(y, x),
+        (Value::String(x), Value::String(y)) => {
+            same_group(x, y) || same_group(y, x) || same_policy(x, y)
+        }
         _ => false,
+    }
+}
+
+/// Two JSON documents (IAM policies) that say the same: whitespace and key order aside, a
+/// one-element list is its element, and the order of statements and of values in a list does
+/// not matter (IAM evaluates them as sets).
+fn same_policy(a: &str, b: &str) -> bool {
+    if !(a.trim_start().starts_with('{') && b.trim_start().starts_with('{')) {
+        return false;
+    }
+    match (
+        serde_json::from_str::<Value>(a),
+        serde_json::from_str::<Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => policy_form(&x) == policy_form(&y),
+        _ => false,
+    }
+}
+
+fn policy_form(v: &Value) -> Value {
+    match v {
+        Value::Array(items) if items.len() == 1 => policy_form(&items[0]),
+        Value::Array(items) => {
+            let mut out: Vec<Value> = items.iter().map(policy_form).collect();
+            out.sort_by_cached_key(|x| x.to_string());
+            Value::Array(out)
+        }
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), policy_form(v))).collect())
+        }
+        other => other.clone(),
     }
 }
 
@@ -162,6 +195,26 @@ mod tests {
             {"protocol": "tcp", "from_port": 22, "to_port": 22, "description": "d", "cidr_blocks": ["1.2.3.4/32", "10.0.0.0/8"]}
         ]);
         assert!(!equivalent(&state, &without_self, true));
+    }
+
+    #[test]
+    fn policies_that_say_the_same() {
+        let state = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}"#;
+        let live = r#"{
+  "Statement": {"Principal": {"Service": ["ec2.amazonaws.com"]}, "Action": ["sts:AssumeRole"], "Effect": "Allow"},
+  "Version": "2012-10-17"
+}"#;
+        assert!(equivalent(&json!(state), &json!(live), false));
+        let two = r#"{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}]}"#;
+        let swapped = r#"{"Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":["*"]}]}"#;
+        assert!(equivalent(&json!(two), &json!(swapped), false));
+        let wider = r#"{"Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["*"]}]}"#;
+        assert!(!equivalent(&json!(two), &json!(wider), false));
+        assert!(!equivalent(
+            &json!("{not json"),
+            &json!("{not json "),
+            false
+        ));
     }
 
     #[test]

@@ -86,6 +86,17 @@ pub fn ec2(url: &str, region: &str) -> Client {
     Client::from_conf(conf)
 }
 
+/// An IAM client for out-of-band changes, talking to `url`.
+pub fn iam(url: &str) -> aws_sdk_iam::Client {
+    let conf = aws_sdk_iam::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(url)
+        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+        .build();
+    aws_sdk_iam::Client::from_conf(conf)
+}
+
 /// Adds or overwrites tags on a resource, out of band.
 pub async fn add_tags(c: &Client, id: &str, tags: &[(&str, &str)]) {
     let mut req = c.create_tags().resources(id);
@@ -335,6 +346,11 @@ impl Scenario {
         ec2(&self.moto.url, &self.region)
     }
 
+    /// An IAM client on this scenario's moto.
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        iam(&self.moto.url)
+    }
+
     /// An EC2 client on this scenario's moto in `region` (fixtures that set their own).
     pub fn ec2_in(&self, region: &str) -> Client {
         ec2(&self.moto.url, region)
@@ -537,10 +553,6 @@ pub const NATIVE_ONLY: (&str, &[&str]) = ("--live aws", &["--live", "aws"]);
 /// their resources are reported unchecked, by name; the other paths read them.
 pub const NOT_LISTED_NATIVELY: &[&str] = &[
     "aws_volume_attachment",
-    "aws_iam_role",
-    "aws_iam_policy",
-    "aws_iam_role_policy_attachment",
-    "aws_iam_instance_profile",
     "aws_spot_instance_request",
     "aws_vpc_endpoint",
     "aws_vpc_dhcp_options",

@@ -156,7 +156,15 @@ impl aws_sdk_ec2::config::Intercept for CallCounter {
     }
 }
 
-pub(super) async fn client(opts: &AwsOptions, region: &str, calls: &CallCounter) -> Client {
+/// The SDK configuration every service client starts from: region, retries, timeouts,
+/// profile, and the endpoint override unless `AWS_ENDPOINT_URL` or the service's own variable
+/// (`env_key`) is set.
+pub(super) async fn sdk_config(
+    opts: &AwsOptions,
+    region: &str,
+    env_key: &str,
+    endpoint: Option<&str>,
+) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_string()))
         // Standard mode retries throttling (RequestLimitExceeded) and 5xx with jittered backoff.
@@ -174,13 +182,24 @@ pub(super) async fn client(opts: &AwsOptions, region: &str, calls: &CallCounter)
     if let Some(p) = &opts.profile {
         loader = loader.profile_name(p);
     }
-    let env_override = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2"]
+    let env_override = ["AWS_ENDPOINT_URL", env_key]
         .iter()
         .any(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()));
-    if let (Some(url), false) = (&opts.endpoint_url, env_override) {
+    if let (Some(url), false) = (endpoint, env_override) {
         loader = loader.endpoint_url(url);
     }
-    let conf = aws_sdk_ec2::config::Builder::from(&loader.load().await)
+    loader.load().await
+}
+
+pub(super) async fn client(opts: &AwsOptions, region: &str, calls: &CallCounter) -> Client {
+    let conf = sdk_config(
+        opts,
+        region,
+        "AWS_ENDPOINT_URL_EC2",
+        opts.endpoint_url.as_deref(),
+    )
+    .await;
+    let conf = aws_sdk_ec2::config::Builder::from(&conf)
         .interceptor(calls.clone())
         .build();
     Client::from_conf(conf)

@@ -23,6 +23,7 @@ use crate::model::{Alert, AlertKind, Companion, LiveInventory, Resource};
 
 mod client;
 mod companions;
+pub mod iam;
 mod map;
 
 use client::*;
@@ -40,6 +41,8 @@ pub struct AwsOptions {
     /// Endpoint override (e.g. from the provider's `endpoints { ec2 }`), used only when no
     /// `AWS_ENDPOINT_URL*` variable is set.
     pub endpoint_url: Option<String>,
+    /// The same for IAM (`endpoints { iam }`).
+    pub iam_endpoint_url: Option<String>,
     /// Named profile.
     pub profile: Option<String>,
     /// Concurrent Describe calls.
@@ -56,11 +59,19 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     } else {
         opts.types.clone()
     };
+    // IAM is global: listed once, with the first region's configuration.
+    let (global, types): (Vec<String>, Vec<String>) = types
+        .into_iter()
+        .partition(|t| iam::TYPES.contains(&t.as_str()));
     let calls = CallCounter::default();
     let mut clients = Vec::new();
     for region in &opts.regions {
         clients.push((region.clone(), client(opts, region, &calls).await));
     }
+    let iam_client = match (global.is_empty(), opts.regions.first()) {
+        (false, Some(region)) => Some(iam::client(opts, region, &calls).await),
+        _ => None,
+    };
     // Owned jobs: futures that borrow through a closure's reference argument are not provably
     // `Send`, and the server spawns scans on its runtime.
     let jobs: Vec<(String, Client, String)> = clients
@@ -81,7 +92,46 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     // Failures grouped by cause: twelve types in two regions failing for want of credentials
     // are one line, not twenty-four.
     let mut failures: BTreeMap<(AlertKind, String), Vec<String>> = BTreeMap::new();
-    while let Some((region, rtype, result)) = results.next().await {
+    let global_listing = async {
+        let client = iam_client.as_ref()?;
+        let wanted: Vec<&str> = global.iter().map(String::as_str).collect();
+        Some(iam::list(client, &wanted).await)
+    };
+    let mut global_listing = std::pin::pin!(global_listing);
+    let (mut global_done, mut regional_done) = (false, false);
+    loop {
+        let (region, rtype, result) = tokio::select! {
+            listed = &mut global_listing, if !global_done => {
+                global_done = true;
+                match listed {
+                    Some(Ok(resources)) => {
+                        for t in &global {
+                            progress(Progress::Listed {
+                                rtype: t.clone(),
+                                region: "global".into(),
+                                count: resources.iter().filter(|r| r.rtype == *t).count(),
+                            });
+                            inv.coverage.add(t, None);
+                        }
+                        inv.resources.extend(resources);
+                    }
+                    Some(Err(e)) => failures
+                        .entry((e.kind, e.message))
+                        .or_default()
+                        .push(format!("{} (global)", global.join(", "))),
+                    None => {}
+                }
+                continue;
+            }
+            next = results.next(), if !regional_done => match next {
+                Some(x) => x,
+                None => {
+                    regional_done = true;
+                    continue;
+                }
+            },
+            else => break,
+        };
         match result {
             Ok(resources) => {
                 progress(Progress::Listed {

@@ -1,0 +1,38 @@
+//! `aws_iam_role`. Listed once per account (IAM is global) with GetAccountAuthorizationDetails.
+
+use serde_json::Value;
+
+use super::TypeRules;
+use crate::model::{AttrPath, Severity};
+
+/// Rules for IAM roles.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_iam_role",
+    // `description` and `max_session_duration` are not in the bulk listing (GetRole per role
+    // reads them: the provider path does).
+    compared: &[
+        "name",
+        "path",
+        "assume_role_policy",
+        "permissions_boundary",
+        "managed_policy_arns",
+        "tags",
+    ],
+    ignored: &["force_detach_policies", "name_prefix", "inline_policy"],
+    sets: &["managed_policy_arns"],
+    maps: &["tags"],
+    when_set: &[],
+    severity,
+    unmanaged: Severity::Medium,
+    derived: None,
+};
+
+fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
+    // Who may assume the role, and what it may do.
+    match path.root()? {
+        "assume_role_policy" | "managed_policy_arns" | "permissions_boundary" => {
+            Some(Severity::High)
+        }
+        _ => None,
+    }
+}

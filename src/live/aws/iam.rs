@@ -1,0 +1,153 @@
+//! IAM, once per account (it is global): one paginated GetAccountAuthorizationDetails call
+//! returns every role with its attached policies and every customer managed policy with its
+//! default version; ListInstanceProfiles adds the instance profiles. No call per resource.
+
+use aws_sdk_iam::types::{EntityType, ManagedPolicyDetail, RoleDetail};
+
+use super::*;
+
+/// The IAM types listed here; the others (attachments) are checked against these.
+pub const TYPES: &[&str] = &["aws_iam_role", "aws_iam_policy", "aws_iam_instance_profile"];
+
+/// An IAM client on the same configuration as the EC2 ones.
+pub(super) async fn client(
+    opts: &AwsOptions,
+    region: &str,
+    calls: &CallCounter,
+) -> aws_sdk_iam::Client {
+    let conf = sdk_config(
+        opts,
+        region,
+        "AWS_ENDPOINT_URL_IAM",
+        opts.iam_endpoint_url.as_deref(),
+    )
+    .await;
+    let conf = aws_sdk_iam::config::Builder::from(&conf)
+        .interceptor(calls.clone())
+        .build();
+    aws_sdk_iam::Client::from_conf(conf)
+}
+
+/// Lists `types` (members of [`TYPES`]).
+pub(super) async fn list(
+    client: &aws_sdk_iam::Client,
+    types: &[&str],
+) -> Result<Vec<Resource>, ListError> {
+    let mut out = Vec::new();
+    let (roles, policies) = (
+        types.contains(&"aws_iam_role"),
+        types.contains(&"aws_iam_policy"),
+    );
+    if roles || policies {
+        let mut req = client.get_account_authorization_details();
+        if roles {
+            req = req.filter(EntityType::Role);
+        }
+        if policies {
+            req = req.filter(EntityType::LocalManagedPolicy);
+        }
+        let mut pages = req.into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(ListError::from_sdk)?;
+            if roles {
+                out.extend(page.role_detail_list().iter().filter_map(role));
+            }
+            if policies {
+                out.extend(page.policies().iter().filter_map(policy));
+            }
+        }
+    }
+    if types.contains(&"aws_iam_instance_profile") {
+        let mut pages = client.list_instance_profiles().into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(ListError::from_sdk)?;
+            for p in page.instance_profiles() {
+                let mut r = global("aws_iam_instance_profile", p.instance_profile_name());
+                let a = r.attributes.make_mut();
+                put(a, "name", Some(p.instance_profile_name()));
+                put(a, "path", Some(p.path()));
+                put(a, "arn", Some(p.arn()));
+                a.insert(
+                    "role".into(),
+                    json!(p.roles().first().map(|r| r.role_name()).unwrap_or("")),
+                );
+                out.push(r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An IAM object: global, no region.
+fn global(rtype: &str, id: &str) -> Resource {
+    let mut r = Resource::live(rtype, id, "");
+    r.region = None;
+    r
+}
+
+/// A policy document as IAM returns it (URL-encoded JSON), decoded.
+fn document(encoded: &str) -> String {
+    percent_encoding::percent_decode_str(encoded)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn iam_tags(tags: &[aws_sdk_iam::types::Tag]) -> Value {
+    let m: BTreeMap<&str, &str> = tags
+        .iter()
+        .filter(|t| !t.key().starts_with("aws:"))
+        .map(|t| (t.key(), t.value()))
+        .collect();
+    json!(m)
+}
+
+fn role(d: &RoleDetail) -> Option<Resource> {
+    let name = d.role_name()?;
+    let mut r = global("aws_iam_role", name);
+    // Service-linked roles belong to the AWS service that made them.
+    r.aws_default = d
+        .path()
+        .is_some_and(|p| p.starts_with("/aws-service-role/"));
+    let a = r.attributes.make_mut();
+    put(a, "name", Some(name));
+    put(a, "path", d.path());
+    put(a, "arn", d.arn());
+    put(a, "unique_id", d.role_id());
+    put(
+        a,
+        "assume_role_policy",
+        d.assume_role_policy_document().map(document),
+    );
+    a.insert(
+        "permissions_boundary".into(),
+        json!(
+            d.permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .unwrap_or("")
+        ),
+    );
+    a.insert(
+        "managed_policy_arns".into(),
+        strs(d.attached_managed_policies().iter().map(|p| p.policy_arn())),
+    );
+    a.insert("tags".into(), iam_tags(d.tags()));
+    Some(r)
+}
+
+fn policy(p: &ManagedPolicyDetail) -> Option<Resource> {
+    let arn = p.arn()?;
+    let mut r = global("aws_iam_policy", arn);
+    let a = r.attributes.make_mut();
+    put(a, "name", p.policy_name());
+    put(a, "path", p.path());
+    put(a, "arn", Some(arn));
+    put(a, "policy_id", p.policy_id());
+    a.insert("description".into(), json!(p.description().unwrap_or("")));
+    let default = p
+        .policy_version_list()
+        .iter()
+        .find(|v| v.is_default_version())
+        .and_then(|v| v.document());
+    put(a, "policy", default.map(document));
+    Some(r)
+}
