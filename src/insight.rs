@@ -30,15 +30,6 @@ const SECURITY_ATTRIBUTES: &[&str] = &[
     "instance",
 ];
 
-/// Types whose very existence outside Terraform is a security question.
-const SECURITY_TYPES: &[&str] = &[
-    "aws_security_group",
-    "aws_key_pair",
-    "aws_internet_gateway",
-    "aws_nat_gateway",
-    "aws_eip",
-];
-
 /// One security-relevant finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SecurityFinding {
@@ -83,15 +74,15 @@ fn security_finding(d: &Drift) -> Option<SecurityFinding> {
             let reason = format!("changed outside Terraform: {}", names.join(", "));
             (severity, reason, changes)
         }
-        Kind::Unmanaged if SECURITY_TYPES.contains(&d.rtype.as_str()) => (
+        Kind::Unmanaged if crate::catalog::is_security_type(&d.rtype) => (
             d.severity.max(Severity::Medium),
             format!("{} exists outside Terraform: not reviewed", d.rtype),
             Vec::new(),
         ),
-        Kind::Missing if SECURITY_TYPES.contains(&d.rtype.as_str()) => (
+        Kind::Missing if crate::catalog::is_security_type(&d.rtype) => (
             Severity::High,
             format!(
-                "{} was deleted outside Terraform: its rules are gone",
+                "{} was deleted outside Terraform: what it allowed or blocked has changed",
                 d.rtype
             ),
             Vec::new(),

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::TypeRules;
 use super::derive::Derived;
+use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
 /// Rules for `aws_default_route_table`.
@@ -18,6 +18,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: super::aws_route_table::severity,
     unmanaged: Severity::Medium,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: false,
 };
 
 static DERIVED: Derived = Derived {

@@ -1,6 +1,6 @@
 //! `aws_ebs_volume`.
 
-use super::{TypeRules, no_opinion};
+use super::{CodifyRules, TypeRules, no_opinion};
 use crate::model::Severity;
 
 /// Rules for EBS volumes.
@@ -25,4 +25,16 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: no_opinion,
     unmanaged: Severity::Low,
     derived: None,
+    codify: CodifyRules {
+        keep: &["size", "type"],
+        skip: &[
+            "final_snapshot",
+            "multi_attach_enabled",
+            "snapshot_id",
+            "iops",
+            "throughput",
+        ],
+        blocks: &[],
+    },
+    security: false,
 };

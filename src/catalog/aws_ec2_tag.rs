@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::TypeRules;
 use super::derive::{Derived, text};
+use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
 /// Rules for `aws_ec2_tag`.
@@ -18,6 +18,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| Some(Severity::Low),
     unmanaged: Severity::Low,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: false,
 };
 
 static DERIVED: Derived = Derived {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::TypeRules;
+use super::{CodifyRules, TypeRules};
 use crate::model::{AttrPath, Severity};
 
 /// Rules for Elastic IPs.
@@ -32,6 +32,17 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity,
     unmanaged: Severity::Low,
     derived: None,
+    codify: CodifyRules {
+        keep: &["domain"],
+        skip: &[
+            "vpc",
+            "instance",
+            "network_interface",
+            "associate_with_private_ip",
+        ],
+        blocks: &[],
+    },
+    security: true,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::TypeRules;
 use super::derive::{Derived, text};
+use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
 /// Rules for `aws_eip_association`.
@@ -23,6 +23,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| Some(Severity::High),
     unmanaged: Severity::Medium,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: false,
 };
 
 static DERIVED: Derived = Derived {

@@ -1,6 +1,6 @@
 //! `aws_iam_instance_profile`, listed once per account with ListInstanceProfiles.
 
-use super::TypeRules;
+use super::{CodifyRules, TypeRules};
 use crate::model::Severity;
 
 /// Rules for instance profiles.
@@ -15,4 +15,6 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| Some(Severity::High),
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: true,
 };

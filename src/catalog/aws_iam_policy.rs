@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::TypeRules;
+use super::{CodifyRules, TypeRules};
 use crate::model::{AttrPath, Severity};
 
 /// Rules for IAM policies.
@@ -18,6 +18,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity,
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: true,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::TypeRules;
 use super::derive::{Derived, text, texts};
+use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
 /// Rules for role policy attachments.
@@ -18,6 +18,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| Some(Severity::High),
     unmanaged: Severity::Medium,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: true,
 };
 
 static DERIVED: Derived = Derived {

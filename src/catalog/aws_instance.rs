@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::TypeRules;
+use super::{CodifyRules, TypeRules};
 use crate::model::{AttrPath, Severity};
 
 /// Rules for EC2 instances.
@@ -51,6 +51,40 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity,
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules {
+        keep: &[
+            "ami",
+            "instance_type",
+            "subnet_id",
+            "vpc_security_group_ids",
+            "key_name",
+        ],
+        skip: &[
+            "user_data",
+            "user_data_base64",
+            "security_groups",
+            "network_interface",
+            "ebs_block_device",
+            "ephemeral_block_device",
+            "root_block_device",
+            "volume_tags",
+            "cpu_core_count",
+            "cpu_threads_per_core",
+            "ipv6_address_count",
+            "ipv6_addresses",
+            "secondary_private_ips",
+            "private_ip",
+            "associate_public_ip_address",
+            "launch_template",
+            "source_dest_check",
+            "get_password_data",
+            "user_data_replace_on_change",
+            "hibernation",
+            "instance_initiated_shutdown_behavior",
+        ],
+        blocks: &[],
+    },
+    security: false,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -1,6 +1,6 @@
 //! `aws_key_pair`.
 
-use super::{TypeRules, no_opinion};
+use super::{CodifyRules, TypeRules, no_opinion};
 use crate::model::Severity;
 
 /// Rules for key pairs.
@@ -16,4 +16,6 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: no_opinion,
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: true,
 };

@@ -1,6 +1,6 @@
 //! `aws_launch_template`.
 
-use super::{TypeRules, no_opinion};
+use super::{CodifyRules, TypeRules, no_opinion};
 use crate::model::Severity;
 
 /// Rules for launch templates.
@@ -16,4 +16,6 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: no_opinion,
     unmanaged: Severity::Low,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: false,
 };

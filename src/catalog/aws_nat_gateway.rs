@@ -1,6 +1,6 @@
 //! `aws_nat_gateway`.
 
-use super::{TypeRules, no_opinion};
+use super::{CodifyRules, TypeRules, no_opinion};
 use crate::model::Severity;
 
 /// Rules for NAT gateways.
@@ -22,4 +22,6 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: no_opinion,
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: true,
 };

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::TypeRules;
+use super::{CodifyRules, TypeRules};
 use crate::model::{AttrPath, Severity};
 
 /// Rules for network interfaces.
@@ -30,6 +30,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity,
     unmanaged: Severity::Low,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: false,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

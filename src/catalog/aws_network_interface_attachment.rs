@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::TypeRules;
 use super::derive::{Derived, text};
+use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
 /// Rules for `aws_network_interface_attachment`.
@@ -18,6 +18,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| None,
     unmanaged: Severity::Medium,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: false,
 };
 
 static DERIVED: Derived = Derived {

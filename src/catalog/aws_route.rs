@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::TypeRules;
 use super::derive::{Derived, text};
+use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
 /// Route targets: the `aws_route` attribute and the route table's `route` member.
@@ -55,6 +55,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| Some(Severity::High),
     unmanaged: Severity::Medium,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: true,
 };
 
 static DERIVED: Derived = Derived {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::TypeRules;
+use super::{CodifyRules, TypeRules};
 use crate::model::{AttrPath, Severity};
 
 /// Rules for route tables.
@@ -16,6 +16,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity,
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: false,
 };
 
 pub(super) fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

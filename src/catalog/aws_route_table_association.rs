@@ -1,7 +1,7 @@
 //! `aws_route_table_association`: a subnet (or gateway) associated with a route table. Listed
 //! from the tables' own associations (no call of its own beyond DescribeRouteTables).
 
-use super::TypeRules;
+use super::{CodifyRules, TypeRules};
 use crate::model::Severity;
 
 /// Rules for `aws_route_table_association`.
@@ -16,4 +16,6 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| Some(Severity::High),
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: true,
 };

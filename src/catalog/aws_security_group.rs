@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{TypeRules, opens_to_world};
+use super::{CodifyRules, TypeRules, opens_to_world};
 use crate::model::{AttrPath, Severity};
 
 /// Rules for security groups.
@@ -24,6 +24,14 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity,
     unmanaged: Severity::Medium,
     derived: None,
+    // Rules are part of what a group is: a configuration without them would let any rule come
+    // and go unseen by `terraform plan`.
+    codify: CodifyRules {
+        keep: &["name", "vpc_id", "ingress", "egress"],
+        skip: &["name_prefix", "revoke_rules_on_delete"],
+        blocks: &["ingress", "egress"],
+    },
+    security: true,
 };
 
 pub(super) fn severity(path: &AttrPath, state: &Value, live: &Value) -> Option<Severity> {

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::derive::{Derived, copy_from_state, number, text, texts};
-use super::{TypeRules, explode, protocol_name};
+use super::{CodifyRules, TypeRules, explode, protocol_name};
 use crate::model::{Resource, Severity};
 
 /// Rules for `aws_security_group_rule`.
@@ -30,6 +30,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| None,
     unmanaged: Severity::Medium,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: true,
 };
 
 static DERIVED: Derived = Derived {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::TypeRules;
+use super::{CodifyRules, TypeRules};
 use crate::model::{AttrPath, Severity};
 
 /// Rules for subnets.
@@ -27,6 +27,12 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity,
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules {
+        keep: &["availability_zone"],
+        skip: &[],
+        blocks: &[],
+    },
+    security: false,
 };
 
 fn severity(path: &AttrPath, _: &Value, live: &Value) -> Option<Severity> {

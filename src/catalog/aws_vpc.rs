@@ -1,6 +1,6 @@
 //! `aws_vpc`.
 
-use super::{TypeRules, no_opinion};
+use super::{CodifyRules, TypeRules, no_opinion};
 use crate::model::Severity;
 
 /// Rules for VPCs.
@@ -32,4 +32,6 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: no_opinion,
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: false,
 };

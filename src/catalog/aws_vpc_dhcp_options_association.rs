@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::TypeRules;
 use super::derive::{Derived, text};
+use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
 /// Rules for `aws_vpc_dhcp_options_association`.
@@ -19,6 +19,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     severity: |_, _, _| Some(Severity::High),
     unmanaged: Severity::Medium,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: false,
 };
 
 static DERIVED: Derived = Derived {

@@ -4,9 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::TypeRules;
 use super::aws_security_group_rule::{Atom, group_atoms, group_id};
 use super::derive::{Derived, copy_from_state, number, text};
+use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
 const COMPARED: &[&str] = &[
@@ -32,6 +32,8 @@ pub(super) const INGRESS: TypeRules = TypeRules {
     severity: |_, _, _| None,
     unmanaged: Severity::Medium,
     derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: true,
 };
 
 /// Rules for `aws_vpc_security_group_egress_rule`.

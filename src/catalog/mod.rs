@@ -59,6 +59,11 @@ pub struct TypeRules {
     /// Set for a type that is part of another the lister reads (a route of a route table, a
     /// rule of a security group): it is checked against that parent, with no call of its own.
     pub derived: Option<&'static derive::Derived>,
+    /// How `codify` writes the type.
+    pub codify: CodifyRules,
+    /// True when the very existence of one outside Terraform (or a change to it) is a security
+    /// question: who can reach, assume or route what.
+    pub security: bool,
 }
 
 /// State attributes every reader keeps besides `compared`: identity and region.
@@ -126,6 +131,8 @@ pub static GENERIC: TypeRules = TypeRules {
     severity: |_, _, _| None,
     unmanaged: Severity::Medium,
     derived: None,
+    codify: CodifyRules::NONE,
+    security: false,
 };
 
 /// How `codify` writes a type.
@@ -143,75 +150,23 @@ pub struct CodifyRules {
     pub blocks: &'static [&'static str],
 }
 
-/// How `codify` writes `rtype`.
+impl CodifyRules {
+    /// No opinion: every argument the schema allows, written as the provider read it.
+    pub const NONE: CodifyRules = CodifyRules {
+        keep: &[],
+        skip: &[],
+        blocks: &[],
+    };
+}
+
+/// How `codify` writes `rtype` (nothing special for a type outside the catalog).
 pub fn codify_rules(rtype: &str) -> CodifyRules {
-    let (keep, skip): (&'static [&'static str], &'static [&'static str]) = match rtype {
-        "aws_instance" => (
-            &[
-                "ami",
-                "instance_type",
-                "subnet_id",
-                "vpc_security_group_ids",
-                "key_name",
-            ],
-            &[
-                "user_data",
-                "user_data_base64",
-                "security_groups",
-                "network_interface",
-                "ebs_block_device",
-                "ephemeral_block_device",
-                "root_block_device",
-                "volume_tags",
-                "cpu_core_count",
-                "cpu_threads_per_core",
-                "ipv6_address_count",
-                "ipv6_addresses",
-                "secondary_private_ips",
-                "private_ip",
-                "associate_public_ip_address",
-                "launch_template",
-                "source_dest_check",
-                "get_password_data",
-                "user_data_replace_on_change",
-                "hibernation",
-                "instance_initiated_shutdown_behavior",
-            ],
-        ),
-        // Rules are part of what a group is: a configuration without them would let any
-        // rule come and go unseen by `terraform plan`.
-        "aws_security_group" => (
-            &["name", "vpc_id", "ingress", "egress"],
-            &["name_prefix", "revoke_rules_on_delete"],
-        ),
-        "aws_ebs_volume" => (
-            &["size", "type"],
-            &[
-                "final_snapshot",
-                "multi_attach_enabled",
-                "snapshot_id",
-                "iops",
-                "throughput",
-            ],
-        ),
-        "aws_eip" => (
-            &["domain"],
-            &[
-                "vpc",
-                "instance",
-                "network_interface",
-                "associate_with_private_ip",
-            ],
-        ),
-        "aws_subnet" => (&["availability_zone"], &[]),
-        "aws_vpc" => (&[], &[]),
-        _ => (&[], &[]),
-    };
-    let blocks: &'static [&'static str] = match rtype {
-        "aws_security_group" => &["ingress", "egress"],
-        _ => &[],
-    };
-    CodifyRules { keep, skip, blocks }
+    rules(rtype).map_or(CodifyRules::NONE, |r| r.codify)
+}
+
+/// True when `rtype`'s existence outside Terraform is a security question.
+pub fn is_security_type(rtype: &str) -> bool {
+    rules(rtype).is_some_and(|r| r.security)
 }
 
 /// The rules for a type, if the catalog knows it.

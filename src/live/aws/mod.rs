@@ -285,6 +285,41 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
 mod tests {
     use super::*;
 
+    /// Every type the catalog says is listed has a lister here (IAM's in `iam`); every derived
+    /// type is checked against listed parents (the catalog's own test).
+    #[tokio::test]
+    async fn every_listed_type_has_a_lister() {
+        let conf = aws_sdk_ec2::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            // Nothing listens on port 1: every call fails at once, without retries.
+            .endpoint_url("http://127.0.0.1:1")
+            .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+                "a", "b", None, None, "test",
+            ))
+            .retry_config(RetryConfig::disabled())
+            .build();
+        let client = Client::from_conf(conf);
+        for t in catalog::listed_types() {
+            if iam::TYPES.contains(&t) {
+                continue;
+            }
+            let e = list(&client, t, "us-east-1").await.unwrap_err();
+            assert!(
+                !e.message.contains("does not support"),
+                "{t}: {}",
+                e.message
+            );
+        }
+        for t in iam::TYPES {
+            assert!(catalog::listed_types().contains(t), "{t}");
+        }
+        let e = list(&client, "aws_s3_bucket", "us-east-1")
+            .await
+            .unwrap_err();
+        assert!(e.message.contains("does not support"), "{}", e.message);
+    }
+
     #[test]
     fn rules_group_by_description_and_mark_self() {
         let perm = t::IpPermission::builder()
