@@ -402,12 +402,34 @@ async fn scan_with_providers(
         }
     };
     let opts = provider_options(req);
-    let select = move |r: &Resource| !auto || needs_provider(r);
-    let (native, (read, pool)) = tokio::join!(
-        native,
-        live::provider::read_managed(&inputs.state, &select, &inputs.config, &opts)
-    );
-    pool.normalize_state(inputs.state.iter_mut().filter(|r| select(r)));
+    let (native, read, pool) = if auto {
+        // The lister goes first: when it could not reach AWS at all (no credentials, an
+        // unreachable endpoint), the AWS provider would fail the same way, slowly (its own
+        // retries): its resources are left unchecked under the lister's alert instead.
+        let native = native.await;
+        let blocked =
+            matches!(&native, Some(Ok(n)) if n.alerts.iter().any(|a| shared_cause(a.kind)));
+        let select = move |r: &Resource| needs_provider(r) && !(blocked && is_aws(r));
+        let (mut read, pool) =
+            live::provider::read_managed(&inputs.state, &select, &inputs.config, &opts).await;
+        for r in inputs
+            .state
+            .iter()
+            .filter(|r| needs_provider(r) && !select(r))
+        {
+            read.unreadable.insert((r.rtype.clone(), r.id.clone()));
+        }
+        pool.normalize_state(inputs.state.iter_mut().filter(|r| select(r)));
+        (native, read, pool)
+    } else {
+        let all = |_: &Resource| true;
+        let (native, (read, pool)) = tokio::join!(
+            native,
+            live::provider::read_managed(&inputs.state, &all, &inputs.config, &opts)
+        );
+        pool.normalize_state(inputs.state.iter_mut());
+        (native, read, pool)
+    };
     let result = async {
         let native = native.transpose()?.unwrap_or_default();
         let mut live = if auto {
@@ -624,7 +646,7 @@ fn combine(native: LiveInventory, read: LiveInventory) -> LiveInventory {
     let mut out = native;
     out.resources.extend(read.resources);
     out.coverage.extend(read.coverage);
-    out.alerts.extend(read.alerts);
+    add_alerts(&mut out.alerts, read.alerts);
     out.unreadable.extend(read.unreadable);
     out.api_calls += read.api_calls;
     out
@@ -645,7 +667,36 @@ fn merge(native: LiveInventory, read: LiveInventory, state: &[Resource]) -> Live
             .filter(|r| !managed.contains(&(r.rtype.as_str(), r.id.as_str()))),
     );
     out.coverage.extend(native.coverage);
-    out.alerts.extend(native.alerts);
+    let provider_alerts = std::mem::replace(&mut out.alerts, native.alerts);
+    add_alerts(&mut out.alerts, provider_alerts);
     out.api_calls += native.api_calls;
     out
+}
+
+/// Causes that stop every AWS call alike, the lister's and the AWS provider's.
+fn shared_cause(kind: crate::model::AlertKind) -> bool {
+    use crate::model::AlertKind;
+    matches!(
+        kind,
+        AlertKind::NoCredentials
+            | AlertKind::CredentialsExpired
+            | AlertKind::CredentialsInvalid
+            | AlertKind::EndpointUnreachable
+    )
+}
+
+/// True when `r` belongs to the AWS provider.
+fn is_aws(r: &Resource) -> bool {
+    r.provider.as_deref().is_some_and(|p| p.contains("/aws\"]"))
+}
+
+/// Adds the provider path's alerts to the lister's, one line per cause: a cause the lister
+/// already named (no credentials, an unreachable endpoint, …) is not said twice; the resources
+/// it left unread stay unchecked either way.
+fn add_alerts(alerts: &mut Vec<crate::model::Alert>, more: Vec<crate::model::Alert>) {
+    for a in more {
+        if !(shared_cause(a.kind) && alerts.iter().any(|b| b.kind == a.kind)) {
+            alerts.push(a);
+        }
+    }
 }

@@ -124,11 +124,7 @@ pub async fn read_managed(
                 pool.configured.push(c);
             }
             Err(e) => {
-                inv.alerts.push(Alert {
-                    kind: crate::model::AlertKind::ProviderFailed,
-                    message: format!("{addr}: {e}"),
-                    partial: true,
-                });
+                inv.alerts.push(start_failure(addr, &e));
                 for r in members {
                     inv.unreadable.insert((r.rtype.clone(), r.id.clone()));
                 }
@@ -185,14 +181,56 @@ async fn start_pool(
     for (addr, r) in addrs.iter().zip(started) {
         match r {
             Ok(c) => pool.configured.push(c),
-            Err(e) => alerts.push(Alert {
-                kind: crate::model::AlertKind::ProviderFailed,
-                message: format!("{addr}: {e}"),
-                partial: true,
-            }),
+            Err(e) => alerts.push(start_failure(addr, &e)),
         }
     }
     (pool, alerts)
+}
+
+/// The alert for a provider that could not be started or configured: one line, by cause.
+///
+/// A provider that cannot configure for want of credentials, or cannot reach its endpoint, says
+/// so in many lines of its own words; the cause is the same one the native lister names, so it
+/// gets the same kind (and the scan merges the two: one line per cause).
+fn start_failure(addr: &str, e: &plugin::PluginError) -> Alert {
+    use crate::model::AlertKind;
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    let (kind, message) = if lower.contains("no valid credential sources") {
+        (
+            AlertKind::NoCredentials,
+            "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or log in with `aws sso login`)".to_string(),
+        )
+    } else if [
+        "connection refused",
+        "dial tcp",
+        "no such host",
+        "i/o timeout",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+    {
+        (
+            AlertKind::EndpointUnreachable,
+            "the provider could not reach its endpoint: check the network, a proxy or the provider's endpoints".to_string(),
+        )
+    } else {
+        // The provider's first line (its diagnostics carry escaped newlines too).
+        let first = text
+            .split(['\n', '\r'])
+            .next()
+            .unwrap_or_default()
+            .split("\\n")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        (AlertKind::ProviderFailed, first)
+    };
+    Alert {
+        kind,
+        message: crate::model::truncate_for_message_at(&format!("{addr}: {message}"), 400),
+        partial: true,
+    }
 }
 
 /// Starts the provider of state address `addr` and configures it with its block (when
