@@ -17,4 +17,8 @@ export MOTO_URL="http://127.0.0.1:$port"
 export TF_DRIFT_CACHE_DIR="$root/target/schema-cache"
 echo "test setup: moto $MOTO_VERSION at $MOTO_URL, $(terraform version | head -1)" >&2
 
+# Three tests at a time on two cores: the moto scenarios spend much of their time waiting (the
+# provider's waiters, moto's pace), so a third one fills the idle CPU (nodrift: 347 s with two,
+# 299 s with four). RUST_TEST_THREADS set by the caller wins.
+export RUST_TEST_THREADS=${RUST_TEST_THREADS:-3}
 cargo test "$@"
