@@ -36,9 +36,28 @@ static DERIVED: Derived = Derived {
         "aws_network_interface",
         "aws_launch_template",
     ],
-    parent_id: |r| text(r, "resource_id"),
+    parent_id,
     derive,
 };
+
+/// The tagged resource's ID, when its prefix is one of a type the lister reads (`i-`, `vpc-`,
+/// …); a tag on anything else (a transit gateway, an AMI) cannot be checked here.
+fn parent_id(r: &Resource) -> Option<String> {
+    const PREFIXES: &[&str] = &[
+        "i-",
+        "vpc-",
+        "subnet-",
+        "sg-",
+        "vol-",
+        "igw-",
+        "rtb-",
+        "nat-",
+        "eipalloc-",
+        "eni-",
+        "lt-",
+    ];
+    text(r, "resource_id").filter(|id| PREFIXES.iter().any(|p| id.starts_with(p)))
+}
 
 /// The tag as the resource shows it; a resource without the key means the tag is gone.
 fn derive(s: &Resource, parent: &Resource) -> Option<Map<String, Value>> {

@@ -87,11 +87,15 @@ pub fn derive_all(state: &[Resource], live: &mut LiveInventory) {
         }
     }
     let mut out = Vec::new();
+    let mut unreadable = Vec::new();
     for (s, d) in &wanted {
         if present.contains(&(s.rtype.as_str(), s.id.as_str())) {
             continue;
         }
+        // No parent the lister reads (a tag on a type it does not list, a rule without its
+        // group): nothing here can tell, so the object is unchecked, never missing.
         let Some(pid) = (d.parent_id)(s) else {
+            unreadable.push((s.rtype.clone(), s.id.clone()));
             continue;
         };
         let parent = d
@@ -109,6 +113,7 @@ pub fn derive_all(state: &[Resource], live: &mut LiveInventory) {
         }
     }
     live.resources.extend(out);
+    live.unreadable.extend(unreadable);
     let mut covered = Vec::new();
     for t in derived_types {
         let Some(d) = super::rules(t).and_then(|r| r.derived) else {
@@ -199,5 +204,34 @@ mod tests {
                 .covers("aws_security_group_rule", Some("eu-west-1"))
         );
         assert!(!live.coverage.covers("aws_route", Some("us-east-1")));
+    }
+
+    #[test]
+    fn a_tag_on_a_type_the_lister_does_not_read_is_unchecked_not_missing() {
+        let state = vec![
+            res(
+                "aws_ec2_tag",
+                "tgw-1,Team",
+                json!({"resource_id": "tgw-1", "key": "Team", "value": "net"}),
+            ),
+            res(
+                "aws_ec2_tag",
+                "vpc-1,Team",
+                json!({"resource_id": "vpc-1", "key": "Team", "value": "net"}),
+            ),
+        ];
+        let mut live = LiveInventory::default();
+        live.coverage.add("aws_vpc", Some("eu-west-1"));
+        derive_all(&state, &mut live);
+        assert!(
+            live.unreadable
+                .contains(&("aws_ec2_tag".into(), "tgw-1,Team".into()))
+        );
+        // The VPC was listed and is gone: its tag is missing, as it should be.
+        assert!(
+            !live
+                .unreadable
+                .contains(&("aws_ec2_tag".into(), "vpc-1,Team".into()))
+        );
     }
 }
