@@ -6,6 +6,7 @@ mod common;
 
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, AttributeValue, DomainType, InstanceType, IpPermission, IpRange,
+    NewDhcpConfiguration,
 };
 use common::{Scenario, add_tags, block_on, change_paths, findings, remove_tag};
 use serde_json::Value;
@@ -372,10 +373,12 @@ fn default_tags_are_compared_through_tags_all() {
 }
 
 #[test]
-fn volume_resized() {
+fn volume_resized_and_another_detached() {
     let s = Scenario::new("scenarios/volume_resized");
     s.apply();
     let vol = s.id("aws_ebs_volume.data");
+    let logs = s.id("aws_ebs_volume.logs");
+    let app = s.id("aws_instance.app");
     let c = s.ec2();
     block_on(async {
         c.modify_volume()
@@ -384,9 +387,24 @@ fn volume_resized() {
             .send()
             .await
             .unwrap();
+        // moto needs the instance and device a real DetachVolume may leave out.
+        c.detach_volume()
+            .volume_id(&logs)
+            .instance_id(&app)
+            .device("/dev/sdg")
+            .send()
+            .await
+            .unwrap();
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
+    assert_eq!(
+        findings(&report),
+        pairs(&[
+            ("changed", "aws_ebs_volume.data"),
+            ("missing", "aws_volume_attachment.logs"),
+        ])
+    );
     assert_eq!(change_paths(&report, "aws_ebs_volume.data"), ["size"]);
     let d = drift_of(&report, "aws_ebs_volume.data");
     assert_eq!(d["changes"][0]["state"], 10);
@@ -545,7 +563,33 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
     let igw = s.id("aws_internet_gateway.this");
     let role = s.id("aws_iam_role.instance");
     let policy = s.id("aws_iam_policy.instance");
+    let s3 = s.id("aws_vpc_endpoint.s3");
+    let spot = s.id("aws_spot_instance_request.worker");
     block_on(async {
+        // A gateway endpoint taken off one of its route tables.
+        c.modify_vpc_endpoint()
+            .vpc_endpoint_id(&s3)
+            .remove_route_table_ids(&private)
+            .send()
+            .await
+            .unwrap();
+        // A spot request cancelled (its instance keeps running, still the request's own).
+        c.cancel_spot_instance_requests()
+            .spot_instance_request_ids(&spot)
+            .send()
+            .await
+            .unwrap();
+        // A DHCP options set made by hand.
+        c.create_dhcp_options()
+            .dhcp_configurations(
+                NewDhcpConfiguration::builder()
+                    .key("domain-name-servers")
+                    .values("10.0.0.2")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
         // A policy attachment, detached.
         s.iam()
             .detach_role_policy()
@@ -600,8 +644,11 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
     let expected = pairs(&[
         ("changed", "aws_route_table.public"),
         ("changed", "aws_security_group.web"),
+        ("changed", "aws_vpc_endpoint.s3"),
         ("missing", "aws_iam_role_policy_attachment.instance"),
         ("missing", "aws_route.private_nat_gateway"),
+        ("missing", "aws_spot_instance_request.worker"),
+        ("unmanaged", "aws_vpc_dhcp_options"),
         (
             "missing",
             "aws_security_group_rule.web_ingress_http_internal",
@@ -619,6 +666,9 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
             || change_paths(&report, "aws_security_group.web") != ["ingress"]
         {
             problems.push(format!("{label}: the hand-made rule: {sg}"));
+        }
+        if change_paths(&report, "aws_vpc_endpoint.s3") != ["route_table_ids"] {
+            problems.push(format!("{label}: the endpoint's route tables: {report}"));
         }
         if change_paths(&report, "aws_route_table.public") != ["route"] {
             problems.push(format!("{label}: the hand-made route: {report}"));

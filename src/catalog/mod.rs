@@ -31,9 +31,13 @@ mod aws_route_table;
 mod aws_route_table_association;
 mod aws_security_group;
 pub(crate) mod aws_security_group_rule;
+mod aws_spot_instance_request;
 mod aws_subnet;
+mod aws_volume_attachment;
 mod aws_vpc;
+mod aws_vpc_dhcp_options;
 mod aws_vpc_dhcp_options_association;
+mod aws_vpc_endpoint;
 mod aws_vpc_security_group_rule;
 
 /// Everything the diff needs to know about one resource type.
@@ -71,7 +75,10 @@ pub const IDENTITY: &[&str] = &["id", "arn", "region", "availability_zone", "tag
 
 /// Attributes of catalog types that are not compared but say which parts of another resource
 /// this one manages (`diff::managed`).
-pub const LINKS: &[(&str, &str)] = &[("aws_instance", "network_interface")];
+pub const LINKS: &[(&str, &str)] = &[
+    ("aws_instance", "network_interface"),
+    ("aws_vpc_endpoint", "network_interface_ids"),
+];
 
 /// True when a state reader must keep attribute `key` of a `rtype` resource.
 ///
@@ -117,6 +124,10 @@ const ALL: &[&TypeRules] = &[
     &aws_iam_policy::RULES,
     &aws_iam_instance_profile::RULES,
     &aws_iam_role_policy_attachment::RULES,
+    &aws_vpc_dhcp_options::RULES,
+    &aws_vpc_endpoint::RULES,
+    &aws_spot_instance_request::RULES,
+    &aws_volume_attachment::RULES,
 ];
 
 /// Rules for a type the catalog does not know, read through its provider (`--live provider`):
@@ -291,7 +302,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 27);
+        assert_eq!(types.len(), 31);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

@@ -284,6 +284,19 @@ pub(super) fn volume(v: &t::Volume, region: &str) -> Option<Resource> {
     put(a, "snapshot_id", v.snapshot_id().filter(|s| !s.is_empty()));
     put(a, "multi_attach_enabled", v.multi_attach_enabled());
     a.insert("tags".into(), tags(v.tags()));
+    // For `aws_volume_attachment` (`_` members are never compared on the volume itself).
+    let attachments: Vec<Value> = v
+        .attachments()
+        .iter()
+        .filter(|x| {
+            !matches!(
+                x.state().map(|s| s.as_str()),
+                Some("detaching" | "detached")
+            )
+        })
+        .map(|x| json!({"instance_id": x.instance_id(), "device": x.device()}))
+        .collect();
+    a.insert("_attachments".into(), Value::Array(attachments));
     Some(r)
 }
 
@@ -517,5 +530,115 @@ pub(super) fn launch_template(l: &t::LaunchTemplate, region: &str) -> Option<Res
     put(a, "default_version", l.default_version_number());
     put(a, "latest_version", l.latest_version_number());
     a.insert("tags".into(), tags(l.tags()));
+    Some(r)
+}
+
+pub(super) fn dhcp_options(d: &t::DhcpOptions, region: &str) -> Option<Resource> {
+    let mut r = Resource::live("aws_vpc_dhcp_options", d.dhcp_options_id()?, region);
+    let values = |key: &str| -> Vec<&str> {
+        d.dhcp_configurations()
+            .iter()
+            .filter(|c| c.key() == Some(key))
+            .flat_map(|c| c.values().iter().filter_map(|v| v.value()))
+            .collect()
+    };
+    let domain = values("domain-name").join(" ");
+    let servers = values("domain-name-servers");
+    // The set AWS makes for every region: its domain and its resolver, nothing else.
+    let default_domain = if region == "us-east-1" {
+        "ec2.internal".to_string()
+    } else {
+        format!("{region}.compute.internal")
+    };
+    r.aws_default = d.tags().is_empty()
+        && domain == default_domain
+        && servers == ["AmazonProvidedDNS"]
+        && d.dhcp_configurations().len() == 2;
+    let a = r.attributes.make_mut();
+    a.insert("domain_name".into(), json!(domain));
+    a.insert("domain_name_servers".into(), json!(servers));
+    a.insert("ntp_servers".into(), json!(values("ntp-servers")));
+    a.insert(
+        "netbios_name_servers".into(),
+        json!(values("netbios-name-servers")),
+    );
+    a.insert(
+        "netbios_node_type".into(),
+        json!(values("netbios-node-type").join(" ")),
+    );
+    put(a, "owner_id", d.owner_id());
+    a.insert("tags".into(), tags(d.tags()));
+    Some(r)
+}
+
+pub(super) fn vpc_endpoint(e: &t::VpcEndpoint, region: &str) -> Option<Resource> {
+    if matches!(
+        e.state()
+            .map(|s| s.as_str().to_ascii_lowercase())
+            .as_deref(),
+        Some("deleted" | "deleting")
+    ) {
+        return None;
+    }
+    let mut r = Resource::live("aws_vpc_endpoint", e.vpc_endpoint_id()?, region);
+    // Endpoints a service makes in your VPC for itself.
+    r.aws_default = e.requester_managed() == Some(true);
+    let a = r.attributes.make_mut();
+    put(a, "vpc_id", e.vpc_id());
+    put(a, "service_name", e.service_name());
+    put(
+        a,
+        "vpc_endpoint_type",
+        e.vpc_endpoint_type().map(|x| x.as_str()),
+    );
+    a.insert(
+        "route_table_ids".into(),
+        strs(e.route_table_ids().iter().map(|x| Some(x.as_str()))),
+    );
+    a.insert(
+        "subnet_ids".into(),
+        strs(e.subnet_ids().iter().map(|x| Some(x.as_str()))),
+    );
+    a.insert(
+        "security_group_ids".into(),
+        strs(e.groups().iter().map(|g| g.group_id())),
+    );
+    put(a, "private_dns_enabled", e.private_dns_enabled());
+    put(a, "policy", e.policy_document());
+    a.insert("tags".into(), tags(e.tags()));
+    Some(r)
+}
+
+pub(super) fn spot_instance_request(q: &t::SpotInstanceRequest, region: &str) -> Option<Resource> {
+    // A cancelled or closed request is gone for Terraform too (it drops it from the state).
+    if matches!(
+        q.state().map(|s| s.as_str()),
+        Some("cancelled" | "closed" | "failed")
+    ) {
+        return None;
+    }
+    let mut r = Resource::live(
+        "aws_spot_instance_request",
+        q.spot_instance_request_id()?,
+        region,
+    );
+    // Requests a fleet or an Auto Scaling group makes for itself.
+    r.aws_default = q
+        .tags()
+        .iter()
+        .any(|t| t.key().is_some_and(|k| k.starts_with("aws:")));
+    let a = r.attributes.make_mut();
+    a.insert(
+        "spot_instance_id".into(),
+        json!(q.instance_id().unwrap_or("")),
+    );
+    put(a, "spot_type", q.r#type().map(|x| x.as_str()));
+    put(a, "spot_price", q.spot_price());
+    put(
+        a,
+        "instance_interruption_behavior",
+        q.instance_interruption_behavior().map(|x| x.as_str()),
+    );
+    a.insert("tags".into(), tags(q.tags()));
     Some(r)
 }

@@ -271,6 +271,27 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
         .iter()
         .filter_map(|l| launch_template(l, r))
         .collect(),
+        "aws_vpc_dhcp_options" => paginate!(
+            client.describe_dhcp_options().max_results(1000),
+            dhcp_options
+        )
+        .iter()
+        .filter_map(|d| dhcp_options(d, r))
+        .collect(),
+        "aws_vpc_endpoint" => paginate!(
+            client.describe_vpc_endpoints().max_results(1000),
+            vpc_endpoints
+        )
+        .iter()
+        .filter_map(|e| vpc_endpoint(e, r))
+        .collect(),
+        "aws_spot_instance_request" => paginate!(
+            client.describe_spot_instance_requests().max_results(1000),
+            spot_instance_requests
+        )
+        .iter()
+        .filter_map(|q| spot_instance_request(q, r))
+        .collect(),
         other => {
             return Err(ListError {
                 kind: AlertKind::ListFailed,
@@ -369,6 +390,68 @@ mod tests {
                 .build(),
         ]);
         assert_eq!(t, json!({"Name": "x"}));
+    }
+
+    #[test]
+    fn the_regions_own_dhcp_options_are_aws_defaults() {
+        let conf = |key: &str, values: &[&str]| {
+            let mut c = t::DhcpConfiguration::builder().key(key);
+            for v in values {
+                c = c.values(t::AttributeValue::builder().value(*v).build());
+            }
+            c.build()
+        };
+        let set = |extra: Option<t::DhcpConfiguration>| {
+            let mut d = t::DhcpOptions::builder()
+                .dhcp_options_id("dopt-1")
+                .dhcp_configurations(conf("domain-name", &["eu-west-1.compute.internal"]))
+                .dhcp_configurations(conf("domain-name-servers", &["AmazonProvidedDNS"]));
+            if let Some(e) = extra {
+                d = d.dhcp_configurations(e);
+            }
+            dhcp_options(&d.build(), "eu-west-1").unwrap()
+        };
+        assert!(set(None).aws_default);
+        let own = set(Some(conf("ntp-servers", &["169.254.169.123"])));
+        assert!(!own.aws_default);
+        assert_eq!(
+            own.attributes.get("ntp_servers").unwrap().into_owned(),
+            json!(["169.254.169.123"])
+        );
+        assert_eq!(
+            own.attributes
+                .get("netbios_node_type")
+                .unwrap()
+                .into_owned(),
+            json!("")
+        );
+        // The same options in another region are someone's own set.
+        let d = t::DhcpOptions::builder()
+            .dhcp_options_id("dopt-2")
+            .dhcp_configurations(conf("domain-name", &["eu-west-1.compute.internal"]))
+            .dhcp_configurations(conf("domain-name-servers", &["AmazonProvidedDNS"]))
+            .build();
+        assert!(!dhcp_options(&d, "us-east-1").unwrap().aws_default);
+    }
+
+    #[test]
+    fn cancelled_spot_requests_are_gone() {
+        let q = |state: t::SpotInstanceState| {
+            t::SpotInstanceRequest::builder()
+                .spot_instance_request_id("sir-1")
+                .state(state)
+                .build()
+        };
+        assert!(spot_instance_request(&q(t::SpotInstanceState::Cancelled), "us-east-1").is_none());
+        assert!(spot_instance_request(&q(t::SpotInstanceState::Closed), "us-east-1").is_none());
+        let open = spot_instance_request(&q(t::SpotInstanceState::Open), "us-east-1").unwrap();
+        assert_eq!(
+            open.attributes
+                .get("spot_instance_id")
+                .unwrap()
+                .into_owned(),
+            json!("")
+        );
     }
 
     #[test]
