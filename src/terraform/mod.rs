@@ -86,13 +86,21 @@ mod interrupt {
     static COUNT: OnceLock<watch::Receiver<u32>> = OnceLock::new();
 
     /// A receiver of the number of interrupts so far (installs the handler on first use).
+    ///
+    /// The handler is in place when this returns: registered here, not in the task (whose first
+    /// poll may come after Terraform has started and a Ctrl-C has already arrived).
     pub fn receiver() -> watch::Receiver<u32> {
         COUNT
             .get_or_init(|| {
                 let (tx, rx) = watch::channel(0u32);
+                let signal =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
                 tokio::spawn(async move {
+                    let Ok(mut signal) = signal else {
+                        return;
+                    };
                     let mut n = 0;
-                    while tokio::signal::ctrl_c().await.is_ok() {
+                    while signal.recv().await.is_some() {
                         if ACTIVE.load(Ordering::SeqCst) == 0 {
                             std::process::exit(130);
                         }
@@ -255,6 +263,9 @@ impl Terraform {
         let dir_s = dir.display().to_string();
         let mut interrupts = interrupt::receiver();
         let _active = interrupt::Active::start();
+        // Interrupts from here on are this run's: one that comes while Terraform is being
+        // started is forwarded as soon as it runs.
+        let seen = *interrupts.borrow_and_update();
         let mut cmd = self.command(dir, args);
         // Its own process group: a terminal's Ctrl-C reaches only us, and we forward it exactly
         // once (Terraform stops cleanly on the first and abandons state on the second).
@@ -290,8 +301,8 @@ impl Terraform {
                 }
             })
         });
-        let seen = *interrupts.borrow();
         let mut forwarded = false;
+        let mut listening = true;
         let deadline = tokio::time::sleep(LONG_DEADLINE);
         tokio::pin!(deadline);
         let status = loop {
@@ -300,8 +311,10 @@ impl Terraform {
                     bin: self.bin.display().to_string(),
                     source,
                 })?,
-                changed = interrupts.changed() => {
+                changed = interrupts.changed(), if listening => {
                     if changed.is_err() {
+                        // No handler (it could not be installed): nothing more will come.
+                        listening = false;
                         continue;
                     }
                     let n = *interrupts.borrow() - seen;
