@@ -610,11 +610,9 @@ pub(super) fn vpc_endpoint(e: &t::VpcEndpoint, region: &str) -> Option<Resource>
 }
 
 pub(super) fn spot_instance_request(q: &t::SpotInstanceRequest, region: &str) -> Option<Resource> {
-    // A cancelled or closed request is gone for Terraform too (it drops it from the state).
-    if matches!(
-        q.state().map(|s| s.as_str()),
-        Some("cancelled" | "closed" | "failed")
-    ) {
+    // A cancelled or closed request is gone for Terraform too (it drops it from the state); a
+    // failed one still exists, and is compared.
+    if matches!(q.state().map(|s| s.as_str()), Some("cancelled" | "closed")) {
         return None;
     }
     let mut r = Resource::live(
