@@ -70,7 +70,7 @@ fn discover_lists_everything_and_scan_reads_the_snapshot() {
     assert_eq!(v["format_version"], "1");
     // The EC2 types with a listing of their own (IAM is listed only for states that hold it;
     // routes, rules and the like are read from their parents).
-    assert_eq!(v["types"].as_array().unwrap().len(), 16);
+    assert_eq!(v["types"].as_array().unwrap().len(), 28);
     let count = |t: &str| {
         v["resources"]
             .as_array()

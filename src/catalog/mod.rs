@@ -9,12 +9,21 @@ use crate::model::{AttrPath, Severity};
 
 pub mod derive;
 
+mod aws_ami;
+mod aws_customer_gateway;
+mod aws_default_network_acl;
 mod aws_default_route_table;
 mod aws_default_security_group;
+mod aws_ebs_snapshot;
 mod aws_ebs_volume;
+mod aws_ec2_managed_prefix_list;
 mod aws_ec2_tag;
+mod aws_ec2_transit_gateway;
+mod aws_ec2_transit_gateway_vpc_attachment;
+mod aws_egress_only_internet_gateway;
 mod aws_eip;
 mod aws_eip_association;
+mod aws_flow_log;
 mod aws_iam_instance_profile;
 mod aws_iam_policy;
 mod aws_iam_role;
@@ -24,6 +33,8 @@ mod aws_internet_gateway;
 mod aws_key_pair;
 mod aws_launch_template;
 mod aws_nat_gateway;
+mod aws_network_acl;
+pub(crate) mod aws_network_acl_rule;
 mod aws_network_interface;
 mod aws_network_interface_attachment;
 mod aws_route;
@@ -38,7 +49,10 @@ mod aws_vpc;
 mod aws_vpc_dhcp_options;
 mod aws_vpc_dhcp_options_association;
 mod aws_vpc_endpoint;
+mod aws_vpc_ipv4_cidr_block_association;
+mod aws_vpc_peering_connection;
 mod aws_vpc_security_group_rule;
+mod aws_vpn_gateway;
 
 /// Everything the diff needs to know about one resource type.
 #[derive(Debug)]
@@ -78,6 +92,8 @@ pub const IDENTITY: &[&str] = &["id", "arn", "region", "availability_zone", "tag
 pub const LINKS: &[(&str, &str)] = &[
     ("aws_instance", "network_interface"),
     ("aws_vpc_endpoint", "network_interface_ids"),
+    ("aws_ami", "ebs_block_device"),
+    ("aws_ami", "root_snapshot_id"),
 ];
 
 /// True when a state reader must keep attribute `key` of a `rtype` resource.
@@ -128,6 +144,20 @@ const ALL: &[&TypeRules] = &[
     &aws_vpc_endpoint::RULES,
     &aws_spot_instance_request::RULES,
     &aws_volume_attachment::RULES,
+    &aws_network_acl::RULES,
+    &aws_default_network_acl::RULES,
+    &aws_network_acl_rule::RULES,
+    &aws_vpc_ipv4_cidr_block_association::RULES,
+    &aws_egress_only_internet_gateway::RULES,
+    &aws_flow_log::RULES,
+    &aws_vpn_gateway::RULES,
+    &aws_customer_gateway::RULES,
+    &aws_vpc_peering_connection::RULES,
+    &aws_ec2_transit_gateway::RULES,
+    &aws_ec2_transit_gateway_vpc_attachment::RULES,
+    &aws_ec2_managed_prefix_list::RULES,
+    &aws_ebs_snapshot::RULES,
+    &aws_ami::RULES,
 ];
 
 /// Rules for a type the catalog does not know, read through its provider (`--live provider`):
@@ -302,7 +332,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 31);
+        assert_eq!(types.len(), 45);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

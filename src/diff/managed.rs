@@ -13,8 +13,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
+use crate::catalog::aws_network_acl_rule::is_egress;
 use crate::catalog::aws_security_group_rule::{Atom, element_atom, rule_atoms};
-use crate::catalog::derive::{text, texts};
+use crate::catalog::derive::{number, text, texts};
 use crate::catalog::explode;
 use crate::model::Resource;
 
@@ -46,6 +47,7 @@ pub struct Managed {
 
 const ROUTE_TABLES: &[&str] = &["aws_route_table", "aws_default_route_table"];
 const GROUPS: &[&str] = &["aws_security_group", "aws_default_security_group"];
+const ACLS: &[&str] = &["aws_network_acl", "aws_default_network_acl"];
 
 impl Managed {
     /// Reads the relationships out of the state.
@@ -178,6 +180,34 @@ impl Managed {
                     self.add(&["aws_iam_role"], &role, Cover::Attribute("inline_policy"));
                 }
             }
+            // An entry of a network ACL written as an `aws_network_acl_rule`.
+            "aws_network_acl_rule" => {
+                if let (Some(acl), Some(rule_no)) =
+                    (text(r, "network_acl_id"), number(r, "rule_number"))
+                {
+                    let attr = if is_egress(r) { "egress" } else { "ingress" };
+                    let cover = Cover::Element {
+                        attr,
+                        key: "rule_no",
+                        value: rule_no.to_string(),
+                    };
+                    self.add(ACLS, &acl, cover);
+                }
+            }
+            // The snapshots an image was registered from or made for itself are the image's.
+            "aws_ami" | "aws_ami_copy" | "aws_ami_from_instance" => {
+                let devices = r.attributes.get("ebs_block_device");
+                let snapshots = devices
+                    .as_deref()
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d["snapshot_id"].as_str().map(String::from))
+                    .chain(text(r, "root_snapshot_id"));
+                for snapshot in snapshots.filter(|s| !s.is_empty()) {
+                    self.created.insert(snapshot, "aws_ebs_snapshot");
+                }
+            }
             // The instance a fulfilled spot request launched is the request's, never unmanaged.
             "aws_spot_instance_request" => {
                 if let Some(instance) = text(r, "spot_instance_id") {
@@ -219,7 +249,7 @@ impl Managed {
                 }
                 Cover::Element { attr, key, value } => {
                     if let Some(Value::Array(items)) = attrs.get_mut(*attr) {
-                        items.retain(|e| e[*key].as_str() != Some(value.as_str()));
+                        items.retain(|e| !same_key(&e[*key], value));
                     }
                 }
                 Cover::MapKey { attr, key } => {
@@ -251,6 +281,15 @@ impl Managed {
             }
         }
         out
+    }
+}
+
+/// True when an element's key member is `value` (a string, or a number such as a rule number).
+fn same_key(member: &Value, value: &str) -> bool {
+    match member {
+        Value::String(s) => s == value,
+        Value::Number(n) => n.to_string() == value,
+        _ => false,
     }
 }
 
@@ -384,5 +423,42 @@ mod tests {
         assert!(m.created("aws_instance", "i-9"));
         assert!(m.created("aws_network_interface", "eni-7"));
         assert!(!m.created("aws_instance", "i-1"));
+    }
+
+    #[test]
+    fn acl_rules_are_taken_out_by_number_and_an_images_snapshots_are_its_own() {
+        let state = vec![
+            res(
+                "aws_network_acl_rule",
+                "nacl-1",
+                json!({"network_acl_id": "acl-1", "rule_number": 100, "egress": false}),
+            ),
+            res(
+                "aws_ami",
+                "ami-1",
+                json!({"root_snapshot_id": "snap-1",
+                       "ebs_block_device": [{"snapshot_id": "snap-2"}]}),
+            ),
+        ];
+        let m = Managed::from_state(&state);
+        let acl = res(
+            "aws_network_acl",
+            "acl-1",
+            json!({
+                "ingress": [{"rule_no": 100, "protocol": "6"}, {"rule_no": 200, "protocol": "6"}],
+                "egress": [{"rule_no": 100, "protocol": "-1"}]
+            }),
+        );
+        let cut = m.without_parts(&acl);
+        assert_eq!(
+            cut.attributes.get("ingress").unwrap().into_owned(),
+            json!([{"rule_no": 200, "protocol": "6"}])
+        );
+        assert_eq!(
+            cut.attributes.get("egress").unwrap().into_owned(),
+            json!([{"rule_no": 100, "protocol": "-1"}])
+        );
+        assert!(m.created("aws_ebs_snapshot", "snap-1"));
+        assert!(m.created("aws_ebs_snapshot", "snap-2"));
     }
 }

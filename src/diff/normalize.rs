@@ -8,8 +8,9 @@ pub use crate::model::is_empty;
 /// A canonical form for comparison.
 ///
 /// `as_set` sorts every list inside the value (for set attributes such as security group
-/// rules, whose nested lists are sets too). Objects inside sets lose empty and `false` members,
-/// because one side often spells "unset" as `""`/`false` and the other leaves it out.
+/// rules, whose nested lists are sets too). Objects inside sets lose empty, `false` and `0`
+/// members, because one side often spells "unset" as `""`/`false`/`0` and the other leaves it
+/// out or writes null (a network ACL entry's ICMP type and code: null as configured, 0 as read).
 pub fn canonical(v: &Value, as_set: bool) -> Value {
     match v {
         Value::Array(items) => {
@@ -37,7 +38,7 @@ pub fn canonical(v: &Value, as_set: bool) -> Value {
             keys.sort();
             for k in keys {
                 let c = canonical(&m[k], as_set);
-                if as_set && (is_empty(&c) || c == Value::Bool(false)) {
+                if as_set && (is_empty(&c) || c == Value::Bool(false) || c == 0) {
                     continue;
                 }
                 out.insert(k.clone(), c);
@@ -179,6 +180,17 @@ mod tests {
         assert!(!equivalent(&state, &live, false));
         let changed = json!([{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["10.0.0.0/8"]}]);
         assert!(!equivalent(&state, &changed, true));
+    }
+
+    #[test]
+    fn a_zero_in_a_set_element_is_unset_too() {
+        // A default network ACL's entry as configured (ICMP fields null) and as read (0).
+        let state =
+            json!([{"rule_no": 100, "protocol": "-1", "icmp_type": null, "icmp_code": null}]);
+        let live = json!([{"rule_no": 100, "protocol": "-1", "icmp_type": 0, "icmp_code": 0}]);
+        assert!(equivalent(&state, &live, true));
+        let icmp = json!([{"rule_no": 100, "protocol": "-1", "icmp_type": 8, "icmp_code": 0}]);
+        assert!(!equivalent(&state, &icmp, true));
     }
 
     #[test]

@@ -640,3 +640,383 @@ pub(super) fn spot_instance_request(q: &t::SpotInstanceRequest, region: &str) ->
     a.insert("tags".into(), tags(q.tags()));
     Some(r)
 }
+
+/// A network ACL entry as the provider writes one into `ingress`/`egress`.
+fn acl_entry(e: &t::NetworkAclEntry) -> Value {
+    let ports = e.port_range();
+    let icmp = e.icmp_type_code();
+    json!({
+        "rule_no": e.rule_number(),
+        "action": e.rule_action().map(|a| a.as_str()),
+        "protocol": e.protocol(),
+        "cidr_block": e.cidr_block().unwrap_or(""),
+        "ipv6_cidr_block": e.ipv6_cidr_block().unwrap_or(""),
+        "from_port": ports.and_then(|p| p.from()).unwrap_or(0),
+        "to_port": ports.and_then(|p| p.to()).unwrap_or(0),
+        "icmp_type": icmp.and_then(|i| i.r#type()).unwrap_or(0),
+        "icmp_code": icmp.and_then(|i| i.code()).unwrap_or(0),
+    })
+}
+
+pub(super) fn network_acl(n: &t::NetworkAcl, region: &str) -> Option<Resource> {
+    let mut r = Resource::live("aws_network_acl", n.network_acl_id()?, region);
+    r.aws_default = n.is_default() == Some(true);
+    let entries = |egress: bool| -> Value {
+        n.entries()
+            .iter()
+            .filter(|e| e.egress() == Some(egress))
+            // The catch-all deny entries every ACL ends with are AWS's, and the provider
+            // leaves them out.
+            .filter(|e| !matches!(e.rule_number(), Some(32767 | 32768)))
+            .map(acl_entry)
+            .collect()
+    };
+    let ingress = entries(false);
+    let egress = entries(true);
+    let a = r.attributes.make_mut();
+    put(a, "vpc_id", n.vpc_id());
+    put(a, "owner_id", n.owner_id());
+    a.insert(
+        "subnet_ids".into(),
+        strs(n.associations().iter().map(|x| x.subnet_id())),
+    );
+    a.insert("ingress".into(), ingress);
+    a.insert("egress".into(), egress);
+    a.insert("tags".into(), tags(n.tags()));
+    Some(r)
+}
+
+/// A VPC's secondary IPv4 ranges (the primary one is the VPC's own).
+pub(super) fn vpc_cidr_associations(v: &t::Vpc, region: &str) -> Vec<Resource> {
+    let Some(vpc) = v.vpc_id() else {
+        return Vec::new();
+    };
+    v.cidr_block_association_set()
+        .iter()
+        .filter(|c| c.cidr_block() != v.cidr_block())
+        .filter(|c| {
+            matches!(
+                c.cidr_block_state()
+                    .and_then(|s| s.state())
+                    .map(|s| s.as_str()),
+                Some("associating" | "associated") | None
+            )
+        })
+        .filter_map(|c| {
+            let mut r = Resource::live(
+                "aws_vpc_ipv4_cidr_block_association",
+                c.association_id()?,
+                region,
+            );
+            let a = r.attributes.make_mut();
+            a.insert("vpc_id".into(), json!(vpc));
+            put(a, "cidr_block", c.cidr_block());
+            Some(r)
+        })
+        .collect()
+}
+
+pub(super) fn egress_only_internet_gateway(
+    g: &t::EgressOnlyInternetGateway,
+    region: &str,
+) -> Option<Resource> {
+    let mut r = Resource::live(
+        "aws_egress_only_internet_gateway",
+        g.egress_only_internet_gateway_id()?,
+        region,
+    );
+    let a = r.attributes.make_mut();
+    let vpc = g.attachments().iter().find_map(|x| x.vpc_id());
+    a.insert("vpc_id".into(), json!(vpc.unwrap_or("")));
+    a.insert("tags".into(), tags(g.tags()));
+    Some(r)
+}
+
+pub(super) fn flow_log(f: &t::FlowLog, region: &str) -> Option<Resource> {
+    let mut r = Resource::live("aws_flow_log", f.flow_log_id()?, region);
+    let a = r.attributes.make_mut();
+    // The logged resource is one ID; the provider files it under the argument its prefix names.
+    if let Some(id) = f.resource_id() {
+        let key = match id.split('-').next() {
+            Some("vpc") => "vpc_id",
+            Some("subnet") => "subnet_id",
+            Some("eni") => "eni_id",
+            Some("tgw") if id.starts_with("tgw-attach-") => "transit_gateway_attachment_id",
+            Some("tgw") => "transit_gateway_id",
+            _ => "vpc_id",
+        };
+        a.insert(key.into(), json!(id));
+    }
+    put(a, "traffic_type", f.traffic_type().map(|x| x.as_str()));
+    put(
+        a,
+        "log_destination_type",
+        f.log_destination_type().map(|x| x.as_str()),
+    );
+    put(a, "log_destination", f.log_destination());
+    put(a, "log_group_name", f.log_group_name());
+    a.insert(
+        "iam_role_arn".into(),
+        json!(f.deliver_logs_permission_arn().unwrap_or("")),
+    );
+    put(
+        a,
+        "deliver_cross_account_role",
+        f.deliver_cross_account_role(),
+    );
+    put(a, "log_format", f.log_format());
+    put(a, "max_aggregation_interval", f.max_aggregation_interval());
+    a.insert("tags".into(), tags(f.tags()));
+    Some(r)
+}
+
+pub(super) fn vpn_gateway(g: &t::VpnGateway, region: &str) -> Option<Resource> {
+    if matches!(g.state().map(|s| s.as_str()), Some("deleted" | "deleting")) {
+        return None;
+    }
+    let mut r = Resource::live("aws_vpn_gateway", g.vpn_gateway_id()?, region);
+    let a = r.attributes.make_mut();
+    let vpc = g
+        .vpc_attachments()
+        .iter()
+        .filter(|x| {
+            matches!(
+                x.state().map(|s| s.as_str()),
+                Some("attached" | "attaching")
+            )
+        })
+        .find_map(|x| x.vpc_id());
+    a.insert("vpc_id".into(), json!(vpc.unwrap_or("")));
+    // The provider keeps the ASN as a string.
+    put(
+        a,
+        "amazon_side_asn",
+        g.amazon_side_asn().map(|n| n.to_string()),
+    );
+    put(a, "availability_zone", g.availability_zone());
+    a.insert("tags".into(), tags(g.tags()));
+    Some(r)
+}
+
+pub(super) fn customer_gateway(g: &t::CustomerGateway, region: &str) -> Option<Resource> {
+    if matches!(g.state(), Some("deleted" | "deleting")) {
+        return None;
+    }
+    let mut r = Resource::live("aws_customer_gateway", g.customer_gateway_id()?, region);
+    let a = r.attributes.make_mut();
+    put(a, "bgp_asn", g.bgp_asn());
+    put(a, "bgp_asn_extended", g.bgp_asn_extended());
+    put(a, "ip_address", g.ip_address());
+    put(a, "type", g.r#type());
+    put(a, "device_name", g.device_name());
+    put(a, "certificate_arn", g.certificate_arn());
+    a.insert("tags".into(), tags(g.tags()));
+    Some(r)
+}
+
+pub(super) fn vpc_peering_connection(
+    p: &t::VpcPeeringConnection,
+    region: &str,
+) -> Option<Resource> {
+    let status = p.status().and_then(|s| s.code()).map(|c| c.as_str());
+    // Terraform drops a connection in any of these states from the state.
+    if matches!(
+        status,
+        Some("deleted" | "deleting" | "rejected" | "failed" | "expired")
+    ) {
+        return None;
+    }
+    let mut r = Resource::live(
+        "aws_vpc_peering_connection",
+        p.vpc_peering_connection_id()?,
+        region,
+    );
+    let a = r.attributes.make_mut();
+    let requester = p.requester_vpc_info();
+    let accepter = p.accepter_vpc_info();
+    put(a, "vpc_id", requester.and_then(|v| v.vpc_id()));
+    put(a, "peer_vpc_id", accepter.and_then(|v| v.vpc_id()));
+    put(a, "peer_owner_id", accepter.and_then(|v| v.owner_id()));
+    put(a, "peer_region", accepter.and_then(|v| v.region()));
+    put(a, "accept_status", status);
+    a.insert("tags".into(), tags(p.tags()));
+    Some(r)
+}
+
+pub(super) fn transit_gateway(g: &t::TransitGateway, region: &str) -> Option<Resource> {
+    if matches!(g.state().map(|s| s.as_str()), Some("deleted" | "deleting")) {
+        return None;
+    }
+    let mut r = Resource::live("aws_ec2_transit_gateway", g.transit_gateway_id()?, region);
+    let a = r.attributes.make_mut();
+    a.insert("description".into(), json!(g.description().unwrap_or("")));
+    put(a, "owner_id", g.owner_id());
+    if let Some(o) = g.options() {
+        put(a, "amazon_side_asn", o.amazon_side_asn());
+        put(
+            a,
+            "auto_accept_shared_attachments",
+            o.auto_accept_shared_attachments().map(|x| x.as_str()),
+        );
+        put(
+            a,
+            "default_route_table_association",
+            o.default_route_table_association().map(|x| x.as_str()),
+        );
+        put(
+            a,
+            "default_route_table_propagation",
+            o.default_route_table_propagation().map(|x| x.as_str()),
+        );
+        put(a, "dns_support", o.dns_support().map(|x| x.as_str()));
+        put(
+            a,
+            "vpn_ecmp_support",
+            o.vpn_ecmp_support().map(|x| x.as_str()),
+        );
+        put(
+            a,
+            "multicast_support",
+            o.multicast_support().map(|x| x.as_str()),
+        );
+        put(
+            a,
+            "security_group_referencing_support",
+            o.security_group_referencing_support().map(|x| x.as_str()),
+        );
+        a.insert(
+            "transit_gateway_cidr_blocks".into(),
+            json!(o.transit_gateway_cidr_blocks()),
+        );
+    }
+    a.insert("tags".into(), tags(g.tags()));
+    Some(r)
+}
+
+pub(super) fn transit_gateway_vpc_attachment(
+    x: &t::TransitGatewayVpcAttachment,
+    region: &str,
+) -> Option<Resource> {
+    if matches!(
+        x.state().map(|s| s.as_str()),
+        Some("deleted" | "deleting" | "failed" | "rejected")
+    ) {
+        return None;
+    }
+    let mut r = Resource::live(
+        "aws_ec2_transit_gateway_vpc_attachment",
+        x.transit_gateway_attachment_id()?,
+        region,
+    );
+    let a = r.attributes.make_mut();
+    put(a, "transit_gateway_id", x.transit_gateway_id());
+    put(a, "vpc_id", x.vpc_id());
+    put(a, "vpc_owner_id", x.vpc_owner_id());
+    a.insert(
+        "subnet_ids".into(),
+        strs(x.subnet_ids().iter().map(|s| Some(s.as_str()))),
+    );
+    if let Some(o) = x.options() {
+        put(a, "dns_support", o.dns_support().map(|v| v.as_str()));
+        put(a, "ipv6_support", o.ipv6_support().map(|v| v.as_str()));
+        put(
+            a,
+            "appliance_mode_support",
+            o.appliance_mode_support().map(|v| v.as_str()),
+        );
+        put(
+            a,
+            "security_group_referencing_support",
+            o.security_group_referencing_support().map(|v| v.as_str()),
+        );
+    }
+    a.insert("tags".into(), tags(x.tags()));
+    Some(r)
+}
+
+/// True for a prefix list AWS keeps for its services (S3, DynamoDB, CloudFront, …).
+pub(super) fn aws_prefix_list(l: &t::ManagedPrefixList) -> bool {
+    l.owner_id() == Some("AWS")
+}
+
+pub(super) fn managed_prefix_list(
+    l: &t::ManagedPrefixList,
+    entries: &[t::PrefixListEntry],
+    region: &str,
+) -> Option<Resource> {
+    if matches!(
+        l.state().map(|s| s.as_str()),
+        Some("delete-complete" | "delete-in-progress")
+    ) {
+        return None;
+    }
+    let mut r = Resource::live("aws_ec2_managed_prefix_list", l.prefix_list_id()?, region);
+    r.aws_default = aws_prefix_list(l);
+    let a = r.attributes.make_mut();
+    put(a, "name", l.prefix_list_name());
+    put(a, "address_family", l.address_family());
+    put(a, "max_entries", l.max_entries());
+    put(a, "owner_id", l.owner_id());
+    let entries: Vec<Value> = entries
+        .iter()
+        .map(|e| json!({"cidr": e.cidr(), "description": e.description().unwrap_or("")}))
+        .collect();
+    if !r.aws_default {
+        a.insert("entry".into(), Value::Array(entries));
+    }
+    a.insert("tags".into(), tags(l.tags()));
+    Some(r)
+}
+
+/// True when AWS made the object on someone's behalf (Data Lifecycle Manager, AWS Backup, a
+/// fleet): it carries `aws:` tags.
+fn made_by_aws(tags: &[Tag]) -> bool {
+    tags.iter()
+        .any(|t| t.key().is_some_and(|k| k.starts_with("aws:")))
+}
+
+pub(super) fn ebs_snapshot(s: &t::Snapshot, region: &str) -> Option<Resource> {
+    let mut r = Resource::live("aws_ebs_snapshot", s.snapshot_id()?, region);
+    r.aws_default = made_by_aws(s.tags());
+    let a = r.attributes.make_mut();
+    put(a, "volume_id", s.volume_id());
+    a.insert("description".into(), json!(s.description().unwrap_or("")));
+    put(a, "encrypted", s.encrypted());
+    put(a, "kms_key_id", s.kms_key_id());
+    put(a, "volume_size", s.volume_size());
+    put(a, "storage_tier", s.storage_tier().map(|x| x.as_str()));
+    put(a, "outpost_arn", s.outpost_arn());
+    put(a, "owner_id", s.owner_id());
+    a.insert("tags".into(), tags(s.tags()));
+    Some(r)
+}
+
+pub(super) fn ami(i: &t::Image, region: &str) -> Option<Resource> {
+    if matches!(
+        i.state().map(|s| s.as_str()),
+        Some("deregistered" | "failed" | "error")
+    ) {
+        return None;
+    }
+    let mut r = Resource::live("aws_ami", i.image_id()?, region);
+    r.aws_default = made_by_aws(i.tags());
+    let a = r.attributes.make_mut();
+    put(a, "name", i.name());
+    a.insert("description".into(), json!(i.description().unwrap_or("")));
+    put(a, "architecture", i.architecture().map(|x| x.as_str()));
+    put(
+        a,
+        "virtualization_type",
+        i.virtualization_type().map(|x| x.as_str()),
+    );
+    put(a, "root_device_name", i.root_device_name());
+    put(a, "ena_support", i.ena_support());
+    put(a, "sriov_net_support", i.sriov_net_support());
+    put(a, "boot_mode", i.boot_mode().map(|x| x.as_str()));
+    put(a, "imds_support", i.imds_support().map(|x| x.as_str()));
+    put(a, "tpm_support", i.tpm_support().map(|x| x.as_str()));
+    put(a, "public", i.public());
+    put(a, "owner_id", i.owner_id());
+    a.insert("tags".into(), tags(i.tags()));
+    Some(r)
+}

@@ -292,6 +292,128 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
         .iter()
         .filter_map(|q| spot_instance_request(q, r))
         .collect(),
+        "aws_network_acl" => paginate!(
+            client.describe_network_acls().max_results(1000),
+            network_acls
+        )
+        .iter()
+        .filter_map(|n| network_acl(n, r))
+        .collect(),
+        "aws_vpc_ipv4_cidr_block_association" => {
+            paginate!(client.describe_vpcs().max_results(1000), vpcs)
+                .iter()
+                .flat_map(|v| vpc_cidr_associations(v, r))
+                .collect()
+        }
+        "aws_egress_only_internet_gateway" => paginate!(
+            client
+                .describe_egress_only_internet_gateways()
+                .max_results(255),
+            egress_only_internet_gateways
+        )
+        .iter()
+        .filter_map(|g| egress_only_internet_gateway(g, r))
+        .collect(),
+        "aws_flow_log" => paginate!(client.describe_flow_logs().max_results(1000), flow_logs)
+            .iter()
+            .filter_map(|f| flow_log(f, r))
+            .collect(),
+        "aws_vpn_gateway" => client
+            .describe_vpn_gateways()
+            .send()
+            .await
+            .map_err(ListError::from_sdk)?
+            .vpn_gateways()
+            .iter()
+            .filter_map(|g| vpn_gateway(g, r))
+            .collect(),
+        "aws_customer_gateway" => client
+            .describe_customer_gateways()
+            .send()
+            .await
+            .map_err(ListError::from_sdk)?
+            .customer_gateways()
+            .iter()
+            .filter_map(|g| customer_gateway(g, r))
+            .collect(),
+        "aws_vpc_peering_connection" => paginate!(
+            client.describe_vpc_peering_connections().max_results(1000),
+            vpc_peering_connections
+        )
+        .iter()
+        .filter_map(|p| vpc_peering_connection(p, r))
+        .collect(),
+        "aws_ec2_transit_gateway" => paginate!(
+            client.describe_transit_gateways().max_results(1000),
+            transit_gateways
+        )
+        .iter()
+        .filter_map(|g| transit_gateway(g, r))
+        .collect(),
+        "aws_ec2_transit_gateway_vpc_attachment" => paginate!(
+            client
+                .describe_transit_gateway_vpc_attachments()
+                .max_results(1000),
+            transit_gateway_vpc_attachments
+        )
+        .iter()
+        .filter_map(|x| transit_gateway_vpc_attachment(x, r))
+        .collect(),
+        "aws_ec2_managed_prefix_list" => {
+            let lists = paginate!(
+                client.describe_managed_prefix_lists().max_results(100),
+                prefix_lists
+            );
+            // Entries need a call per list: made only for the account's own lists (AWS's
+            // are never compared), one after the other inside this listing's slot.
+            let mut out = Vec::new();
+            for l in &lists {
+                let entries = match (aws_prefix_list(l), l.prefix_list_id()) {
+                    (false, Some(id)) => paginate!(
+                        client
+                            .get_managed_prefix_list_entries()
+                            .prefix_list_id(id)
+                            .max_results(100),
+                        entries
+                    ),
+                    _ => Vec::new(),
+                };
+                out.extend(managed_prefix_list(l, &entries, r));
+            }
+            out
+        }
+        "aws_ebs_snapshot" => {
+            // Every security group listed is the account's own: its owner is the account.
+            // Snapshots are filtered by it as well as by `OwnerIds=self`, because an endpoint
+            // that ignores the filter (moto does) would list every public snapshot.
+            let account = client
+                .describe_security_groups()
+                .max_results(5)
+                .send()
+                .await
+                .map_err(ListError::from_sdk)?
+                .security_groups()
+                .iter()
+                .find_map(|g| g.owner_id().map(String::from));
+            paginate!(
+                client
+                    .describe_snapshots()
+                    .owner_ids("self")
+                    .max_results(1000),
+                snapshots
+            )
+            .iter()
+            .filter(|x| account.is_none() || x.owner_id() == account.as_deref())
+            .filter_map(|x| ebs_snapshot(x, r))
+            .collect()
+        }
+        "aws_ami" => paginate!(
+            client.describe_images().owners("self").max_results(1000),
+            images
+        )
+        .iter()
+        .filter_map(|i| ami(i, r))
+        .collect(),
         other => {
             return Err(ListError {
                 kind: AlertKind::ListFailed,
@@ -452,6 +574,158 @@ mod tests {
                 .into_owned(),
             json!("")
         );
+    }
+
+    #[test]
+    fn network_acls_drop_the_catch_all_entries_and_know_their_default() {
+        let entry = |n: i32, egress: bool, protocol: &str| {
+            t::NetworkAclEntry::builder()
+                .rule_number(n)
+                .egress(egress)
+                .protocol(protocol)
+                .rule_action(t::RuleAction::Allow)
+                .cidr_block("0.0.0.0/0")
+                .build()
+        };
+        let acl = t::NetworkAcl::builder()
+            .network_acl_id("acl-1")
+            .is_default(true)
+            .entries(entry(100, false, "6"))
+            .entries(entry(32767, false, "-1"))
+            .entries(entry(32767, true, "-1"))
+            .associations(
+                t::NetworkAclAssociation::builder()
+                    .subnet_id("subnet-1")
+                    .build(),
+            )
+            .build();
+        let r = network_acl(&acl, "us-east-1").unwrap();
+        assert!(r.aws_default);
+        let ingress = r.attributes.get("ingress").unwrap().into_owned();
+        assert_eq!(ingress.as_array().unwrap().len(), 1);
+        assert_eq!(ingress[0]["rule_no"], 100);
+        assert_eq!(ingress[0]["protocol"], "6");
+        assert_eq!(ingress[0]["icmp_type"], 0);
+        assert_eq!(r.attributes.get("egress").unwrap().into_owned(), json!([]));
+        assert_eq!(
+            r.attributes.get("subnet_ids").unwrap().into_owned(),
+            json!(["subnet-1"])
+        );
+    }
+
+    #[test]
+    fn objects_aws_keeps_or_made_are_defaults_and_gone_ones_are_gone() {
+        let aws_list = t::ManagedPrefixList::builder()
+            .prefix_list_id("pl-1")
+            .owner_id("AWS")
+            .build();
+        let own = t::ManagedPrefixList::builder()
+            .prefix_list_id("pl-2")
+            .owner_id("123456789012")
+            .build();
+        let entries = [t::PrefixListEntry::builder().cidr("10.0.0.0/8").build()];
+        assert!(
+            managed_prefix_list(&aws_list, &[], "us-east-1")
+                .unwrap()
+                .aws_default
+        );
+        let own = managed_prefix_list(&own, &entries, "us-east-1").unwrap();
+        assert!(!own.aws_default);
+        assert_eq!(
+            own.attributes.get("entry").unwrap().into_owned(),
+            json!([{"cidr": "10.0.0.0/8", "description": ""}])
+        );
+        let snapshot = |tag: &str| {
+            t::Snapshot::builder()
+                .snapshot_id("snap-1")
+                .tags(Tag::builder().key(tag).value("x").build())
+                .build()
+        };
+        assert!(
+            ebs_snapshot(&snapshot("aws:dlm:lifecycle-policy-id"), "us-east-1")
+                .unwrap()
+                .aws_default
+        );
+        assert!(
+            !ebs_snapshot(&snapshot("Name"), "us-east-1")
+                .unwrap()
+                .aws_default
+        );
+        let peering = |code: t::VpcPeeringConnectionStateReasonCode| {
+            t::VpcPeeringConnection::builder()
+                .vpc_peering_connection_id("pcx-1")
+                .status(
+                    t::VpcPeeringConnectionStateReason::builder()
+                        .code(code)
+                        .build(),
+                )
+                .build()
+        };
+        for gone in [
+            t::VpcPeeringConnectionStateReasonCode::Deleted,
+            t::VpcPeeringConnectionStateReasonCode::Rejected,
+            t::VpcPeeringConnectionStateReasonCode::Expired,
+        ] {
+            assert!(vpc_peering_connection(&peering(gone), "us-east-1").is_none());
+        }
+        let pending = peering(t::VpcPeeringConnectionStateReasonCode::PendingAcceptance);
+        assert_eq!(
+            vpc_peering_connection(&pending, "us-east-1")
+                .unwrap()
+                .attributes
+                .get("accept_status")
+                .unwrap()
+                .into_owned(),
+            json!("pending-acceptance")
+        );
+    }
+
+    #[test]
+    fn flow_logs_file_the_logged_resource_under_its_argument() {
+        let log = |id: &str| {
+            flow_log(
+                &t::FlowLog::builder()
+                    .flow_log_id("fl-1")
+                    .resource_id(id)
+                    .build(),
+                "us-east-1",
+            )
+            .unwrap()
+        };
+        assert!(log("subnet-1").attributes.get("subnet_id").is_some());
+        assert!(log("eni-1").attributes.get("eni_id").is_some());
+        assert!(
+            log("tgw-attach-1")
+                .attributes
+                .get("transit_gateway_attachment_id")
+                .is_some()
+        );
+        assert!(log("tgw-1").attributes.get("transit_gateway_id").is_some());
+        assert!(log("vpc-1").attributes.get("vpc_id").is_some());
+    }
+
+    #[test]
+    fn only_a_vpcs_secondary_ranges_are_associations() {
+        let assoc = |id: &str, cidr: &str| {
+            t::VpcCidrBlockAssociation::builder()
+                .association_id(id)
+                .cidr_block(cidr)
+                .cidr_block_state(
+                    t::VpcCidrBlockState::builder()
+                        .state(t::VpcCidrBlockStateCode::Associated)
+                        .build(),
+                )
+                .build()
+        };
+        let vpc = t::Vpc::builder()
+            .vpc_id("vpc-1")
+            .cidr_block("10.0.0.0/16")
+            .cidr_block_association_set(assoc("a-1", "10.0.0.0/16"))
+            .cidr_block_association_set(assoc("a-2", "10.1.0.0/16"))
+            .build();
+        let found = vpc_cidr_associations(&vpc, "us-east-1");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, "a-2");
     }
 
     #[test]

@@ -1,0 +1,19 @@
+//! `aws_egress_only_internet_gateway`: IPv6 egress for a VPC.
+
+use super::{CodifyRules, TypeRules, no_opinion};
+use crate::model::Severity;
+
+/// Rules for egress-only internet gateways.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_egress_only_internet_gateway",
+    compared: &["vpc_id", "tags"],
+    ignored: &[],
+    sets: &[],
+    maps: &["tags"],
+    when_set: &[],
+    severity: no_opinion,
+    unmanaged: Severity::Medium,
+    derived: None,
+    codify: CodifyRules::NONE,
+    security: true,
+};
