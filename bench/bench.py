@@ -170,11 +170,12 @@ def estate_config(url, n):
     """About n managed resources, written the way public modules write them: VPCs with an
     internet gateway, a route table and its default route as an `aws_route`, subnets with their
     route table associations, security groups whose rules are separate `aws_security_group_rule`
-    resources, instances, volumes, EIPs; and a few types the native lister does not know
-    (`aws_vpc_dhcp_options` and their associations' options), which the default scan reads
-    through the AWS provider."""
+    resources, instances, volumes, EIPs, DHCP options and their associations, network ACLs; and
+    one type the native lister does not know (`aws_network_acl_association`), which the default
+    scan reads through the AWS provider."""
     vpcs = 4
-    fixed = vpcs * 5  # gateway, route table, route, DHCP options, association per VPC
+    # Per VPC: gateway, route table, route, DHCP options and association, ACL and association.
+    fixed = vpcs * 7
     per = (n - fixed) // 7
     subnets, sgs, instances, volumes = per, per, per, per
     eips = n - fixed - 7 * per
@@ -224,6 +225,17 @@ resource "aws_vpc_dhcp_options_association" "o" {{
   count           = {vpcs}
   vpc_id          = aws_vpc.v[count.index].id
   dhcp_options_id = aws_vpc_dhcp_options.o[count.index].id
+}}
+
+resource "aws_network_acl" "acl" {{
+  count  = {vpcs}
+  vpc_id = aws_vpc.v[count.index].id
+}}
+
+resource "aws_network_acl_association" "acl" {{
+  count          = {vpcs}
+  network_acl_id = aws_network_acl.acl[count.index].id
+  subnet_id      = aws_subnet.s[count.index].id
 }}
 
 resource "aws_route_table_association" "a" {{
@@ -389,7 +401,8 @@ def bench_estate(args):
         log(f"findings differ: only ours {sorted(ours_set - theirs)}, only terraform {sorted(theirs - ours_set)}")
     ratio = t_tf / t_ours
     row("scan (default: auto) vs refresh",
-        f"{managed} resources, mixed (EC2 family natively, DHCP options through the provider), "
+        f"{managed} resources, mixed (EC2 family natively, network ACL associations through the "
+        f"provider), "
         f"{len(ours_set)} drifted (same findings: {'yes' if same else 'NO'})",
         fmt_s(t_ours), fmt_s(t_tf), f"{ratio:.1f}x faster", ">= 10x", ratio >= 10 and same)
     # --live provider: the AWS provider itself reads every managed object (ReadResource).

@@ -63,6 +63,22 @@ fn write_inner(
     if existing == Existing::Refuse && (current.is_some() || path.is_symlink()) {
         bail!("{} already exists: not overwritten", path.display());
     }
+    // A device, FIFO or socket (`--out /dev/stdout`, a pipe to another tool) is written to as
+    // it is: a rename would put a regular file where it was (as root, even over /dev/null).
+    if let Some(m) = &current
+        && !m.is_file()
+    {
+        if m.is_dir() {
+            bail!("{} is a directory: name a file to write", path.display());
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        return write(&mut f)
+            .and_then(|()| std::io::Write::flush(&mut f))
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
     let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
@@ -95,6 +111,27 @@ fn write_inner(
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn a_fifo_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomic(&fifo, b"report", Existing::Replace).unwrap();
+        assert_eq!(reader.join().unwrap(), "report");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        let e = write_atomic(dir.path(), b"x", Existing::Replace).unwrap_err();
+        assert!(e.to_string().contains("is a directory"), "{e}");
+    }
 
     fn mode(p: &Path) -> u32 {
         std::fs::metadata(p).unwrap().permissions().mode() & 0o7777

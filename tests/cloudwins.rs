@@ -523,3 +523,153 @@ fn patch_of_count_instances_needs_every_instance_to_agree() {
         );
     }
 }
+
+/// Network objects made by hand next to a managed VPC, with the associations and entries that
+/// tie them to it: a route table associated with the managed subnet, a network ACL with its
+/// own entries that the subnet was moved to, a secondary range, an egress-only gateway and a
+/// customer gateway. `codify` writes each (associations by their composite import IDs, the
+/// ACL's entries as blocks, references to the managed VPC and subnet); the plan of that code
+/// only imports, and after the apply the scan is clean.
+#[test]
+fn codify_round_trip_of_associations_and_acl_entries() {
+    use aws_sdk_ec2::types::{Filter, GatewayType, PortRange, RuleAction};
+    let s = Scenario::new("cloudwins/base");
+    s.apply();
+    let vpc = s.id("aws_vpc.main");
+    let subnet = s.id("aws_subnet.a");
+    let c = s.ec2();
+    let mut want = block_on(async {
+        let table = c.create_route_table().vpc_id(&vpc).send().await.unwrap();
+        let table = table
+            .route_table()
+            .unwrap()
+            .route_table_id()
+            .unwrap()
+            .to_string();
+        c.associate_route_table()
+            .route_table_id(&table)
+            .subnet_id(&subnet)
+            .send()
+            .await
+            .unwrap();
+        let acl = c.create_network_acl().vpc_id(&vpc).send().await.unwrap();
+        let acl = acl
+            .network_acl()
+            .unwrap()
+            .network_acl_id()
+            .unwrap()
+            .to_string();
+        for (egress, protocol, ports) in [(false, "6", Some((443, 443))), (true, "-1", None)] {
+            let mut entry = c
+                .create_network_acl_entry()
+                .network_acl_id(&acl)
+                .rule_number(100)
+                .egress(egress)
+                .protocol(protocol)
+                .rule_action(RuleAction::Allow)
+                .cidr_block("0.0.0.0/0");
+            if let Some((from, to)) = ports {
+                entry = entry.port_range(PortRange::builder().from(from).to(to).build());
+            }
+            entry.send().await.unwrap();
+        }
+        // The subnet leaves the default ACL for the new one.
+        let current = c
+            .describe_network_acls()
+            .filters(
+                Filter::builder()
+                    .name("association.subnet-id")
+                    .values(&subnet)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let association = current.network_acls()[0]
+            .associations()
+            .iter()
+            .find(|a| a.subnet_id() == Some(subnet.as_str()))
+            .and_then(|a| a.network_acl_association_id())
+            .unwrap()
+            .to_string();
+        c.replace_network_acl_association()
+            .association_id(association)
+            .network_acl_id(&acl)
+            .send()
+            .await
+            .unwrap();
+        let range = c
+            .associate_vpc_cidr_block()
+            .vpc_id(&vpc)
+            .cidr_block("10.4.0.0/16")
+            .send()
+            .await
+            .unwrap();
+        let range = range
+            .cidr_block_association()
+            .unwrap()
+            .association_id()
+            .unwrap()
+            .to_string();
+        let eigw = c
+            .create_egress_only_internet_gateway()
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap();
+        let eigw = eigw
+            .egress_only_internet_gateway()
+            .unwrap()
+            .egress_only_internet_gateway_id()
+            .unwrap()
+            .to_string();
+        let cgw = c
+            .create_customer_gateway()
+            .bgp_asn(65010)
+            .ip_address("198.51.100.9")
+            .r#type(GatewayType::Ipsec1)
+            .send()
+            .await
+            .unwrap();
+        let cgw = cgw
+            .customer_gateway()
+            .unwrap()
+            .customer_gateway_id()
+            .unwrap()
+            .to_string();
+        vec![
+            table.clone(),
+            format!("{subnet}/{table}"),
+            acl,
+            range,
+            eigw,
+            cgw,
+        ]
+    });
+    let run = s.drift(&["codify", ".", "--write"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let hcl = std::fs::read_to_string(s.path().join("drift_imports.tf")).unwrap();
+    assert!(hcl.contains("subnet_ids = [aws_subnet.a.id]"), "{hcl}");
+    assert!(hcl.contains("ingress {"), "{hcl}");
+    let plan = plan_json(&s);
+    let mut imported = Vec::new();
+    for rc in plan["resource_changes"].as_array().unwrap() {
+        assert_eq!(
+            rc["change"]["actions"],
+            serde_json::json!(["no-op"]),
+            "not only imports: {rc:#}\n{hcl}"
+        );
+        if let Some(id) = rc["change"]["importing"]["id"].as_str() {
+            imported.push(id.to_string());
+        }
+    }
+    imported.sort();
+    want.sort();
+    assert_eq!(imported, want, "{hcl}");
+    s.terraform_ok(&["apply", "-input=false", "-no-color", "check.tfplan"]);
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(
+        code, 0,
+        "after codify + apply the scan must be clean: {report:#}"
+    );
+}

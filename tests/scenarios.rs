@@ -663,27 +663,16 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
             "aws_security_group_rule.web_ingress_http_internal",
         ),
     ]);
-    let mut problems = Vec::new();
-    for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
-        let (code, report, _) = s.scan_json(args);
-        if code != 2 || findings(&report) != expected {
-            problems.push(format!("{label}: exit {code}, {:?}", findings(&report)));
-            continue;
-        }
-        let sg = drift_of(&report, "aws_security_group.web");
-        if sg["severity"] != "high"
-            || change_paths(&report, "aws_security_group.web") != ["ingress"]
-        {
-            problems.push(format!("{label}: the hand-made rule: {sg}"));
-        }
-        if change_paths(&report, "aws_vpc_endpoint.s3") != ["route_table_ids"] {
-            problems.push(format!("{label}: the endpoint's route tables: {report}"));
-        }
-        if change_paths(&report, "aws_route_table.public") != ["route"] {
-            problems.push(format!("{label}: the hand-made route: {report}"));
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    found_once_on_every_path(
+        &s,
+        &expected,
+        &[
+            ("aws_security_group.web", "ingress"),
+            ("aws_vpc_endpoint.s3", "route_table_ids"),
+            ("aws_route_table.public", "route"),
+        ],
+        &["aws_security_group.web"],
+    );
 }
 
 /// The rest of the EC2 family, in the style of the public VPC, peering and transit gateway
@@ -813,6 +802,28 @@ fn vpc_edges_are_listed_natively_and_each_change_found_once() {
         ("unmanaged", "aws_ebs_snapshot"),
         ("unmanaged", "aws_vpc_ipv4_cidr_block_association"),
     ]);
+    found_once_on_every_path(
+        &s,
+        &expected,
+        &[
+            ("aws_network_acl.public", "ingress"),
+            ("aws_default_network_acl.this", "ingress"),
+            ("aws_ec2_managed_prefix_list.offices", "entry"),
+            ("aws_vpn_gateway.this", "vpc_id"),
+        ],
+        &["aws_network_acl.public"],
+    );
+}
+
+/// On every path (the three of `common::PATHS` and the native one alone): exit 2 and exactly
+/// the `expected` findings; each `(address, path)` changed at that one path; each of `high`
+/// reported high.
+fn found_once_on_every_path(
+    s: &Scenario,
+    expected: &[(String, String)],
+    changed: &[(&str, &str)],
+    high: &[&str],
+) {
     let mut problems = Vec::new();
     for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
         let (code, report, _) = s.scan_json(args);
@@ -820,21 +831,17 @@ fn vpc_edges_are_listed_natively_and_each_change_found_once() {
             problems.push(format!("{label}: exit {code}, {:?}", findings(&report)));
             continue;
         }
-        for (address, path) in [
-            ("aws_network_acl.public", "ingress"),
-            ("aws_default_network_acl.this", "ingress"),
-            ("aws_ec2_managed_prefix_list.offices", "entry"),
-            ("aws_vpn_gateway.this", "vpc_id"),
-        ] {
-            if change_paths(&report, address) != [path] {
-                problems.push(format!(
-                    "{label}: {address}: {}",
-                    drift_of(&report, address)
-                ));
+        for (address, path) in changed {
+            if change_paths(&report, address) != [*path] {
+                let d = drift_of(&report, address);
+                problems.push(format!("{label}: {address} should change {path}: {d}"));
             }
         }
-        if drift_of(&report, "aws_network_acl.public")["severity"] != "high" {
-            problems.push(format!("{label}: the hand-made entry is not high"));
+        for address in high {
+            let d = drift_of(&report, address);
+            if d["severity"] != "high" {
+                problems.push(format!("{label}: {address} should be high: {d}"));
+            }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -32,6 +32,7 @@ mod aws_instance;
 mod aws_internet_gateway;
 mod aws_key_pair;
 mod aws_launch_template;
+mod aws_main_route_table_association;
 mod aws_nat_gateway;
 mod aws_network_acl;
 pub(crate) mod aws_network_acl_rule;
@@ -94,6 +95,10 @@ pub const LINKS: &[(&str, &str)] = &[
     ("aws_vpc_endpoint", "network_interface_ids"),
     ("aws_ami", "ebs_block_device"),
     ("aws_ami", "root_snapshot_id"),
+    (
+        "aws_main_route_table_association",
+        "original_route_table_id",
+    ),
 ];
 
 /// True when a state reader must keep attribute `key` of a `rtype` resource.
@@ -158,6 +163,7 @@ const ALL: &[&TypeRules] = &[
     &aws_ec2_managed_prefix_list::RULES,
     &aws_ebs_snapshot::RULES,
     &aws_ami::RULES,
+    &aws_main_route_table_association::RULES,
 ];
 
 /// Rules for a type the catalog does not know, read through its provider (`--live provider`):
@@ -332,7 +338,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 45);
+        assert_eq!(types.len(), 46);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

@@ -34,6 +34,8 @@ enum Cover {
     Rule { attr: &'static str, atom: Atom },
     /// One key of a map attribute (a tag `aws_ec2_tag` manages).
     MapKey { attr: &'static str, key: String },
+    /// One member of a list of strings (a subnet an ACL association puts in its ACL).
+    Member { attr: &'static str, value: String },
 }
 
 /// What the state says other resources manage.
@@ -194,6 +196,30 @@ impl Managed {
                     self.add(ACLS, &acl, cover);
                 }
             }
+            // A subnet put in an ACL by an association: the ACL's copy of its subnets was
+            // written without it.
+            "aws_network_acl_association" => {
+                if let (Some(acl), Some(subnet)) = (text(r, "network_acl_id"), text(r, "subnet_id"))
+                {
+                    let cover = Cover::Member {
+                        attr: "subnet_ids",
+                        value: subnet,
+                    };
+                    self.add(ACLS, &acl, cover);
+                }
+            }
+            // The table that was main before is the one AWS made with the VPC.
+            "aws_main_route_table_association" => {
+                if let Some(table) = text(r, "original_route_table_id") {
+                    self.created.insert(table, "aws_route_table");
+                }
+            }
+            "aws_vpn_gateway_attachment" => {
+                if let Some(gateway) = text(r, "vpn_gateway_id") {
+                    let cover = Cover::Attribute("vpc_id");
+                    self.add(&["aws_vpn_gateway"], &gateway, cover);
+                }
+            }
             // The snapshots an image was registered from or made for itself are the image's.
             "aws_ami" | "aws_ami_copy" | "aws_ami_from_instance" => {
                 let devices = r.attributes.get("ebs_block_device");
@@ -255,6 +281,11 @@ impl Managed {
                 Cover::MapKey { attr, key } => {
                     if let Some(Value::Object(m)) = attrs.get_mut(*attr) {
                         m.remove(key);
+                    }
+                }
+                Cover::Member { attr, value } => {
+                    if let Some(Value::Array(items)) = attrs.get_mut(*attr) {
+                        items.retain(|v| v.as_str() != Some(value.as_str()));
                     }
                 }
                 Cover::Rule { .. } => {}
@@ -434,6 +465,11 @@ mod tests {
                 json!({"network_acl_id": "acl-1", "rule_number": 100, "egress": false}),
             ),
             res(
+                "aws_network_acl_association",
+                "aclassoc-1",
+                json!({"network_acl_id": "acl-1", "subnet_id": "subnet-9"}),
+            ),
+            res(
                 "aws_ami",
                 "ami-1",
                 json!({"root_snapshot_id": "snap-1",
@@ -445,6 +481,7 @@ mod tests {
             "aws_network_acl",
             "acl-1",
             json!({
+                "subnet_ids": ["subnet-1", "subnet-9"],
                 "ingress": [{"rule_no": 100, "protocol": "6"}, {"rule_no": 200, "protocol": "6"}],
                 "egress": [{"rule_no": 100, "protocol": "-1"}]
             }),
@@ -457,6 +494,10 @@ mod tests {
         assert_eq!(
             cut.attributes.get("egress").unwrap().into_owned(),
             json!([{"rule_no": 100, "protocol": "-1"}])
+        );
+        assert_eq!(
+            cut.attributes.get("subnet_ids").unwrap().into_owned(),
+            json!(["subnet-1"])
         );
         assert!(m.created("aws_ebs_snapshot", "snap-1"));
         assert!(m.created("aws_ebs_snapshot", "snap-2"));

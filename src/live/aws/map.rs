@@ -368,6 +368,15 @@ pub(super) fn route_table(rt: &t::RouteTable, region: &str) -> Option<Resource> 
     if !endpoint_routes.is_empty() {
         a.insert("_endpoint_routes".into(), Value::Array(endpoint_routes));
     }
+    // The main association, for an `aws_main_route_table_association` to find.
+    if let Some(main) = rt
+        .associations()
+        .iter()
+        .find(|a| a.main() == Some(true))
+        .and_then(|a| a.route_table_association_id())
+    {
+        a.insert("_main".into(), json!(main));
+    }
     put(a, "vpc_id", rt.vpc_id());
     put(a, "owner_id", rt.owner_id());
     a.insert("route".into(), Value::Array(routes));

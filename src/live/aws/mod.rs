@@ -385,7 +385,7 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
         "aws_ebs_snapshot" => {
             // Every security group listed is the account's own: its owner is the account.
             // Snapshots are filtered by it as well as by `OwnerIds=self`, because an endpoint
-            // that ignores the filter (moto does) would list every public snapshot.
+            // that ignores `OwnerIds` (moto does) would list every public snapshot, slowly.
             let account = client
                 .describe_security_groups()
                 .max_results(5)
@@ -395,17 +395,20 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
                 .security_groups()
                 .iter()
                 .find_map(|g| g.owner_id().map(String::from));
-            paginate!(
-                client
-                    .describe_snapshots()
-                    .owner_ids("self")
-                    .max_results(1000),
-                snapshots
-            )
-            .iter()
-            .filter(|x| account.is_none() || x.owner_id() == account.as_deref())
-            .filter_map(|x| ebs_snapshot(x, r))
-            .collect()
+            let mut request = client.describe_snapshots().owner_ids("self");
+            if let Some(account) = &account {
+                request = request.filters(
+                    t::Filter::builder()
+                        .name("owner-id")
+                        .values(account.as_str())
+                        .build(),
+                );
+            }
+            paginate!(request.max_results(1000), snapshots)
+                .iter()
+                .filter(|x| account.is_none() || x.owner_id() == account.as_deref())
+                .filter_map(|x| ebs_snapshot(x, r))
+                .collect()
         }
         "aws_ami" => paginate!(
             client.describe_images().owners("self").max_results(1000),
