@@ -678,11 +678,14 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
 /// The rest of the EC2 family, in the style of the public VPC, peering and transit gateway
 /// modules: a secondary range, an egress-only gateway, the default network ACL taken over, an
 /// ACL with separate rules, a flow log, VPN and customer gateways, a prefix list, peering, a
-/// transit gateway with a VPC attachment, and a golden image from a snapshot. Applied: no drift
+/// transit gateway with a VPC attachment and a main route table, a golden image from a
+/// snapshot; and IAM for people and machines in the style of the IAM modules: users in a group
+/// with an attached policy, memberships, user and group attachments, inline policies on a role,
+/// a user and a group, an OIDC provider, a service-linked role. One apply serves both: no drift
 /// on any path. Then changed by hand: each change is found once, on every path.
 #[test]
-fn vpc_edges_are_listed_natively_and_each_change_found_once() {
-    let s = Scenario::new("nodrift/vpc_edges");
+fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
+    let s = Scenario::new("nodrift/edges");
     s.apply();
     s.assert_no_drift_anywhere();
     let c = s.ec2_in("us-east-1");
@@ -787,8 +790,71 @@ fn vpc_edges_are_listed_natively_and_each_change_found_once() {
             .await
             .unwrap();
     });
+    let iam = s.iam();
+    let policy = s.id("aws_iam_policy.read_only");
+    let provider = s.id("aws_iam_openid_connect_provider.ci");
+    block_on(async {
+        iam.detach_group_policy()
+            .group_name("engineers")
+            .policy_arn(&policy)
+            .send()
+            .await
+            .unwrap();
+        iam.delete_user_policy()
+            .user_name("bob")
+            .policy_name("buckets")
+            .send()
+            .await
+            .unwrap();
+        // The role's inline policy widened by hand.
+        iam.put_role_policy()
+            .role_name("ci-deploy")
+            .policy_name("deploy")
+            .policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":"*"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
+        iam.remove_user_from_group()
+            .group_name("engineers")
+            .user_name("alice")
+            .send()
+            .await
+            .unwrap();
+        iam.tag_user()
+            .user_name("bob")
+            .tags(
+                aws_sdk_iam::types::Tag::builder()
+                    .key("Team")
+                    .value("finance")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        iam.update_open_id_connect_provider_thumbprint()
+            .open_id_connect_provider_arn(&provider)
+            .thumbprint_list("0000000000000000000000000000000000000000")
+            .send()
+            .await
+            .unwrap();
+        // A user made in the console.
+        iam.create_user().user_name("mallory").send().await.unwrap();
+    });
     let expected = pairs(&[
         ("changed", "aws_default_network_acl.this"),
+        ("changed", "aws_iam_openid_connect_provider.ci"),
+        ("changed", "aws_iam_role_policy.ci_deploy"),
+        ("changed", "aws_iam_user.this[\"bob\"]"),
+        ("changed", "aws_iam_user_group_membership.this[\"alice\"]"),
+        (
+            "missing",
+            "aws_iam_group_policy_attachment.engineers_read_only",
+        ),
+        ("missing", "aws_iam_user_policy.bob_buckets"),
+        ("unmanaged", "aws_iam_user"),
         ("changed", "aws_ec2_managed_prefix_list.offices"),
         ("changed", "aws_network_acl.public"),
         ("changed", "aws_vpn_gateway.this"),
@@ -810,8 +876,12 @@ fn vpc_edges_are_listed_natively_and_each_change_found_once() {
             ("aws_default_network_acl.this", "ingress"),
             ("aws_ec2_managed_prefix_list.offices", "entry"),
             ("aws_vpn_gateway.this", "vpc_id"),
+            ("aws_iam_openid_connect_provider.ci", "thumbprint_list"),
+            ("aws_iam_role_policy.ci_deploy", "policy"),
+            ("aws_iam_user.this[\"bob\"]", "tags.Team"),
+            ("aws_iam_user_group_membership.this[\"alice\"]", "groups"),
         ],
-        &["aws_network_acl.public"],
+        &["aws_network_acl.public", "aws_iam_role_policy.ci_deploy"],
     );
 }
 

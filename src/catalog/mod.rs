@@ -24,10 +24,17 @@ mod aws_egress_only_internet_gateway;
 mod aws_eip;
 mod aws_eip_association;
 mod aws_flow_log;
+mod aws_iam_group;
+mod aws_iam_inline_policy;
 mod aws_iam_instance_profile;
+mod aws_iam_openid_connect_provider;
 mod aws_iam_policy;
+mod aws_iam_principal_policy_attachment;
 mod aws_iam_role;
 mod aws_iam_role_policy_attachment;
+mod aws_iam_service_linked_role;
+mod aws_iam_user;
+mod aws_iam_user_group_membership;
 mod aws_instance;
 mod aws_internet_gateway;
 mod aws_key_pair;
@@ -164,6 +171,16 @@ const ALL: &[&TypeRules] = &[
     &aws_ebs_snapshot::RULES,
     &aws_ami::RULES,
     &aws_main_route_table_association::RULES,
+    &aws_iam_user::RULES,
+    &aws_iam_group::RULES,
+    &aws_iam_openid_connect_provider::RULES,
+    &aws_iam_principal_policy_attachment::USER,
+    &aws_iam_principal_policy_attachment::GROUP,
+    &aws_iam_inline_policy::ROLE,
+    &aws_iam_inline_policy::USER,
+    &aws_iam_inline_policy::GROUP,
+    &aws_iam_user_group_membership::RULES,
+    &aws_iam_service_linked_role::RULES,
 ];
 
 /// Rules for a type the catalog does not know, read through its provider (`--live provider`):
@@ -338,7 +355,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 46);
+        assert_eq!(types.len(), 56);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

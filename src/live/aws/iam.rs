@@ -1,13 +1,24 @@
 //! IAM, once per account (it is global): one paginated GetAccountAuthorizationDetails call
-//! returns every role with its attached policies and every customer managed policy with its
-//! default version; ListInstanceProfiles adds the instance profiles. No call per resource.
+//! returns every role, user and group with its attached and inline policies and every customer
+//! managed policy with its default version; ListInstanceProfiles adds the instance profiles,
+//! ListOpenIDConnectProviders the identity providers (read one by one: accounts hold a few).
 
-use aws_sdk_iam::types::{EntityType, ManagedPolicyDetail, RoleDetail};
+use aws_sdk_iam::types::{
+    AttachedPolicy, EntityType, GroupDetail, ManagedPolicyDetail, PolicyDetail, RoleDetail,
+    UserDetail,
+};
 
 use super::*;
 
 /// The IAM types listed here; the others (attachments) are checked against these.
-pub const TYPES: &[&str] = &["aws_iam_role", "aws_iam_policy", "aws_iam_instance_profile"];
+pub const TYPES: &[&str] = &[
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_iam_instance_profile",
+    "aws_iam_user",
+    "aws_iam_group",
+    "aws_iam_openid_connect_provider",
+];
 
 /// An IAM client on the same configuration as the EC2 ones.
 pub(super) async fn client(
@@ -34,17 +45,24 @@ pub(super) async fn list(
     types: &[&str],
 ) -> Result<Vec<Resource>, ListError> {
     let mut out = Vec::new();
-    let (roles, policies) = (
-        types.contains(&"aws_iam_role"),
-        types.contains(&"aws_iam_policy"),
+    let wants = |t: &str| types.contains(&t);
+    let (roles, policies, users, groups) = (
+        wants("aws_iam_role"),
+        wants("aws_iam_policy"),
+        wants("aws_iam_user"),
+        wants("aws_iam_group"),
     );
-    if roles || policies {
+    if roles || policies || users || groups {
         let mut req = client.get_account_authorization_details();
-        if roles {
-            req = req.filter(EntityType::Role);
-        }
-        if policies {
-            req = req.filter(EntityType::LocalManagedPolicy);
+        for (wanted, filter) in [
+            (roles, EntityType::Role),
+            (policies, EntityType::LocalManagedPolicy),
+            (users, EntityType::User),
+            (groups, EntityType::Group),
+        ] {
+            if wanted {
+                req = req.filter(filter);
+            }
         }
         let mut pages = req.into_paginator().send();
         while let Some(page) = pages.next().await {
@@ -55,6 +73,39 @@ pub(super) async fn list(
             if policies {
                 out.extend(page.policies().iter().filter_map(policy));
             }
+            if users {
+                out.extend(page.user_detail_list().iter().filter_map(user));
+            }
+            if groups {
+                out.extend(page.group_detail_list().iter().filter_map(group));
+            }
+        }
+    }
+    if wants("aws_iam_openid_connect_provider") {
+        let listed = client
+            .list_open_id_connect_providers()
+            .send()
+            .await
+            .map_err(ListError::from_sdk)?;
+        for arn in listed
+            .open_id_connect_provider_list()
+            .iter()
+            .filter_map(|p| p.arn())
+        {
+            let p = client
+                .get_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .send()
+                .await
+                .map_err(ListError::from_sdk)?;
+            let mut r = global("aws_iam_openid_connect_provider", arn);
+            let a = r.attributes.make_mut();
+            put(a, "arn", Some(arn));
+            put(a, "url", p.url());
+            a.insert("client_id_list".into(), json!(p.client_id_list()));
+            a.insert("thumbprint_list".into(), json!(p.thumbprint_list()));
+            a.insert("tags".into(), iam_tags(p.tags()));
+            out.push(r);
         }
     }
     if types.contains(&"aws_iam_instance_profile") {
@@ -131,6 +182,66 @@ fn role(d: &RoleDetail) -> Option<Resource> {
         strs(d.attached_managed_policies().iter().map(|p| p.policy_arn())),
     );
     a.insert("tags".into(), iam_tags(d.tags()));
+    a.insert("_inline_policies".into(), inline(d.role_policy_list()));
+    Some(r)
+}
+
+/// Inline policies by name, their documents decoded (for `aws_iam_*_policy`).
+fn inline(policies: &[PolicyDetail]) -> Value {
+    let m: BTreeMap<&str, String> = policies
+        .iter()
+        .filter_map(|p| Some((p.policy_name()?, document(p.policy_document()?))))
+        .collect();
+    json!(m)
+}
+
+/// Attached managed policies' ARNs (for `aws_iam_{user,group}_policy_attachment`).
+fn attached(policies: &[AttachedPolicy]) -> Value {
+    strs(policies.iter().map(|p| p.policy_arn()))
+}
+
+fn user(d: &UserDetail) -> Option<Resource> {
+    let name = d.user_name()?;
+    let mut r = global("aws_iam_user", name);
+    let a = r.attributes.make_mut();
+    put(a, "name", Some(name));
+    put(a, "path", d.path());
+    put(a, "arn", d.arn());
+    put(a, "unique_id", d.user_id());
+    a.insert(
+        "permissions_boundary".into(),
+        json!(
+            d.permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .unwrap_or("")
+        ),
+    );
+    a.insert("tags".into(), iam_tags(d.tags()));
+    a.insert(
+        "_policy_arns".into(),
+        attached(d.attached_managed_policies()),
+    );
+    a.insert("_inline_policies".into(), inline(d.user_policy_list()));
+    a.insert(
+        "_groups".into(),
+        strs(d.group_list().iter().map(|g| Some(g.as_str()))),
+    );
+    Some(r)
+}
+
+fn group(d: &GroupDetail) -> Option<Resource> {
+    let name = d.group_name()?;
+    let mut r = global("aws_iam_group", name);
+    let a = r.attributes.make_mut();
+    put(a, "name", Some(name));
+    put(a, "path", d.path());
+    put(a, "arn", d.arn());
+    put(a, "unique_id", d.group_id());
+    a.insert(
+        "_policy_arns".into(),
+        attached(d.attached_managed_policies()),
+    );
+    a.insert("_inline_policies".into(), inline(d.group_policy_list()));
     Some(r)
 }
 

@@ -1,0 +1,82 @@
+//! `aws_iam_role_policy`, `aws_iam_user_policy` and `aws_iam_group_policy`: a policy embedded
+//! in a role, user or group (ID `principal:name`). Checked against the principal as listed,
+//! whose inline policies the lister keeps aside as `_inline_policies` (name → document).
+
+use serde_json::{Map, Value, json};
+
+use super::derive::{Derived, text};
+use super::{CodifyRules, TypeRules};
+use crate::model::{AttrPath, Resource, Severity};
+
+const fn rules(
+    name: &'static str,
+    compared: &'static [&'static str],
+    derived: &'static Derived,
+) -> TypeRules {
+    TypeRules {
+        name,
+        compared,
+        ignored: &["name_prefix"],
+        sets: &[],
+        maps: &[],
+        when_set: &[],
+        severity,
+        unmanaged: Severity::Medium,
+        derived: Some(derived),
+        codify: CodifyRules::NONE,
+        security: true,
+    }
+}
+
+/// Rules for `aws_iam_role_policy`.
+pub(super) const ROLE: TypeRules = rules(
+    "aws_iam_role_policy",
+    &["role", "name", "policy"],
+    &ROLE_DERIVED,
+);
+/// Rules for `aws_iam_user_policy`.
+pub(super) const USER: TypeRules = rules(
+    "aws_iam_user_policy",
+    &["user", "name", "policy"],
+    &USER_DERIVED,
+);
+/// Rules for `aws_iam_group_policy`.
+pub(super) const GROUP: TypeRules = rules(
+    "aws_iam_group_policy",
+    &["group", "name", "policy"],
+    &GROUP_DERIVED,
+);
+
+fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
+    (path.root()? == "policy").then_some(Severity::High)
+}
+
+static ROLE_DERIVED: Derived = Derived {
+    parents: &["aws_iam_role"],
+    parent_id: |r| text(r, "role"),
+    derive: |s, role| inline(s, role, "role"),
+};
+
+static USER_DERIVED: Derived = Derived {
+    parents: &["aws_iam_user"],
+    parent_id: |r| text(r, "user"),
+    derive: |s, user| inline(s, user, "user"),
+};
+
+static GROUP_DERIVED: Derived = Derived {
+    parents: &["aws_iam_group"],
+    parent_id: |r| text(r, "group"),
+    derive: |s, group| inline(s, group, "group"),
+};
+
+/// The principal's inline policy of the state's name, if it still has one.
+fn inline(s: &Resource, principal: &Resource, key: &str) -> Option<Map<String, Value>> {
+    let name = text(s, "name")?;
+    let policies = principal.attributes.get("_inline_policies")?;
+    let document = policies.get(&name)?.as_str()?.to_string();
+    let mut m = Map::new();
+    m.insert(key.into(), json!(principal.id));
+    m.insert("name".into(), json!(name));
+    m.insert("policy".into(), json!(document));
+    Some(m)
+}

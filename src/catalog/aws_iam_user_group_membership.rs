@@ -1,0 +1,44 @@
+//! `aws_iam_user_group_membership`: some of a user's groups (not exclusive: groups the user is
+//! in besides these are not its business). Checked against the user as listed, whose groups
+//! the lister keeps aside as `_groups`.
+
+use serde_json::{Map, Value, json};
+
+use super::derive::{Derived, text, texts};
+use super::{CodifyRules, TypeRules};
+use crate::model::{Resource, Severity};
+
+/// Rules for `aws_iam_user_group_membership`.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_iam_user_group_membership",
+    compared: &["user", "groups"],
+    ignored: &[],
+    sets: &["groups"],
+    maps: &[],
+    when_set: &[],
+    // Group membership is permission.
+    severity: |_, _, _| Some(Severity::High),
+    unmanaged: Severity::Medium,
+    derived: Some(&DERIVED),
+    codify: CodifyRules::NONE,
+    security: true,
+};
+
+static DERIVED: Derived = Derived {
+    parents: &["aws_iam_user"],
+    parent_id: |r| text(r, "user"),
+    derive,
+};
+
+/// The state's groups the user is still in.
+fn derive(s: &Resource, user: &Resource) -> Option<Map<String, Value>> {
+    let live = texts(user, "_groups");
+    let kept: Vec<String> = texts(s, "groups")
+        .into_iter()
+        .filter(|g| live.contains(g))
+        .collect();
+    let mut m = Map::new();
+    m.insert("user".into(), json!(user.id));
+    m.insert("groups".into(), json!(kept));
+    Some(m)
+}
