@@ -399,34 +399,44 @@ async fn scan_with_providers(
         }
     };
     let opts = provider_options(req);
-    let (native, read, pool) = if auto {
-        // The lister goes first: when it could not reach AWS at all (no credentials, an
-        // unreachable endpoint), the AWS provider would fail the same way, slowly (its own
-        // retries): its resources are left unchecked under the lister's alert instead.
-        let native = native.await;
-        let blocked =
-            matches!(&native, Some(Ok(n)) if n.alerts.iter().any(|a| shared_cause(a.kind)));
-        let select = move |r: &Resource| needs_provider(r) && !(blocked && is_aws(r));
-        let (mut read, pool) =
-            live::provider::read_managed(&inputs.state, &select, &inputs.config, &opts).await;
-        for r in inputs
-            .state
-            .iter()
-            .filter(|r| needs_provider(r) && !select(r))
-        {
-            read.unreadable.insert((r.rtype.clone(), r.id.clone()));
-        }
-        pool.normalize_state(inputs.state.iter_mut().filter(|r| select(r)));
-        (native, read, pool)
-    } else {
-        let all = |_: &Resource| true;
-        let (native, (read, pool)) = tokio::join!(
-            native,
-            live::provider::read_managed(&inputs.state, &all, &inputs.config, &opts)
-        );
-        pool.normalize_state(inputs.state.iter_mut());
-        (native, read, pool)
-    };
+    let (native, read, pool) =
+        if auto {
+            // The providers start while the lister lists, but the AWS one is configured only once
+            // the lister is done: when it could not reach AWS at all (no credentials, an
+            // unreachable endpoint), the AWS provider would fail the same way, slowly (its own
+            // retries): its resources are left unchecked under the lister's alert instead.
+            let (tell, gate) = tokio::sync::watch::channel(None);
+            let native = async {
+                let native = native.await;
+                let blocked =
+                    matches!(&native, Some(Ok(n)) if n.alerts.iter().any(|a| shared_cause(a.kind)));
+                tell.send_replace(Some(blocked));
+                native
+            };
+            let (native, (read, pool)) = tokio::join!(
+                native,
+                live::provider::read_managed(
+                    &inputs.state,
+                    &needs_provider,
+                    &inputs.config,
+                    &opts,
+                    Some(gate)
+                )
+            );
+            let unread = &read.unreadable;
+            pool.normalize_state(inputs.state.iter_mut().filter(|r| {
+                needs_provider(r) && !unread.contains(&(r.rtype.clone(), r.id.clone()))
+            }));
+            (native, read, pool)
+        } else {
+            let all = |_: &Resource| true;
+            let (native, (read, pool)) = tokio::join!(
+                native,
+                live::provider::read_managed(&inputs.state, &all, &inputs.config, &opts, None)
+            );
+            pool.normalize_state(inputs.state.iter_mut());
+            (native, read, pool)
+        };
     let result = async {
         let native = native.transpose()?.unwrap_or_default();
         let mut live = if auto {
@@ -680,11 +690,6 @@ fn shared_cause(kind: crate::model::AlertKind) -> bool {
             | AlertKind::CredentialsInvalid
             | AlertKind::EndpointUnreachable
     )
-}
-
-/// True when `r` belongs to the AWS provider.
-fn is_aws(r: &Resource) -> bool {
-    r.provider.as_deref().is_some_and(|p| p.contains("/aws\"]"))
 }
 
 /// Adds the provider path's alerts to the lister's, one line per cause: a cause the lister

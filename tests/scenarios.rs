@@ -840,12 +840,20 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
             .send()
             .await
             .unwrap();
+        // The audit policy's exclusive attachment, detached from one of its users.
+        iam.detach_user_policy()
+            .user_name("bob")
+            .policy_arn(s.id("aws_iam_policy.audit"))
+            .send()
+            .await
+            .unwrap();
         // A user made in the console.
         iam.create_user().user_name("mallory").send().await.unwrap();
     });
     let expected = pairs(&[
         ("changed", "aws_default_network_acl.this"),
         ("changed", "aws_iam_openid_connect_provider.ci"),
+        ("changed", "aws_iam_policy_attachment.audit"),
         ("changed", "aws_iam_role_policy.ci_deploy"),
         ("changed", "aws_iam_user.this[\"bob\"]"),
         ("changed", "aws_iam_user_group_membership.this[\"alice\"]"),
@@ -877,6 +885,7 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
             ("aws_ec2_managed_prefix_list.offices", "entry"),
             ("aws_vpn_gateway.this", "vpc_id"),
             ("aws_iam_openid_connect_provider.ci", "thumbprint_list"),
+            ("aws_iam_policy_attachment.audit", "users"),
             ("aws_iam_role_policy.ci_deploy", "policy"),
             ("aws_iam_user.this[\"bob\"]", "tags.Team"),
             ("aws_iam_user_group_membership.this[\"alice\"]", "groups"),

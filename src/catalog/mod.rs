@@ -29,6 +29,7 @@ mod aws_iam_inline_policy;
 mod aws_iam_instance_profile;
 mod aws_iam_openid_connect_provider;
 mod aws_iam_policy;
+mod aws_iam_policy_attachment;
 mod aws_iam_principal_policy_attachment;
 mod aws_iam_role;
 mod aws_iam_role_policy_attachment;
@@ -181,6 +182,7 @@ const ALL: &[&TypeRules] = &[
     &aws_iam_inline_policy::GROUP,
     &aws_iam_user_group_membership::RULES,
     &aws_iam_service_linked_role::RULES,
+    &aws_iam_policy_attachment::RULES,
 ];
 
 /// Rules for a type the catalog does not know, read through its provider (`--live provider`):
@@ -355,7 +357,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 56);
+        assert_eq!(types.len(), 57);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

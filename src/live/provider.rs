@@ -50,13 +50,22 @@ pub struct Pool {
     parallelism: usize,
 }
 
+/// Holds AWS providers after their start (process and schema), before they are configured,
+/// until the AWS lister has run: `Some(true)` when it found AWS unreachable (no credentials, no
+/// endpoint). The provider would retry the same failure slowly, so it is stopped and its
+/// resources stay unchecked under the lister's alert. Starting it meanwhile overlaps its start
+/// with the listing.
+pub type AwsGate = tokio::sync::watch::Receiver<Option<bool>>;
+
 /// Reads every state resource through its provider. Resources whose provider could not be
 /// started, configured or read are recorded as unreadable with a partial alert, never missing.
+/// With a `gate`, AWS providers wait for it between their start and their configuration.
 pub async fn read_managed(
     state: &[Resource],
     select: &(dyn Fn(&Resource) -> bool + Sync),
     config: &Config,
     opts: &ProviderOptions,
+    gate: Option<AwsGate>,
 ) -> (LiveInventory, Pool) {
     let mut inv = LiveInventory::default();
     let mut pool = Pool {
@@ -114,12 +123,34 @@ pub async fn read_managed(
     }
     let started = futures::future::join_all(groups.keys().map(|addr| {
         let region = regions.get(addr).cloned().flatten();
-        start_configured(addr, config, opts, true, region)
+        let gate = gate.clone();
+        async move {
+            let (source, provider) = start(addr, opts).await?;
+            if source.name == "aws"
+                && let Some(mut gate) = gate
+                && gate
+                    .wait_for(Option::is_some)
+                    .await
+                    .is_ok_and(|blocked| *blocked == Some(true))
+            {
+                provider.shutdown().await;
+                return Ok(None);
+            }
+            configure_started(addr, source, provider, config, true, region)
+                .await
+                .map(Some)
+        }
     }))
     .await;
     for ((addr, members), started) in groups.into_iter().zip(started) {
         match started {
-            Ok(c) => {
+            // Held back: the AWS lister found AWS unreachable.
+            Ok(None) => {
+                for r in members {
+                    inv.unreadable.insert((r.rtype.clone(), r.id.clone()));
+                }
+            }
+            Ok(Some(c)) => {
                 read_group(&c.provider, &members, pool.parallelism, &mut inv).await;
                 pool.configured.push(c);
             }
@@ -243,11 +274,32 @@ async fn start_configured(
     configure: bool,
     recorded: Option<String>,
 ) -> Result<Configured, plugin::PluginError> {
+    let (source, provider) = start(addr, opts).await?;
+    configure_started(addr, source, provider, config, configure, recorded).await
+}
+
+/// Finds and starts the provider of the state address `addr` (its process and schema).
+async fn start(
+    addr: &str,
+    opts: &ProviderOptions,
+) -> Result<(find::SourceAddr, Provider), plugin::PluginError> {
     let source = find::SourceAddr::from_state_provider(addr).ok_or_else(|| {
         plugin::PluginError::Find(format!("cannot read the provider address {addr:?}"))
     })?;
     let bin = find::find_provider(&opts.dir, &source, &opts.explicit)?;
     let provider = Provider::start(&bin, &opts.plugin).await?;
+    Ok((source, provider))
+}
+
+/// Configures a started provider with its block (or, with `configure` false, only records it).
+async fn configure_started(
+    addr: &str,
+    source: find::SourceAddr,
+    provider: Provider,
+    config: &Config,
+    configure: bool,
+    recorded: Option<String>,
+) -> Result<Configured, plugin::PluginError> {
     let block = config.provider_block(addr);
     if !configure {
         return Ok(Configured {

@@ -64,9 +64,43 @@ pub(super) async fn list(
                 req = req.filter(filter);
             }
         }
+        // Policy ARN → the roles, users and groups it is attached to (for
+        // `aws_iam_policy_attachment`), and the names of AWS managed ones.
+        let mut attachments: BTreeMap<String, [Vec<String>; 3]> = BTreeMap::new();
+        let mut aws_managed: BTreeMap<String, String> = BTreeMap::new();
+        let mut note = |policies: &[AttachedPolicy], which: usize, name: &str| {
+            for p in policies {
+                let Some(arn) = p.policy_arn() else { continue };
+                attachments.entry(arn.to_string()).or_default()[which].push(name.to_string());
+                if arn.starts_with("arn:aws:iam::aws:") {
+                    aws_managed.insert(arn.to_string(), p.policy_name().unwrap_or("").to_string());
+                }
+            }
+        };
         let mut pages = req.into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(ListError::from_sdk)?;
+            for d in page.role_detail_list() {
+                note(
+                    d.attached_managed_policies(),
+                    0,
+                    d.role_name().unwrap_or(""),
+                );
+            }
+            for d in page.user_detail_list() {
+                note(
+                    d.attached_managed_policies(),
+                    1,
+                    d.user_name().unwrap_or(""),
+                );
+            }
+            for d in page.group_detail_list() {
+                note(
+                    d.attached_managed_policies(),
+                    2,
+                    d.group_name().unwrap_or(""),
+                );
+            }
             if roles {
                 out.extend(page.role_detail_list().iter().filter_map(role));
             }
@@ -78,6 +112,25 @@ pub(super) async fn list(
             }
             if groups {
                 out.extend(page.group_detail_list().iter().filter_map(group));
+            }
+        }
+        if policies {
+            // AWS managed policies attached in the account, for the attachments that name them
+            // (AWS's own: never unmanaged).
+            for (arn, name) in aws_managed {
+                let mut r = global("aws_iam_policy", &arn);
+                r.aws_default = true;
+                let a = r.attributes.make_mut();
+                put(a, "arn", Some(arn.as_str()));
+                put(a, "name", Some(name.as_str()));
+                out.push(r);
+            }
+            for r in out.iter_mut().filter(|r| r.rtype == "aws_iam_policy") {
+                let [roles, users, groups] = attachments.remove(&r.id).unwrap_or_default();
+                let a = r.attributes.make_mut();
+                a.insert("_roles".into(), json!(roles));
+                a.insert("_users".into(), json!(users));
+                a.insert("_groups".into(), json!(groups));
             }
         }
     }
