@@ -253,14 +253,36 @@ fn attached(policies: &[AttachedPolicy]) -> Value {
     strs(policies.iter().map(|p| p.policy_arn()))
 }
 
-fn user(d: &UserDetail) -> Option<Resource> {
-    let name = d.user_name()?;
-    let mut r = global("aws_iam_user", name);
+/// A user or a group: its name, path and IDs, with its attached and inline policies kept
+/// aside for the attachments and inline policies checked against it.
+fn principal(
+    rtype: &str,
+    name: &str,
+    ids: [Option<&str>; 3],
+    attached_policies: &[AttachedPolicy],
+    inline_policies: &[PolicyDetail],
+) -> Resource {
+    let [path, arn, unique_id] = ids;
+    let mut r = global(rtype, name);
     let a = r.attributes.make_mut();
     put(a, "name", Some(name));
-    put(a, "path", d.path());
-    put(a, "arn", d.arn());
-    put(a, "unique_id", d.user_id());
+    put(a, "path", path);
+    put(a, "arn", arn);
+    put(a, "unique_id", unique_id);
+    a.insert("_policy_arns".into(), attached(attached_policies));
+    a.insert("_inline_policies".into(), inline(inline_policies));
+    r
+}
+
+fn user(d: &UserDetail) -> Option<Resource> {
+    let mut r = principal(
+        "aws_iam_user",
+        d.user_name()?,
+        [d.path(), d.arn(), d.user_id()],
+        d.attached_managed_policies(),
+        d.user_policy_list(),
+    );
+    let a = r.attributes.make_mut();
     a.insert(
         "permissions_boundary".into(),
         json!(
@@ -271,11 +293,6 @@ fn user(d: &UserDetail) -> Option<Resource> {
     );
     a.insert("tags".into(), iam_tags(d.tags()));
     a.insert(
-        "_policy_arns".into(),
-        attached(d.attached_managed_policies()),
-    );
-    a.insert("_inline_policies".into(), inline(d.user_policy_list()));
-    a.insert(
         "_groups".into(),
         strs(d.group_list().iter().map(|g| Some(g.as_str()))),
     );
@@ -283,19 +300,13 @@ fn user(d: &UserDetail) -> Option<Resource> {
 }
 
 fn group(d: &GroupDetail) -> Option<Resource> {
-    let name = d.group_name()?;
-    let mut r = global("aws_iam_group", name);
-    let a = r.attributes.make_mut();
-    put(a, "name", Some(name));
-    put(a, "path", d.path());
-    put(a, "arn", d.arn());
-    put(a, "unique_id", d.group_id());
-    a.insert(
-        "_policy_arns".into(),
-        attached(d.attached_managed_policies()),
-    );
-    a.insert("_inline_policies".into(), inline(d.group_policy_list()));
-    Some(r)
+    Some(principal(
+        "aws_iam_group",
+        d.group_name()?,
+        [d.path(), d.arn(), d.group_id()],
+        d.attached_managed_policies(),
+        d.group_policy_list(),
+    ))
 }
 
 fn policy(p: &ManagedPolicyDetail) -> Option<Resource> {
