@@ -30,7 +30,9 @@ static DERIVED: Derived = Derived {
     derive,
 };
 
-/// The state's groups the user is still in.
+/// The state's groups the user is still in. None left is a change to no groups, not a missing
+/// membership: the provider keeps it in the state with an empty set (the `edges` scenario
+/// checks this on every path).
 fn derive(s: &Resource, user: &Resource) -> Option<Map<String, Value>> {
     let live = texts(user, "_groups");
     let kept: Vec<String> = texts(s, "groups")
@@ -41,4 +43,29 @@ fn derive(s: &Resource, user: &Resource) -> Option<Map<String, Value>> {
     m.insert("user".into(), json!(user.id));
     m.insert("groups".into(), json!(kept));
     Some(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res(rtype: &str, id: &str, attrs: Value) -> Resource {
+        let mut r = Resource::live(rtype, id, "");
+        r.attributes = attrs.as_object().unwrap().clone().into();
+        r
+    }
+
+    #[test]
+    fn groups_left_are_compared_and_none_left_is_still_a_change() {
+        let s = res(
+            "aws_iam_user_group_membership",
+            "m",
+            json!({"user": "alice", "groups": ["a", "b"]}),
+        );
+        let user = |groups: Value| res("aws_iam_user", "alice", json!({"_groups": groups}));
+        let one = derive(&s, &user(json!(["b", "c"]))).unwrap();
+        assert_eq!(one["groups"], json!(["b"]));
+        let none = derive(&s, &user(json!(["c"]))).unwrap();
+        assert_eq!(none["groups"], json!([]));
+    }
 }
