@@ -36,12 +36,12 @@ fn state_text(n: usize) -> String {
 #[divan::bench(args = [1_000, 10_000])]
 fn parse_state(bencher: divan::Bencher, n: usize) {
     let text = state_text(n);
-    bencher.bench(|| state::parse_with(text.as_bytes(), "bench.tfstate", &catalog::keeps).unwrap());
+    bencher.bench(|| state::parse_with(text.as_bytes(), "bench.tfstate", &catalog::kept).unwrap());
 }
 
 #[divan::bench(args = [1_000, 10_000])]
 fn diff_inventory(bencher: divan::Bencher, n: usize) {
-    let st = state::parse_with(state_text(n).as_bytes(), "bench.tfstate", &catalog::keeps)
+    let st = state::parse_with(state_text(n).as_bytes(), "bench.tfstate", &catalog::kept)
         .unwrap()
         .resources;
     let mut coverage = Coverage::default();

@@ -200,7 +200,7 @@ async fn read_states(req: &ScanRequest, required: bool) -> Result<Vec<Resource>>
     // Provider reads compare every attribute, so they need the whole state object.
     let keep: state::Keep = match req.live() {
         Some(LiveChoice::Provider) => &state::keep_all,
-        _ => &catalog::keeps,
+        _ => &catalog::kept,
     };
     let mut out = Vec::new();
     if !req.state.is_empty() {

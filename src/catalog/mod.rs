@@ -3,6 +3,9 @@
 //!
 //! Listing code lives in `live::aws`; this module stays pure so `diff` can use it.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value};
 
 use crate::model::{AttrPath, Severity};
@@ -109,17 +112,29 @@ pub const LINKS: &[(&str, &str)] = &[
     ),
 ];
 
-/// True when a state reader must keep attribute `key` of a `rtype` resource.
+/// The attributes a state reader must keep of a `rtype` resource, sorted: `None` for all.
 ///
 /// Catalog types keep what is compared; every other type keeps everything, because it is read
 /// through its provider (which compares every attribute) and may manage parts of another
 /// resource (`aws_route`'s destination, a rule's ports).
-pub fn keeps(rtype: &str, key: &str) -> bool {
-    IDENTITY.contains(&key)
-        || match rules(rtype) {
-            Some(r) => r.compared.contains(&key) || LINKS.contains(&(rtype, key)),
-            None => true,
-        }
+pub fn kept(rtype: &str) -> Option<&'static [&'static str]> {
+    static KEPT: OnceLock<HashMap<&'static str, Box<[&'static str]>>> = OnceLock::new();
+    let kept = KEPT.get_or_init(|| {
+        ALL.iter()
+            .map(|r| {
+                let mut keys: Vec<&'static str> = IDENTITY
+                    .iter()
+                    .chain(r.compared)
+                    .copied()
+                    .chain(LINKS.iter().filter(|(t, _)| *t == r.name).map(|(_, k)| *k))
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                (r.name, keys.into_boxed_slice())
+            })
+            .collect()
+    });
+    kept.get(rtype).map(|k| &**k)
 }
 
 /// Attributes no type compares: Terraform meta arguments and bookkeeping.

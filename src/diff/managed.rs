@@ -54,9 +54,33 @@ const ACLS: &[&str] = &["aws_network_acl", "aws_default_network_acl"];
 impl Managed {
     /// Reads the relationships out of the state.
     pub fn from_state(state: &[Resource]) -> Managed {
+        // Some types are read out of their attribute text (an instance's network interfaces):
+        // on large states that is worth the cores. Parts are merged in state order, so the
+        // result is the one a single pass builds.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = state.len().div_ceil(threads).max(4096);
+        let parts: Vec<Managed> = std::thread::scope(|scope| {
+            let handles: Vec<_> = state
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut m = Managed::default();
+                        part.iter().for_each(|r| m.read(r));
+                        m
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
         let mut m = Managed::default();
-        for r in state {
-            m.read(r);
+        for part in parts {
+            for (id, covers) in part.covers {
+                m.covers.entry(id).or_default().extend(covers);
+            }
+            m.created.extend(part.created);
         }
         m
     }

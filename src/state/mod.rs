@@ -123,12 +123,14 @@ pub struct State {
     pub terraform_version: Option<String>,
 }
 
-/// Decides which attributes of a resource type a reader keeps: `keep(type, attribute)`.
-pub type Keep<'a> = &'a (dyn Fn(&str, &str) -> bool + Sync);
+/// Decides which attributes of a resource type a reader keeps: `keep(type)` is `None` for
+/// every attribute, or the names to keep, sorted. It is asked once per object, not per
+/// attribute: a 100k-instance state has millions of attributes.
+pub type Keep<'a> = &'a (dyn Fn(&str) -> Option<&'static [&'static str]> + Sync);
 
 /// Keeps every attribute.
-pub fn keep_all(_: &str, _: &str) -> bool {
-    true
+pub fn keep_all(_: &str) -> Option<&'static [&'static str]> {
+    None
 }
 
 /// Reads and parses a state file, keeping every attribute.
@@ -196,10 +198,10 @@ pub fn parse_with(bytes: &[u8], file: &str, keep: Keep) -> Result<State, StateEr
             Err(e) => Err(not_json(file, &e)),
         };
     }
-    // One pass over the document: a v4 state is read typed; anything else is recognised from
-    // the same top-level fields.
-    let doc: DocV4 = match serde_json::from_str(text) {
-        Ok(doc) => doc,
+    // One pass over the document: a v4 state is read typed (its instances by workers while the
+    // rest is read); anything else is recognised from the same top-level fields.
+    let (head, state) = match parse_doc(text, file, keep) {
+        Ok(parsed) => parsed,
         Err(e) if e.is_syntax() || e.is_eof() => return Err(not_json(file, &e)),
         Err(e) => {
             // Valid JSON in an unexpected shape: the version decides which error is useful.
@@ -210,12 +212,12 @@ pub fn parse_with(bytes: &[u8], file: &str, keep: Keep) -> Result<State, StateEr
             };
         }
     };
-    if doc.format_version.is_some() && doc.version.is_none() {
+    if head.format_version && head.version.is_none() {
         let doc: Map<String, Value> = serde_json::from_str(text).map_err(|e| not_json(file, &e))?;
         return parse_show_json(&doc, file);
     }
-    match doc.version.as_ref().and_then(Value::as_u64) {
-        Some(4) => Ok(parse_v4(doc, file, keep)?),
+    match head.version.as_ref().and_then(Value::as_u64) {
+        Some(4) => state,
         Some(v) => version_error(file, v),
         None => Err(not_state()),
     }
@@ -371,6 +373,15 @@ pub fn region_from_az(az: &str) -> Option<String> {
 /// input is hostile or broken, and must be an error rather than a stack overflow or a value
 /// that later fails to parse and reads as null.
 pub const MAX_NESTING: usize = 100;
+
+/// True when a JSON text nests objects and arrays deeper than `limit`, without parsing it.
+fn nests_deeper_than(text: &str, limit: usize) -> bool {
+    // The depth is at most the number of opening brackets: counting them is a loop the
+    // compiler vectorizes, and almost every value has fewer than `limit`. Only the rest are
+    // walked byte by byte.
+    let opens = text.bytes().filter(|&b| b == b'[' || b == b'{').count();
+    opens > limit && json_depth(text) > limit
+}
 
 /// The nesting depth of a JSON text (objects and arrays), without parsing it.
 fn json_depth(text: &str) -> usize {
@@ -594,6 +605,36 @@ mod tests {
             .to_string();
         assert!(e.contains("deeper than"), "{e}");
         assert_eq!(json_depth(r#"{"a": "[[[[", "b": [1, {"c": []}]}"#), 4);
+        // Brackets inside strings are counted by the quick bound, never by the depth.
+        let brackets = format!(r#"{{"a": "{}"}}"#, "[".repeat(200));
+        assert!(!nests_deeper_than(&brackets, MAX_NESTING));
+        assert!(nests_deeper_than(&deep, MAX_NESTING));
+        assert!(!nests_deeper_than(&deep, 200));
+    }
+
+    #[test]
+    fn kept_keys_are_found_in_any_order() {
+        let kept = ["arn", "id", "tags", "vpc_id"];
+        fn keys<'a>(kept: &[&str], order: &[&'a str]) -> Vec<&'a str> {
+            let mut cursor = 0;
+            order
+                .iter()
+                .filter(|k| v4::is_kept(kept, &mut cursor, k))
+                .copied()
+                .collect()
+        }
+        let sorted = [
+            "ami", "arn", "id", "subnet", "tags", "tags_all", "vpc_id", "zone",
+        ];
+        assert_eq!(keys(&kept, &sorted), ["arn", "id", "tags", "vpc_id"]);
+        let shuffled = [
+            "zone", "vpc_id", "ami", "tags", "id", "tags_all", "arn", "arn",
+        ];
+        assert_eq!(
+            keys(&kept, &shuffled),
+            ["vpc_id", "tags", "id", "arn", "arn"]
+        );
+        assert!(keys(&kept, &["a", "b"]).is_empty());
     }
 
     #[test]
