@@ -71,10 +71,14 @@ fn write_inner(
         if m.is_dir() {
             bail!("{} is a directory: name a file to write", path.display());
         }
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
+        let mut f = if is_fifo(m) {
+            open_fifo(path, FIFO_READER_WAIT)?
+        } else {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?
+        };
         return write(&mut f)
             .and_then(|()| std::io::Write::flush(&mut f))
             .with_context(|| format!("cannot write {}", path.display()));
@@ -107,6 +111,71 @@ fn write_inner(
     .with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// How long a write to a FIFO waits for a process to open its other end.
+const FIFO_READER_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[cfg(unix)]
+fn is_fifo(m: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Opens a FIFO for writing, waiting up to `wait` for a reader: a plain open blocks until one
+/// comes, forever if none does.
+#[cfg(unix)]
+fn open_fifo(path: &Path, wait: std::time::Duration) -> Result<std::fs::File> {
+    use std::os::fd::AsRawFd as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        let opened = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path);
+        match opened {
+            Ok(f) => {
+                // Writes then block as on any pipe: a slow reader is not an error.
+                let fd = f.as_raw_fd();
+                // SAFETY: fcntl on a descriptor this function owns, setting the flags it read
+                // less one.
+                let blocking = unsafe {
+                    let flags = libc::fcntl(fd, libc::F_GETFL);
+                    flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) >= 0
+                };
+                if !blocking {
+                    return Err(std::io::Error::last_os_error())
+                        .with_context(|| format!("cannot write {}", path.display()));
+                }
+                return Ok(f);
+            }
+            // ENXIO: no process has the FIFO open for reading yet.
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                if std::time::Instant::now() >= deadline {
+                    bail!(
+                        "no process reads the FIFO {} (waited {} s): start its reader first",
+                        path.display(),
+                        wait.as_secs_f32()
+                    );
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn open_fifo(path: &Path, _: std::time::Duration) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -122,12 +191,25 @@ mod tests {
             .status()
             .unwrap();
         assert!(made.success());
-        let reader = {
+        // Nobody reading: a clear error after the wait, not a write that never returns.
+        let started = std::time::Instant::now();
+        let e = open_fifo(&fifo, std::time::Duration::from_millis(200)).unwrap_err();
+        assert!(e.to_string().contains("no process reads the FIFO"), "{e}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // A reader that comes while the writer waits gets the whole report. Its result is
+        // awaited with a deadline: were the FIFO replaced by a file, the reader would block
+        // for ever on the old one, and the test must fail rather than hang.
+        let (tx, rx) = std::sync::mpsc::channel();
+        {
             let fifo = fifo.clone();
-            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
-        };
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                let _ = tx.send(std::fs::read_to_string(fifo).unwrap());
+            });
+        }
         write_atomic(&fifo, b"report", Existing::Replace).unwrap();
-        assert_eq!(reader.join().unwrap(), "report");
+        let read = rx.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(read.as_deref(), Ok("report"));
         assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
         let e = write_atomic(dir.path(), b"x", Existing::Replace).unwrap_err();
         assert!(e.to_string().contains("is a directory"), "{e}");
