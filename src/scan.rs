@@ -356,7 +356,10 @@ pub async fn scan(req: &ScanRequest, progress: &(dyn Fn(Progress) + Sync)) -> Re
         Some(path) => cpu(|| live::snapshot::read(&path))?,
         None => discover(req, &inputs, progress).await?,
     };
-    cpu(|| catalog::derive::derive_all(&inputs.state, &mut live));
+    cpu(|| {
+        catalog::derive::derive_all(&inputs.state, &mut live);
+        catalog::derive::add_unclaimed_children(&inputs.state, &mut live);
+    });
     tracing::info!(
         resources = live.resources.len(),
         api_calls = live.api_calls,
@@ -441,7 +444,10 @@ async fn scan_with_providers(
         let native = native.transpose()?.unwrap_or_default();
         let mut live = if auto {
             let mut live = combine(native, read);
-            cpu(|| catalog::derive::derive_all(&inputs.state, &mut live));
+            cpu(|| {
+                catalog::derive::derive_all(&inputs.state, &mut live);
+                catalog::derive::add_unclaimed_children(&inputs.state, &mut live);
+            });
             live
         } else {
             merge(native, read, &inputs.state)
@@ -661,7 +667,9 @@ fn combine(native: LiveInventory, read: LiveInventory) -> LiveInventory {
 
 /// Provider reads win over the lister for managed objects; the lister's other objects are the
 /// unmanaged candidates.
-fn merge(native: LiveInventory, read: LiveInventory, state: &[Resource]) -> LiveInventory {
+fn merge(mut native: LiveInventory, read: LiveInventory, state: &[Resource]) -> LiveInventory {
+    // What the lister's parents hold that no state object claims (a policy attached by hand).
+    catalog::derive::add_unclaimed_children(state, &mut native);
     let managed: std::collections::HashSet<(&str, &str)> = state
         .iter()
         .map(|r| (r.rtype.as_str(), r.id.as_str()))

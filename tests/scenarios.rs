@@ -849,6 +849,29 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
             .unwrap();
         // A user made in the console.
         iam.create_user().user_name("mallory").send().await.unwrap();
+        // A policy attached by hand to a managed user, and a policy made by hand attached to a
+        // managed group: attachments no resource in the state makes.
+        iam.attach_user_policy()
+            .user_name("bob")
+            .policy_arn(&policy)
+            .send()
+            .await
+            .unwrap();
+        let made = iam
+            .create_policy()
+            .policy_name("break-glass")
+            .policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
+        iam.attach_group_policy()
+            .group_name("engineers")
+            .policy_arn(made.policy().and_then(|p| p.arn()).unwrap())
+            .send()
+            .await
+            .unwrap();
     });
     let expected = pairs(&[
         ("changed", "aws_default_network_acl.this"),
@@ -863,6 +886,9 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
         ),
         ("missing", "aws_iam_user_policy.bob_buckets"),
         ("unmanaged", "aws_iam_user"),
+        ("unmanaged", "aws_iam_user_policy_attachment"),
+        ("unmanaged", "aws_iam_group_policy_attachment"),
+        ("unmanaged", "aws_iam_policy"),
         ("changed", "aws_ec2_managed_prefix_list.offices"),
         ("changed", "aws_network_acl.public"),
         ("changed", "aws_vpn_gateway.this"),

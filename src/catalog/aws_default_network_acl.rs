@@ -35,6 +35,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_network_acl"],
     parent_id: |r| text(r, "default_network_acl_id").or_else(|| Some(r.id.clone())),
     derive,
+    children: None,
 };
 
 fn derive(_: &Resource, acl: &Resource) -> Option<Map<String, Value>> {

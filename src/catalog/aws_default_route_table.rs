@@ -26,6 +26,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_route_table"],
     parent_id: |r| Some(r.id.clone()),
     derive,
+    children: None,
 };
 
 fn derive(_: &Resource, table: &Resource) -> Option<Map<String, Value>> {

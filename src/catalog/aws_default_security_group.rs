@@ -26,6 +26,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_security_group"],
     parent_id: |r| Some(r.id.clone()),
     derive,
+    children: None,
 };
 
 fn derive(_: &Resource, group: &Resource) -> Option<Map<String, Value>> {

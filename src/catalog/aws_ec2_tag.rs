@@ -38,6 +38,7 @@ static DERIVED: Derived = Derived {
     ],
     parent_id,
     derive,
+    children: None,
 };
 
 /// The tagged resource's ID, when its prefix is one of a type the lister reads (`i-`, `vpc-`,

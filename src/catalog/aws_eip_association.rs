@@ -31,6 +31,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_eip"],
     parent_id: |r| text(r, "allocation_id"),
     derive,
+    children: None,
 };
 
 /// The association as the address shows it; another association ID means this one is gone.

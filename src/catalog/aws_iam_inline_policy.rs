@@ -55,18 +55,21 @@ static ROLE_DERIVED: Derived = Derived {
     parents: &["aws_iam_role"],
     parent_id: |r| text(r, "role"),
     derive: |s, role| inline(s, role, "role"),
+    children: None,
 };
 
 static USER_DERIVED: Derived = Derived {
     parents: &["aws_iam_user"],
     parent_id: |r| text(r, "user"),
     derive: |s, user| inline(s, user, "user"),
+    children: None,
 };
 
 static GROUP_DERIVED: Derived = Derived {
     parents: &["aws_iam_group"],
     parent_id: |r| text(r, "group"),
     derive: |s, group| inline(s, group, "group"),
+    children: None,
 };
 
 /// The principal's inline policy of the state's name, if it still has one.

@@ -30,6 +30,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_iam_policy"],
     parent_id: |r| text(r, "policy_arn"),
     derive,
+    children: None,
 };
 
 /// Present while the policy is attached to anything.

@@ -26,6 +26,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_iam_role"],
     parent_id: |r| text(r, "role"),
     derive,
+    children: None,
 };
 
 /// Present while the role still has the policy attached.

@@ -27,6 +27,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_iam_role"],
     parent_id: |r| text(r, "name"),
     derive,
+    children: None,
 };
 
 fn derive(_: &Resource, role: &Resource) -> Option<Map<String, Value>> {

@@ -28,6 +28,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_iam_user"],
     parent_id: |r| text(r, "user"),
     derive,
+    children: None,
 };
 
 /// The state's groups the user is still in. None left is a change to no groups, not a missing

@@ -28,6 +28,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_route_table"],
     parent_id: |r| text(r, "route_table_id"),
     derive,
+    children: None,
 };
 
 /// The association exists while the table is still its VPC's main one, under the same ID.

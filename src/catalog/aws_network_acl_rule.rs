@@ -40,6 +40,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_network_acl"],
     parent_id: |r| text(r, "network_acl_id"),
     derive,
+    children: None,
 };
 
 /// True when the state says the rule is an egress rule.

@@ -26,6 +26,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_network_interface"],
     parent_id: |r| text(r, "network_interface_id"),
     derive,
+    children: None,
 };
 
 /// The attachment as the interface shows it; detached (or attached anew, under another

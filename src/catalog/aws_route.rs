@@ -63,6 +63,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_route_table"],
     parent_id: |r| text(r, "route_table_id"),
     derive,
+    children: None,
 };
 
 /// The route's destination: (`aws_route` attribute, route table member, value).

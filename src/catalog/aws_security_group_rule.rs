@@ -38,6 +38,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_security_group"],
     parent_id: |r| text(r, "security_group_id"),
     derive,
+    children: None,
 };
 
 /// A security group rule reduced to one source: what a rule resource adds to its group, and

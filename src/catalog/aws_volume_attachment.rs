@@ -30,6 +30,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_ebs_volume"],
     parent_id: |r| text(r, "volume_id"),
     derive,
+    children: None,
 };
 
 /// The attachment as the volume shows it. The attachment's identity is the instance and the

@@ -27,6 +27,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_vpc"],
     parent_id: |r| text(r, "vpc_id"),
     derive,
+    children: None,
 };
 
 fn derive(_: &Resource, vpc: &Resource) -> Option<Map<String, Value>> {

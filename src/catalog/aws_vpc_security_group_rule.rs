@@ -46,6 +46,7 @@ static DERIVED: Derived = Derived {
     parents: &["aws_security_group"],
     parent_id: |r| text(r, "security_group_id"),
     derive,
+    children: None,
 };
 
 /// The group, side and one atom of a rule of either kind.

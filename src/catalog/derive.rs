@@ -19,6 +19,21 @@ pub struct Derived {
     pub parent_id: fn(&Resource) -> Option<String>,
     /// The live attributes as the parent shows them; `None` when the parent no longer has it.
     pub derive: fn(&Resource, &Resource) -> Option<Map<String, Value>>,
+    /// For types whose hand-made objects show nowhere else (a policy attached to a user by
+    /// hand): every child a listed parent holds, and the child a state object stands for.
+    pub children: Option<Children>,
+}
+
+/// A child object: Terraform's import ID and its live attributes.
+pub type Child = (String, Map<String, Value>);
+
+/// The children a parent holds, each under Terraform's import ID.
+#[derive(Debug)]
+pub struct Children {
+    /// Each child the listed parent shows.
+    pub of: fn(&Resource) -> Vec<Child>,
+    /// The import ID of the child a state object manages.
+    pub claimed: fn(&Resource) -> Option<String>,
 }
 
 /// A non-empty string attribute.
@@ -130,6 +145,65 @@ pub fn derive_all(state: &[Resource], live: &mut LiveInventory) {
     }
 }
 
+/// Adds to `live` the children of the parents the state manages that no state object of the
+/// child's type claims: the diff reports them unmanaged unless another resource accounts for
+/// them (`diff::managed`). Children of unmanaged parents are left out: the parent is the
+/// finding. Each child type is covered wherever its parents were listed.
+pub fn add_unclaimed_children(state: &[Resource], live: &mut LiveInventory) {
+    let kinds: Vec<(&'static str, &'static Derived, &'static Children)> = super::ALL
+        .iter()
+        .filter_map(|r| {
+            let d = r.derived?;
+            Some((r.name, d, d.children.as_ref()?))
+        })
+        .collect();
+    if kinds.is_empty() {
+        return;
+    }
+    let managed: HashSet<(&str, &str)> = state
+        .iter()
+        .map(|r| (r.rtype.as_str(), r.id.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    let mut covered = Vec::new();
+    for (rtype, d, children) in kinds {
+        let claimed: HashSet<String> = state
+            .iter()
+            .filter(|s| s.rtype == rtype)
+            .filter_map(|s| (children.claimed)(s))
+            .collect();
+        let present: HashSet<&str> = live
+            .resources
+            .iter()
+            .filter(|r| r.rtype == rtype)
+            .map(|r| r.id.as_str())
+            .collect();
+        for parent in live.resources.iter().filter(|p| {
+            d.parents.contains(&p.rtype.as_str())
+                && managed.contains(&(p.rtype.as_str(), p.id.as_str()))
+        }) {
+            for (id, attrs) in (children.of)(parent) {
+                if claimed.contains(&id) || present.contains(id.as_str()) {
+                    continue;
+                }
+                let mut r = Resource::live(rtype, id, "");
+                r.region = parent.region.clone();
+                r.attributes = attrs.into();
+                out.push(r);
+            }
+        }
+        for p in d.parents {
+            for region in live.coverage.regions_of(p) {
+                covered.push((rtype, region));
+            }
+        }
+    }
+    live.resources.extend(out);
+    for (t, region) in covered {
+        live.coverage.add(t, region.as_deref());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +213,67 @@ mod tests {
         let mut r = Resource::live(rtype, id, "eu-west-1");
         r.attributes = attrs.as_object().unwrap().clone().into();
         r
+    }
+
+    #[test]
+    fn policies_attached_by_hand_to_managed_principals_are_unclaimed_children() {
+        let mut state = vec![
+            res("aws_iam_user", "alice", json!({})),
+            res("aws_iam_group", "ops", json!({})),
+            res(
+                "aws_iam_user_policy_attachment",
+                "alice-20240101",
+                json!({"user": "alice", "policy_arn": "arn:p/read"}),
+            ),
+        ];
+        let mut live = LiveInventory::default();
+        for (rtype, id, arns) in [
+            (
+                "aws_iam_user",
+                "alice",
+                json!(["arn:p/read", "arn:p/admin"]),
+            ),
+            ("aws_iam_group", "ops", json!(["arn:p/admin"])),
+            ("aws_iam_user", "mallory", json!(["arn:p/admin"])),
+        ] {
+            let mut r = res(rtype, id, json!({ "_policy_arns": arns }));
+            r.region = None;
+            live.resources.push(r);
+        }
+        live.coverage.add("aws_iam_user", None);
+        live.coverage.add("aws_iam_group", None);
+        let fresh = live.clone();
+        add_unclaimed_children(&state, &mut live);
+        let mut ids: Vec<(&str, &str)> = live
+            .resources
+            .iter()
+            .filter(|r| r.rtype.ends_with("_policy_attachment"))
+            .map(|r| (r.rtype.as_str(), r.id.as_str()))
+            .collect();
+        ids.sort();
+        // Alice's read policy is the state's; a hand-made user's policies are that user's.
+        assert_eq!(
+            ids,
+            [
+                ("aws_iam_group_policy_attachment", "ops/arn:p/admin"),
+                ("aws_iam_user_policy_attachment", "alice/arn:p/admin"),
+            ]
+        );
+        assert!(live.coverage.covers("aws_iam_user_policy_attachment", None));
+        // Claimed by a state object: not a child of its own.
+        state.push(res(
+            "aws_iam_group_policy_attachment",
+            "ops-1",
+            json!({"group": "ops", "policy_arn": "arn:p/admin"}),
+        ));
+        let mut live = fresh;
+        add_unclaimed_children(&state, &mut live);
+        assert!(
+            !live
+                .resources
+                .iter()
+                .any(|r| r.rtype == "aws_iam_group_policy_attachment")
+        );
     }
 
     #[test]

@@ -43,8 +43,9 @@ enum Cover {
 pub struct Managed {
     /// Owner ID → (owner type, part): keyed by ID alone so lookups need no allocation.
     covers: HashMap<String, Vec<(&'static str, Cover)>>,
-    /// ID → type of objects AWS created for managed resources.
-    created: HashMap<String, &'static str>,
+    /// ID → types of objects that are never unmanaged: what AWS created for managed
+    /// resources, and what a managed resource accounts for (an attachment it makes).
+    created: HashMap<String, Vec<&'static str>>,
 }
 
 const ROUTE_TABLES: &[&str] = &["aws_route_table", "aws_default_route_table"];
@@ -80,7 +81,9 @@ impl Managed {
             for (id, covers) in part.covers {
                 m.covers.entry(id).or_default().extend(covers);
             }
-            m.created.extend(part.created);
+            for (id, types) in part.created {
+                m.created.entry(id).or_default().extend(types);
+            }
         }
         m
     }
@@ -125,7 +128,7 @@ impl Managed {
             // requester-managed; not every API copy does).
             "aws_vpc_endpoint" => {
                 for eni in texts(r, "network_interface_ids") {
-                    self.created.insert(eni, "aws_network_interface");
+                    self.add_created(eni, "aws_network_interface");
                 }
             }
             "aws_security_group_rule"
@@ -200,6 +203,33 @@ impl Managed {
                     let cover = Cover::Attribute("managed_policy_arns");
                     self.add(&["aws_iam_role"], &role, cover);
                 }
+                // The users and groups it attaches the policy to are its own, not unmanaged
+                // attachments.
+                if let Some(arn) = text(r, "policy_arn") {
+                    for (key, rtype) in [
+                        ("users", "aws_iam_user_policy_attachment"),
+                        ("groups", "aws_iam_group_policy_attachment"),
+                    ] {
+                        for name in texts(r, key) {
+                            self.add_created(format!("{name}/{arn}"), rtype);
+                        }
+                    }
+                }
+            }
+            // Exclusive attachments: every policy of the principal is the resource's.
+            "aws_iam_user_policy_attachments_exclusive"
+            | "aws_iam_group_policy_attachments_exclusive" => {
+                let (key, rtype) = match r.rtype.as_str() {
+                    "aws_iam_user_policy_attachments_exclusive" => {
+                        ("user_name", "aws_iam_user_policy_attachment")
+                    }
+                    _ => ("group_name", "aws_iam_group_policy_attachment"),
+                };
+                if let Some(name) = text(r, key) {
+                    for arn in texts(r, "policy_arns") {
+                        self.add_created(format!("{name}/{arn}"), rtype);
+                    }
+                }
             }
             "aws_iam_role_policy" => {
                 if let Some(role) = text(r, "role") {
@@ -235,7 +265,7 @@ impl Managed {
             // The table that was main before is the one AWS made with the VPC.
             "aws_main_route_table_association" => {
                 if let Some(table) = text(r, "original_route_table_id") {
-                    self.created.insert(table, "aws_route_table");
+                    self.add_created(table, "aws_route_table");
                 }
             }
             "aws_vpn_gateway_attachment" => {
@@ -255,22 +285,27 @@ impl Managed {
                     .filter_map(|d| d["snapshot_id"].as_str().map(String::from))
                     .chain(text(r, "root_snapshot_id"));
                 for snapshot in snapshots.filter(|s| !s.is_empty()) {
-                    self.created.insert(snapshot, "aws_ebs_snapshot");
+                    self.add_created(snapshot, "aws_ebs_snapshot");
                 }
             }
             // The instance a fulfilled spot request launched is the request's, never unmanaged.
             "aws_spot_instance_request" => {
                 if let Some(instance) = text(r, "spot_instance_id") {
-                    self.created.insert(instance, "aws_instance");
+                    self.add_created(instance, "aws_instance");
                 }
             }
             _ => {}
         }
     }
 
-    /// True when AWS created the live object `(rtype, id)` for a resource in the state.
+    fn add_created(&mut self, id: String, rtype: &'static str) {
+        self.created.entry(id).or_default().push(rtype);
+    }
+
+    /// True when the live object `(rtype, id)` is AWS's for a resource in the state, or
+    /// another managed resource's.
     pub fn created(&self, rtype: &str, id: &str) -> bool {
-        self.created.get(id).is_some_and(|t| *t == rtype)
+        self.created.get(id).is_some_and(|t| t.contains(&rtype))
     }
 
     /// True when other resources manage parts of `(rtype, id)`.
@@ -415,6 +450,29 @@ mod tests {
             json!([])
         );
         assert!(!m.has_parts("aws_security_group", "sg-2"));
+    }
+
+    #[test]
+    fn attachments_another_resource_makes_are_never_unmanaged() {
+        let state = vec![
+            res(
+                "aws_iam_policy_attachment",
+                "audit",
+                json!({"policy_arn": "arn:p/audit", "users": ["bob"], "groups": ["ops"],
+                       "roles": []}),
+            ),
+            res(
+                "aws_iam_user_policy_attachments_exclusive",
+                "carol",
+                json!({"user_name": "carol", "policy_arns": ["arn:p/read"]}),
+            ),
+        ];
+        let m = Managed::from_state(&state);
+        assert!(m.created("aws_iam_user_policy_attachment", "bob/arn:p/audit"));
+        assert!(m.created("aws_iam_group_policy_attachment", "ops/arn:p/audit"));
+        assert!(m.created("aws_iam_user_policy_attachment", "carol/arn:p/read"));
+        assert!(!m.created("aws_iam_group_policy_attachment", "bob/arn:p/audit"));
+        assert!(!m.created("aws_iam_user_policy_attachment", "carol/arn:p/audit"));
     }
 
     #[test]
