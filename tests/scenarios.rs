@@ -34,6 +34,15 @@ fn drift_of<'a>(report: &'a Value, address: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no finding for {address}: {report:#}"))
 }
 
+fn drift_of_id<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == id)
+        .unwrap_or_else(|| panic!("no finding with ID {id}: {report:#}"))
+}
+
 #[test]
 fn instance_stopped_and_resized() {
     let s = Scenario::new("scenarios/instance_stopped_resized");
@@ -395,6 +404,14 @@ fn volume_resized_and_another_detached() {
             .send()
             .await
             .unwrap();
+        // The managed data volume attached by hand.
+        c.attach_volume()
+            .volume_id(&vol)
+            .instance_id(&app)
+            .device("/dev/sdh")
+            .send()
+            .await
+            .unwrap();
     });
     let (code, report, _) = s.scan_json(&[]);
     assert_eq!(code, 2);
@@ -403,8 +420,11 @@ fn volume_resized_and_another_detached() {
         pairs(&[
             ("changed", "aws_ebs_volume.data"),
             ("missing", "aws_volume_attachment.logs"),
+            ("unmanaged", "aws_volume_attachment"),
         ])
     );
+    let made = drift_of_id(&report, &format!("/dev/sdh:{vol}:{app}"));
+    assert_eq!(made["kind"], "unmanaged", "under its import ID: {made}");
     assert_eq!(change_paths(&report, "aws_ebs_volume.data"), ["size"]);
     let d = drift_of(&report, "aws_ebs_volume.data");
     assert_eq!(d["changes"][0]["state"], 10);
@@ -872,6 +892,16 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
             .send()
             .await
             .unwrap();
+        // An inline policy put by hand on a managed user.
+        iam.put_user_policy()
+            .user_name("alice")
+            .policy_name("scratch")
+            .policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
     });
     let expected = pairs(&[
         ("changed", "aws_default_network_acl.this"),
@@ -889,6 +919,7 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
         ("unmanaged", "aws_iam_user_policy_attachment"),
         ("unmanaged", "aws_iam_group_policy_attachment"),
         ("unmanaged", "aws_iam_policy"),
+        ("unmanaged", "aws_iam_user_policy"),
         ("changed", "aws_ec2_managed_prefix_list.offices"),
         ("changed", "aws_network_acl.public"),
         ("changed", "aws_vpn_gateway.this"),

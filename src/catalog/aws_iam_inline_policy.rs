@@ -1,10 +1,12 @@
 //! `aws_iam_role_policy`, `aws_iam_user_policy` and `aws_iam_group_policy`: a policy embedded
 //! in a role, user or group (ID `principal:name`). Checked against the principal as listed,
-//! whose inline policies the lister keeps aside as `_inline_policies` (name → document).
+//! whose inline policies the lister keeps aside as `_inline_policies` (name → document). An
+//! inline policy put by hand on a user or group the state manages is unmanaged, under its
+//! import ID; a role's is a change of the role's `inline_policy`.
 
 use serde_json::{Map, Value, json};
 
-use super::derive::{Derived, text};
+use super::derive::{Child, Children, Derived, text};
 use super::{CodifyRules, TypeRules};
 use crate::model::{AttrPath, Resource, Severity};
 
@@ -62,14 +64,20 @@ static USER_DERIVED: Derived = Derived {
     parents: &["aws_iam_user"],
     parent_id: |r| text(r, "user"),
     derive: |s, user| inline(s, user, "user"),
-    children: None,
+    children: Some(Children {
+        of: |user| all_inline(user, "user"),
+        claimed: |s| import_id(s, "user"),
+    }),
 };
 
 static GROUP_DERIVED: Derived = Derived {
     parents: &["aws_iam_group"],
     parent_id: |r| text(r, "group"),
     derive: |s, group| inline(s, group, "group"),
-    children: None,
+    children: Some(Children {
+        of: |group| all_inline(group, "group"),
+        claimed: |s| import_id(s, "group"),
+    }),
 };
 
 /// The principal's inline policy of the state's name, if it still has one.
@@ -82,4 +90,28 @@ fn inline(s: &Resource, principal: &Resource, key: &str) -> Option<Map<String, V
     m.insert("name".into(), json!(name));
     m.insert("policy".into(), json!(document));
     Some(m)
+}
+
+/// Terraform's import ID of an inline policy: `PRINCIPAL:NAME`.
+fn import_id(s: &Resource, key: &str) -> Option<String> {
+    Some(format!("{}:{}", text(s, key)?, text(s, "name")?))
+}
+
+/// Every inline policy of the listed principal.
+fn all_inline(principal: &Resource, key: &str) -> Vec<Child> {
+    let Some(policies) = principal.attributes.get("_inline_policies") else {
+        return Vec::new();
+    };
+    policies
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, document)| {
+            let mut m = Map::new();
+            m.insert(key.into(), json!(principal.id));
+            m.insert("name".into(), json!(name));
+            m.insert("policy".into(), json!(document.as_str()?));
+            Some((format!("{}:{name}", principal.id), m))
+        })
+        .collect()
 }

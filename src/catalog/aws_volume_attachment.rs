@@ -1,9 +1,12 @@
 //! `aws_volume_attachment`: a volume attached to an instance at a device. Checked against the
-//! volume's attachments as the lister read them; no call of its own.
+//! volume's attachments as the lister read them; no call of its own. An attachment of a
+//! volume the state manages that no state object makes was made by hand: it is unmanaged,
+//! under its import ID `DEVICE:VOLUME:INSTANCE` (a volume an instance was launched with is
+//! the instance's, `diff::managed`).
 
 use serde_json::{Map, Value};
 
-use super::derive::{Derived, text};
+use super::derive::{Child, Children, Derived, text};
 use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
@@ -30,8 +33,41 @@ static DERIVED: Derived = Derived {
     parents: &["aws_ebs_volume"],
     parent_id: |r| text(r, "volume_id"),
     derive,
-    children: None,
+    children: Some(Children {
+        of: attachments,
+        claimed: |s| {
+            Some(import_id(
+                &text(s, "device_name")?,
+                &text(s, "volume_id")?,
+                &text(s, "instance_id")?,
+            ))
+        },
+    }),
 };
+
+/// Terraform's import ID of an attachment.
+pub(crate) fn import_id(device: &str, volume: &str, instance: &str) -> String {
+    format!("{device}:{volume}:{instance}")
+}
+
+/// Every attachment the listed volume has.
+fn attachments(volume: &Resource) -> Vec<Child> {
+    let Some(list) = volume.attributes.get("_attachments") else {
+        return Vec::new();
+    };
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| {
+            let (instance, device) = (a["instance_id"].as_str()?, a["device"].as_str()?);
+            let mut m = Map::new();
+            m.insert("device_name".into(), Value::String(device.into()));
+            m.insert("instance_id".into(), Value::String(instance.into()));
+            m.insert("volume_id".into(), Value::String(volume.id.clone()));
+            Some((import_id(device, &volume.id, instance), m))
+        })
+        .collect()
+}
 
 /// The attachment as the volume shows it. The attachment's identity is the instance and the
 /// device: a volume attached elsewhere (or nowhere) no longer has this one.

@@ -56,7 +56,7 @@ mod aws_security_group;
 pub(crate) mod aws_security_group_rule;
 mod aws_spot_instance_request;
 mod aws_subnet;
-mod aws_volume_attachment;
+pub(crate) mod aws_volume_attachment;
 mod aws_vpc;
 mod aws_vpc_dhcp_options;
 mod aws_vpc_dhcp_options_association;
@@ -103,6 +103,7 @@ pub const IDENTITY: &[&str] = &["id", "arn", "region", "availability_zone", "tag
 /// this one manages (`diff::managed`).
 pub const LINKS: &[(&str, &str)] = &[
     ("aws_instance", "network_interface"),
+    ("aws_instance", "ebs_block_device"),
     ("aws_vpc_endpoint", "network_interface_ids"),
     ("aws_ami", "ebs_block_device"),
     ("aws_ami", "root_snapshot_id"),

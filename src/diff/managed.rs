@@ -167,7 +167,8 @@ impl Managed {
             // An instance launched with `network_interface { network_interface_id = … }`
             // attaches that interface: the interface's state, written before, says unattached.
             "aws_instance" => {
-                let nics = r.attributes.get("network_interface");
+                let members = r.attributes.members();
+                let nics = members.get("network_interface");
                 for nic in nics
                     .as_deref()
                     .and_then(Value::as_array)
@@ -177,6 +178,27 @@ impl Managed {
                     if let Some(eni) = nic["network_interface_id"].as_str() {
                         let cover = Cover::Attribute("attachment");
                         self.add(&["aws_network_interface"], eni, cover);
+                    }
+                }
+                // The volumes it was launched with are attached by the instance itself, even
+                // when one of them is also managed as an `aws_ebs_volume`.
+                for key in ["root_block_device", "ebs_block_device"] {
+                    let devices = members.get(key);
+                    for d in devices
+                        .as_deref()
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let (Some(device), Some(volume)) =
+                            (d["device_name"].as_str(), d["volume_id"].as_str())
+                            && !volume.is_empty()
+                        {
+                            let id = crate::catalog::aws_volume_attachment::import_id(
+                                device, volume, &r.id,
+                            );
+                            self.add_created(id, "aws_volume_attachment");
+                        }
                     }
                 }
             }
@@ -217,6 +239,19 @@ impl Managed {
                 }
             }
             // Exclusive attachments: every policy of the principal is the resource's.
+            // Exclusive inline policies: every inline policy of the principal is the
+            // resource's.
+            "aws_iam_user_policies_exclusive" | "aws_iam_group_policies_exclusive" => {
+                let (key, rtype) = match r.rtype.as_str() {
+                    "aws_iam_user_policies_exclusive" => ("user_name", "aws_iam_user_policy"),
+                    _ => ("group_name", "aws_iam_group_policy"),
+                };
+                if let Some(name) = text(r, key) {
+                    for policy in texts(r, "policy_names") {
+                        self.add_created(format!("{name}:{policy}"), rtype);
+                    }
+                }
+            }
             "aws_iam_user_policy_attachments_exclusive"
             | "aws_iam_group_policy_attachments_exclusive" => {
                 let (key, rtype) = match r.rtype.as_str() {
@@ -473,6 +508,27 @@ mod tests {
         assert!(m.created("aws_iam_user_policy_attachment", "carol/arn:p/read"));
         assert!(!m.created("aws_iam_group_policy_attachment", "bob/arn:p/audit"));
         assert!(!m.created("aws_iam_user_policy_attachment", "carol/arn:p/audit"));
+        let exclusive = vec![res(
+            "aws_iam_group_policies_exclusive",
+            "ops",
+            json!({"group_name": "ops", "policy_names": ["mfa"]}),
+        )];
+        let m = Managed::from_state(&exclusive);
+        assert!(m.created("aws_iam_group_policy", "ops:mfa"));
+    }
+
+    #[test]
+    fn volumes_an_instance_was_launched_with_are_its_own_attachments() {
+        let state = vec![res(
+            "aws_instance",
+            "i-1",
+            json!({"root_block_device": [{"device_name": "/dev/xvda", "volume_id": "vol-r"}],
+                   "ebs_block_device": [{"device_name": "/dev/sdb", "volume_id": "vol-b"}]}),
+        )];
+        let m = Managed::from_state(&state);
+        assert!(m.created("aws_volume_attachment", "/dev/xvda:vol-r:i-1"));
+        assert!(m.created("aws_volume_attachment", "/dev/sdb:vol-b:i-1"));
+        assert!(!m.created("aws_volume_attachment", "/dev/sdc:vol-c:i-1"));
     }
 
     #[test]

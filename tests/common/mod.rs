@@ -615,6 +615,37 @@ const NOT_READ_NATIVELY: &[(&str, &str, &str)] = &[
 /// they change as a consequence of another change (which is the drift).
 const NOT_COMPARED_BY_PROVIDER: &[(&str, &str, &str)] = &[];
 
+/// Noise rule 3, volumes attached after launch: the provider lists in an instance's
+/// `ebs_block_device` every volume attached to it, whoever attached it. The attachment is the
+/// finding: a change that only adds volumes is accounted for when each added volume is
+/// reported as an `aws_volume_attachment` (its import ID names the volume).
+fn attachments_reported(c: &TfChange, drift: &[Value]) -> bool {
+    if c.rtype != "aws_instance" || c.attr != "ebs_block_device" {
+        return false;
+    }
+    let volumes = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["volume_id"].as_str().map(String::from))
+            .collect()
+    };
+    let before = volumes(&c.before);
+    let added: Vec<String> = volumes(&c.after)
+        .into_iter()
+        .filter(|v| !before.contains(v))
+        .collect();
+    let removed = before.iter().any(|v| !volumes(&c.after).contains(v));
+    !added.is_empty()
+        && !removed
+        && added.iter().all(|v| {
+            drift.iter().any(|d| {
+                d["type"] == "aws_volume_attachment"
+                    && d["id"].as_str().is_some_and(|id| id.contains(v.as_str()))
+            })
+        })
+}
+
 /// Noise rule 1, null vs empty: SDKv2 providers cannot tell null, `""`, `[]` and `{}` apart and
 /// a refresh flips between them (`tags: null -> {}`). Numbers compare by value.
 fn same(a: &Value, b: &Value) -> bool {
@@ -894,7 +925,7 @@ impl Scenario {
             // The default path reads the types the lister does not know through the provider.
             let provider = label.contains("provider")
                 || (label.starts_with("auto") && NOT_LISTED_NATIVELY.contains(&c.rtype.as_str()));
-            if suppressed_by(c, suppressed) {
+            if suppressed_by(c, suppressed) || attachments_reported(c, drift) {
                 continue;
             }
             let listed = if provider {
