@@ -40,7 +40,22 @@ fn nested_modules_with_count_and_for_each() {
 // not drift; with the argument left out all three paths must be silent.
 #[test]
 fn instance_options_and_attachments() {
-    assert_clean("instance_options");
+    let s = Scenario::new("nodrift/instance_options");
+    s.apply();
+    s.assert_no_drift_anywhere();
+    // The Auto Scaling group's instances were silent because the state manages the group:
+    // without it, they are instances nobody manages.
+    s.terraform_ok(&["state", "rm", "aws_autoscaling_group.workers"]);
+    let (code, report, _) = s.scan_json(&["--live", "aws"]);
+    assert_eq!(code, 2, "{report:#}");
+    assert_eq!(
+        common::findings(&report),
+        [
+            ("unmanaged".to_string(), "aws_instance".to_string()),
+            ("unmanaged".to_string(), "aws_instance".to_string()),
+        ],
+        "{report:#}"
+    );
 }
 
 #[test]

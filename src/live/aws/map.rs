@@ -16,6 +16,30 @@ pub(super) fn tags(tags: &[Tag]) -> Value {
     json!(m)
 }
 
+/// The group that launched an instance, from the tags AWS puts on it: an EKS managed node
+/// group (through an Auto Scaling group EKS owns), else an Auto Scaling group. Its instances
+/// come and go with the group's capacity: never unmanaged while the state manages the group.
+fn launched_by(tags: &[Tag]) -> Option<Companion> {
+    let tag = |k: &str| {
+        tags.iter()
+            .find(|t| t.key() == Some(k))
+            .and_then(|t| t.value())
+            .filter(|v| !v.is_empty())
+    };
+    let (owner_type, owner_id) = match (tag("eks:cluster-name"), tag("eks:nodegroup-name")) {
+        (Some(cluster), Some(group)) => ("aws_eks_node_group", format!("{cluster}:{group}")),
+        _ => (
+            "aws_autoscaling_group",
+            tag("aws:autoscaling:groupName")?.to_string(),
+        ),
+    };
+    Some(Companion {
+        owner_type: owner_type.into(),
+        owner_id,
+        dies_with_owner: true,
+    })
+}
+
 /// Inserts `value` only when the API returned one: absent attributes are never compared.
 pub(super) fn put<V: Into<Value>>(m: &mut Map<String, Value>, key: &str, value: Option<V>) {
     if let Some(v) = value {
@@ -114,6 +138,7 @@ pub(super) fn instance(i: &t::Instance, region: &str) -> Option<Resource> {
         a.insert("metadata_options".into(), json!([mo]));
     }
     a.insert("tags".into(), tags(i.tags()));
+    r.companion_of = launched_by(i.tags());
     // Block devices are joined with the volume listing later; remember the mapping here.
     let root = i.root_device_name();
     for bd in i.block_device_mappings() {
