@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::derive::{Child, Children, Derived, text};
+use super::derive::{Child, Children, Derived, text, texts};
 use super::{CodifyRules, TypeRules};
 use crate::model::{AttrPath, Resource, Severity};
 
@@ -66,7 +66,10 @@ static USER_DERIVED: Derived = Derived {
     derive: |s, user| inline(s, user, "user"),
     children: Some(Children {
         of: |user| all_inline(user, "user"),
-        claimed: |s| import_id(s, "user"),
+        claimed_by: &[
+            ("aws_iam_user_policy", |s| own(s, "user")),
+            ("aws_iam_user_policies_exclusive", |s| every(s, "user_name")),
+        ],
     }),
 };
 
@@ -76,7 +79,12 @@ static GROUP_DERIVED: Derived = Derived {
     derive: |s, group| inline(s, group, "group"),
     children: Some(Children {
         of: |group| all_inline(group, "group"),
-        claimed: |s| import_id(s, "group"),
+        claimed_by: &[
+            ("aws_iam_group_policy", |s| own(s, "group")),
+            ("aws_iam_group_policies_exclusive", |s| {
+                every(s, "group_name")
+            }),
+        ],
     }),
 };
 
@@ -92,9 +100,23 @@ fn inline(s: &Resource, principal: &Resource, key: &str) -> Option<Map<String, V
     Some(m)
 }
 
-/// Terraform's import ID of an inline policy: `PRINCIPAL:NAME`.
-fn import_id(s: &Resource, key: &str) -> Option<String> {
-    Some(format!("{}:{}", text(s, key)?, text(s, "name")?))
+/// The inline policy a state object is, by Terraform's import ID `PRINCIPAL:NAME`.
+fn own(s: &Resource, key: &str) -> Vec<String> {
+    match (text(s, key), text(s, "name")) {
+        (Some(principal), Some(name)) => vec![format!("{principal}:{name}")],
+        _ => Vec::new(),
+    }
+}
+
+/// The inline policies a `*_policies_exclusive` makes: every one of its principal.
+fn every(s: &Resource, key: &str) -> Vec<String> {
+    let Some(principal) = text(s, key) else {
+        return Vec::new();
+    };
+    texts(s, "policy_names")
+        .iter()
+        .map(|name| format!("{principal}:{name}"))
+        .collect()
 }
 
 /// Every inline policy of the listed principal.

@@ -50,7 +50,13 @@ static USER_DERIVED: Derived = Derived {
     derive: |s, user| attached(s, user, "user"),
     children: Some(Children {
         of: |user| all_attached(user, "user"),
-        claimed: |s| import_id(s, "user"),
+        claimed_by: &[
+            ("aws_iam_user_policy_attachment", |s| own(s, "user")),
+            ("aws_iam_policy_attachment", |s| exclusive(s, "users")),
+            ("aws_iam_user_policy_attachments_exclusive", |s| {
+                every(s, "user_name")
+            }),
+        ],
     }),
 };
 
@@ -60,13 +66,47 @@ static GROUP_DERIVED: Derived = Derived {
     derive: |s, group| attached(s, group, "group"),
     children: Some(Children {
         of: |group| all_attached(group, "group"),
-        claimed: |s| import_id(s, "group"),
+        claimed_by: &[
+            ("aws_iam_group_policy_attachment", |s| own(s, "group")),
+            ("aws_iam_policy_attachment", |s| exclusive(s, "groups")),
+            ("aws_iam_group_policy_attachments_exclusive", |s| {
+                every(s, "group_name")
+            }),
+        ],
     }),
 };
 
 /// Terraform's import ID of an attachment: `PRINCIPAL/POLICY_ARN`.
-fn import_id(s: &Resource, key: &str) -> Option<String> {
-    Some(format!("{}/{}", text(s, key)?, text(s, "policy_arn")?))
+fn import_id(principal: &str, arn: &str) -> String {
+    format!("{principal}/{arn}")
+}
+
+/// The attachment a state attachment is.
+fn own(s: &Resource, key: &str) -> Vec<String> {
+    match (text(s, key), text(s, "policy_arn")) {
+        (Some(principal), Some(arn)) => vec![import_id(&principal, &arn)],
+        _ => Vec::new(),
+    }
+}
+
+/// The attachments the exclusive `aws_iam_policy_attachment` makes: its policy on each of its
+/// users (or groups).
+fn exclusive(s: &Resource, key: &str) -> Vec<String> {
+    let Some(arn) = text(s, "policy_arn") else {
+        return Vec::new();
+    };
+    texts(s, key).iter().map(|p| import_id(p, &arn)).collect()
+}
+
+/// The attachments a `*_policy_attachments_exclusive` makes: every policy of its principal.
+fn every(s: &Resource, key: &str) -> Vec<String> {
+    let Some(principal) = text(s, key) else {
+        return Vec::new();
+    };
+    texts(s, "policy_arns")
+        .iter()
+        .map(|arn| import_id(&principal, arn))
+        .collect()
 }
 
 /// Every managed policy the listed principal has attached, as attachments: those no state
@@ -78,7 +118,7 @@ fn all_attached(principal: &Resource, key: &str) -> Vec<Child> {
             let mut m = Map::new();
             m.insert(key.into(), json!(principal.id));
             m.insert("policy_arn".into(), json!(arn));
-            (format!("{}/{arn}", principal.id), m)
+            (import_id(&principal.id, &arn), m)
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 //! volume's attachments as the lister read them; no call of its own. An attachment of a
 //! volume the state manages that no state object makes was made by hand: it is unmanaged,
 //! under its import ID `DEVICE:VOLUME:INSTANCE` (a volume an instance was launched with is
-//! the instance's, `diff::managed`).
+//! the instance's).
 
 use serde_json::{Map, Value};
 
@@ -35,18 +35,45 @@ static DERIVED: Derived = Derived {
     derive,
     children: Some(Children {
         of: attachments,
-        claimed: |s| {
-            Some(import_id(
-                &text(s, "device_name")?,
-                &text(s, "volume_id")?,
-                &text(s, "instance_id")?,
-            ))
-        },
+        claimed_by: &[
+            ("aws_volume_attachment", |s| {
+                match (
+                    text(s, "device_name"),
+                    text(s, "volume_id"),
+                    text(s, "instance_id"),
+                ) {
+                    (Some(d), Some(v), Some(i)) => vec![import_id(&d, &v, &i)],
+                    _ => Vec::new(),
+                }
+            }),
+            ("aws_instance", launched_with),
+        ],
     }),
 };
 
+/// The volumes an instance was launched with are attached by the instance itself, even when
+/// one of them is also managed as an `aws_ebs_volume`.
+fn launched_with(instance: &Resource) -> Vec<String> {
+    let members = instance.attributes.members();
+    ["root_block_device", "ebs_block_device"]
+        .iter()
+        .filter_map(|k| members.get(k))
+        .flat_map(|devices| {
+            devices
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| {
+                    let (device, volume) = (d["device_name"].as_str()?, d["volume_id"].as_str()?);
+                    (!volume.is_empty()).then(|| import_id(device, volume, &instance.id))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Terraform's import ID of an attachment.
-pub(crate) fn import_id(device: &str, volume: &str, instance: &str) -> String {
+fn import_id(device: &str, volume: &str, instance: &str) -> String {
     format!("{device}:{volume}:{instance}")
 }
 

@@ -32,9 +32,15 @@ pub type Child = (String, Map<String, Value>);
 pub struct Children {
     /// Each child the listed parent shows.
     pub of: fn(&Resource) -> Vec<Child>,
-    /// The import ID of the child a state object manages.
-    pub claimed: fn(&Resource) -> Option<String>,
+    /// The children state objects account for, by the state object's type: the child type's
+    /// own objects, and those of other types that make children too (the exclusive
+    /// `aws_iam_policy_attachment`, an instance and the volumes it was launched with). Read
+    /// only when some parent has a child left over, so a large state pays nothing for them.
+    pub claimed_by: &'static [(&'static str, Claims)],
 }
+
+/// The import IDs of the children a state object makes.
+pub type Claims = fn(&Resource) -> Vec<String>;
 
 /// A non-empty string attribute.
 pub fn text(r: &Resource, key: &str) -> Option<String> {
@@ -145,10 +151,10 @@ pub fn derive_all(state: &[Resource], live: &mut LiveInventory) {
     }
 }
 
-/// Adds to `live` the children of the parents the state manages that no state object of the
-/// child's type claims: the diff reports them unmanaged unless another resource accounts for
-/// them (`diff::managed`). Children of unmanaged parents are left out: the parent is the
-/// finding. Each child type is covered wherever its parents were listed.
+/// Adds to `live` the children of the parents the state manages that no state object claims
+/// (see [`Children::claimed_by`]): the diff reports them unmanaged. Children of unmanaged
+/// parents are left out: the parent is the finding. Each child type is covered wherever its
+/// parents were listed.
 pub fn add_unclaimed_children(state: &[Resource], live: &mut LiveInventory) {
     let kinds: Vec<(&'static str, &'static Derived, &'static Children)> = super::ALL
         .iter()
@@ -157,37 +163,54 @@ pub fn add_unclaimed_children(state: &[Resource], live: &mut LiveInventory) {
             Some((r.name, d, d.children.as_ref()?))
         })
         .collect();
-    if kinds.is_empty() {
-        return;
-    }
+    let parent_types: HashSet<&str> = kinds
+        .iter()
+        .flat_map(|(_, d, _)| d.parents.iter().copied())
+        .collect();
     let managed: HashSet<(&str, &str)> = state
         .iter()
+        .filter(|r| parent_types.contains(r.rtype.as_str()))
         .map(|r| (r.rtype.as_str(), r.id.as_str()))
         .collect();
+    if managed.is_empty() {
+        return;
+    }
     let mut out = Vec::new();
     let mut covered = Vec::new();
     for (rtype, d, children) in kinds {
-        let claimed: HashSet<String> = state
-            .iter()
-            .filter(|s| s.rtype == rtype)
-            .filter_map(|s| (children.claimed)(s))
-            .collect();
         let present: HashSet<&str> = live
             .resources
             .iter()
             .filter(|r| r.rtype == rtype)
             .map(|r| r.id.as_str())
             .collect();
-        for parent in live.resources.iter().filter(|p| {
-            d.parents.contains(&p.rtype.as_str())
-                && managed.contains(&(p.rtype.as_str(), p.id.as_str()))
-        }) {
-            for (id, attrs) in (children.of)(parent) {
-                if claimed.contains(&id) || present.contains(id.as_str()) {
+        let candidates: Vec<(Option<String>, Child)> = live
+            .resources
+            .iter()
+            .filter(|p| {
+                d.parents.contains(&p.rtype.as_str())
+                    && managed.contains(&(p.rtype.as_str(), p.id.as_str()))
+            })
+            .flat_map(|p| (children.of)(p).into_iter().map(|c| (p.region.clone(), c)))
+            .filter(|(_, (id, _))| !present.contains(id.as_str()))
+            .collect();
+        if !candidates.is_empty() {
+            let claimed: HashSet<String> = state
+                .iter()
+                .flat_map(|s| {
+                    children
+                        .claimed_by
+                        .iter()
+                        .filter(|(t, _)| *t == s.rtype)
+                        .flat_map(|(_, claims)| claims(s))
+                })
+                .collect();
+            for (region, (id, attrs)) in candidates {
+                if claimed.contains(&id) {
                     continue;
                 }
                 let mut r = Resource::live(rtype, id, "");
-                r.region = parent.region.clone();
+                r.region = region;
                 r.attributes = attrs.into();
                 out.push(r);
             }
@@ -273,6 +296,75 @@ mod tests {
                 .resources
                 .iter()
                 .any(|r| r.rtype == "aws_iam_group_policy_attachment")
+        );
+    }
+
+    #[test]
+    fn children_other_resources_make_are_claimed() {
+        let state = vec![
+            res("aws_iam_user", "bob", json!({})),
+            res("aws_iam_group", "ops", json!({})),
+            res(
+                "aws_iam_policy_attachment",
+                "audit",
+                json!({"policy_arn": "arn:p/audit", "users": ["bob"], "groups": []}),
+            ),
+            res(
+                "aws_iam_group_policies_exclusive",
+                "ops",
+                json!({"group_name": "ops", "policy_names": ["mfa"]}),
+            ),
+            res("aws_ebs_volume", "vol-r", json!({})),
+            res("aws_ebs_volume", "vol-x", json!({})),
+            res(
+                "aws_instance",
+                "i-1",
+                json!({"root_block_device": [{"device_name": "/dev/xvda", "volume_id": "vol-r"}],
+                       "ebs_block_device": []}),
+            ),
+        ];
+        let mut live = LiveInventory::default();
+        let listed = [
+            (
+                "aws_iam_user",
+                "bob",
+                json!({"_policy_arns": ["arn:p/audit"]}),
+            ),
+            (
+                "aws_iam_group",
+                "ops",
+                json!({"_inline_policies": {"mfa": "{}", "extra": "{}"}}),
+            ),
+            (
+                "aws_ebs_volume",
+                "vol-r",
+                json!({"_attachments": [{"instance_id": "i-1", "device": "/dev/xvda"}]}),
+            ),
+            (
+                "aws_ebs_volume",
+                "vol-x",
+                json!({"_attachments": [{"instance_id": "i-1", "device": "/dev/sdx"}]}),
+            ),
+        ];
+        for (rtype, id, attrs) in listed {
+            live.resources.push(res(rtype, id, attrs));
+        }
+        add_unclaimed_children(&state, &mut live);
+        let mut ids: Vec<(&str, &str)> = live
+            .resources
+            .iter()
+            .filter(|r| r.rtype == "aws_volume_attachment" || r.rtype.ends_with("_policy"))
+            .map(|r| (r.rtype.as_str(), r.id.as_str()))
+            .collect();
+        ids.sort();
+        // Bob's audit policy is the exclusive attachment's, the group's `mfa` the exclusive
+        // inline policies', the root volume the instance's own: what is left was made by hand.
+        assert_eq!(
+            ids,
+            [
+                ("aws_iam_group_policy", "ops:extra"),
+                ("aws_volume_attachment", "/dev/sdx:vol-x:i-1"),
+            ]
         );
     }
 

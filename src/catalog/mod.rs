@@ -56,7 +56,7 @@ mod aws_security_group;
 pub(crate) mod aws_security_group_rule;
 mod aws_spot_instance_request;
 mod aws_subnet;
-pub(crate) mod aws_volume_attachment;
+mod aws_volume_attachment;
 mod aws_vpc;
 mod aws_vpc_dhcp_options;
 mod aws_vpc_dhcp_options_association;

@@ -43,9 +43,8 @@ enum Cover {
 pub struct Managed {
     /// Owner ID → (owner type, part): keyed by ID alone so lookups need no allocation.
     covers: HashMap<String, Vec<(&'static str, Cover)>>,
-    /// ID → types of objects that are never unmanaged: what AWS created for managed
-    /// resources, and what a managed resource accounts for (an attachment it makes).
-    created: HashMap<String, Vec<&'static str>>,
+    /// ID → type of objects AWS created for managed resources.
+    created: HashMap<String, &'static str>,
 }
 
 const ROUTE_TABLES: &[&str] = &["aws_route_table", "aws_default_route_table"];
@@ -81,9 +80,7 @@ impl Managed {
             for (id, covers) in part.covers {
                 m.covers.entry(id).or_default().extend(covers);
             }
-            for (id, types) in part.created {
-                m.created.entry(id).or_default().extend(types);
-            }
+            m.created.extend(part.created);
         }
         m
     }
@@ -128,7 +125,7 @@ impl Managed {
             // requester-managed; not every API copy does).
             "aws_vpc_endpoint" => {
                 for eni in texts(r, "network_interface_ids") {
-                    self.add_created(eni, "aws_network_interface");
+                    self.created.insert(eni, "aws_network_interface");
                 }
             }
             "aws_security_group_rule"
@@ -167,8 +164,7 @@ impl Managed {
             // An instance launched with `network_interface { network_interface_id = … }`
             // attaches that interface: the interface's state, written before, says unattached.
             "aws_instance" => {
-                let members = r.attributes.members();
-                let nics = members.get("network_interface");
+                let nics = r.attributes.get("network_interface");
                 for nic in nics
                     .as_deref()
                     .and_then(Value::as_array)
@@ -178,27 +174,6 @@ impl Managed {
                     if let Some(eni) = nic["network_interface_id"].as_str() {
                         let cover = Cover::Attribute("attachment");
                         self.add(&["aws_network_interface"], eni, cover);
-                    }
-                }
-                // The volumes it was launched with are attached by the instance itself, even
-                // when one of them is also managed as an `aws_ebs_volume`.
-                for key in ["root_block_device", "ebs_block_device"] {
-                    let devices = members.get(key);
-                    for d in devices
-                        .as_deref()
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        if let (Some(device), Some(volume)) =
-                            (d["device_name"].as_str(), d["volume_id"].as_str())
-                            && !volume.is_empty()
-                        {
-                            let id = crate::catalog::aws_volume_attachment::import_id(
-                                device, volume, &r.id,
-                            );
-                            self.add_created(id, "aws_volume_attachment");
-                        }
                     }
                 }
             }
@@ -224,46 +199,6 @@ impl Managed {
                 for role in texts(r, "roles") {
                     let cover = Cover::Attribute("managed_policy_arns");
                     self.add(&["aws_iam_role"], &role, cover);
-                }
-                // The users and groups it attaches the policy to are its own, not unmanaged
-                // attachments.
-                if let Some(arn) = text(r, "policy_arn") {
-                    for (key, rtype) in [
-                        ("users", "aws_iam_user_policy_attachment"),
-                        ("groups", "aws_iam_group_policy_attachment"),
-                    ] {
-                        for name in texts(r, key) {
-                            self.add_created(format!("{name}/{arn}"), rtype);
-                        }
-                    }
-                }
-            }
-            // Exclusive attachments: every policy of the principal is the resource's.
-            // Exclusive inline policies: every inline policy of the principal is the
-            // resource's.
-            "aws_iam_user_policies_exclusive" | "aws_iam_group_policies_exclusive" => {
-                let (key, rtype) = match r.rtype.as_str() {
-                    "aws_iam_user_policies_exclusive" => ("user_name", "aws_iam_user_policy"),
-                    _ => ("group_name", "aws_iam_group_policy"),
-                };
-                if let Some(name) = text(r, key) {
-                    for policy in texts(r, "policy_names") {
-                        self.add_created(format!("{name}:{policy}"), rtype);
-                    }
-                }
-            }
-            "aws_iam_user_policy_attachments_exclusive"
-            | "aws_iam_group_policy_attachments_exclusive" => {
-                let (key, rtype) = match r.rtype.as_str() {
-                    "aws_iam_user_policy_attachments_exclusive" => {
-                        ("user_name", "aws_iam_user_policy_attachment")
-                    }
-                    _ => ("group_name", "aws_iam_group_policy_attachment"),
-                };
-                if let Some(name) = text(r, key) {
-                    for arn in texts(r, "policy_arns") {
-                        self.add_created(format!("{name}/{arn}"), rtype);
-                    }
                 }
             }
             "aws_iam_role_policy" => {
@@ -300,7 +235,7 @@ impl Managed {
             // The table that was main before is the one AWS made with the VPC.
             "aws_main_route_table_association" => {
                 if let Some(table) = text(r, "original_route_table_id") {
-                    self.add_created(table, "aws_route_table");
+                    self.created.insert(table, "aws_route_table");
                 }
             }
             "aws_vpn_gateway_attachment" => {
@@ -320,27 +255,22 @@ impl Managed {
                     .filter_map(|d| d["snapshot_id"].as_str().map(String::from))
                     .chain(text(r, "root_snapshot_id"));
                 for snapshot in snapshots.filter(|s| !s.is_empty()) {
-                    self.add_created(snapshot, "aws_ebs_snapshot");
+                    self.created.insert(snapshot, "aws_ebs_snapshot");
                 }
             }
             // The instance a fulfilled spot request launched is the request's, never unmanaged.
             "aws_spot_instance_request" => {
                 if let Some(instance) = text(r, "spot_instance_id") {
-                    self.add_created(instance, "aws_instance");
+                    self.created.insert(instance, "aws_instance");
                 }
             }
             _ => {}
         }
     }
 
-    fn add_created(&mut self, id: String, rtype: &'static str) {
-        self.created.entry(id).or_default().push(rtype);
-    }
-
-    /// True when the live object `(rtype, id)` is AWS's for a resource in the state, or
-    /// another managed resource's.
+    /// True when AWS created the live object `(rtype, id)` for a resource in the state.
     pub fn created(&self, rtype: &str, id: &str) -> bool {
-        self.created.get(id).is_some_and(|t| t.contains(&rtype))
+        self.created.get(id).is_some_and(|t| *t == rtype)
     }
 
     /// True when other resources manage parts of `(rtype, id)`.
@@ -485,50 +415,6 @@ mod tests {
             json!([])
         );
         assert!(!m.has_parts("aws_security_group", "sg-2"));
-    }
-
-    #[test]
-    fn attachments_another_resource_makes_are_never_unmanaged() {
-        let state = vec![
-            res(
-                "aws_iam_policy_attachment",
-                "audit",
-                json!({"policy_arn": "arn:p/audit", "users": ["bob"], "groups": ["ops"],
-                       "roles": []}),
-            ),
-            res(
-                "aws_iam_user_policy_attachments_exclusive",
-                "carol",
-                json!({"user_name": "carol", "policy_arns": ["arn:p/read"]}),
-            ),
-        ];
-        let m = Managed::from_state(&state);
-        assert!(m.created("aws_iam_user_policy_attachment", "bob/arn:p/audit"));
-        assert!(m.created("aws_iam_group_policy_attachment", "ops/arn:p/audit"));
-        assert!(m.created("aws_iam_user_policy_attachment", "carol/arn:p/read"));
-        assert!(!m.created("aws_iam_group_policy_attachment", "bob/arn:p/audit"));
-        assert!(!m.created("aws_iam_user_policy_attachment", "carol/arn:p/audit"));
-        let exclusive = vec![res(
-            "aws_iam_group_policies_exclusive",
-            "ops",
-            json!({"group_name": "ops", "policy_names": ["mfa"]}),
-        )];
-        let m = Managed::from_state(&exclusive);
-        assert!(m.created("aws_iam_group_policy", "ops:mfa"));
-    }
-
-    #[test]
-    fn volumes_an_instance_was_launched_with_are_its_own_attachments() {
-        let state = vec![res(
-            "aws_instance",
-            "i-1",
-            json!({"root_block_device": [{"device_name": "/dev/xvda", "volume_id": "vol-r"}],
-                   "ebs_block_device": [{"device_name": "/dev/sdb", "volume_id": "vol-b"}]}),
-        )];
-        let m = Managed::from_state(&state);
-        assert!(m.created("aws_volume_attachment", "/dev/xvda:vol-r:i-1"));
-        assert!(m.created("aws_volume_attachment", "/dev/sdb:vol-b:i-1"));
-        assert!(!m.created("aws_volume_attachment", "/dev/sdc:vol-c:i-1"));
     }
 
     #[test]
