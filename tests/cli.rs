@@ -332,6 +332,40 @@ fn usage_errors_exit_1_never_the_drift_code() {
     assert!(r.stdout.contains("--allow-unchecked"), "{}", r.stdout);
     let r = run(repo(), &["--version"]);
     assert_eq!(r.code, 0);
+    // Each subcommand's help lists its own options only, and each refuses the others'.
+    for (command, has, lacks) in [
+        (
+            "scan",
+            &["--provider", "--live"][..],
+            &["--address", "--file"][..],
+        ),
+        ("codify", &["--file", "--provider"], &["--address"]),
+        ("patch", &["--address", "--provider"], &["--file"]),
+        ("remediate", &["--provider"], &["--address", "--file"]),
+        ("discover", &["--out", "--type"], &["--provider", "--live"]),
+    ] {
+        let r = run(repo(), &[command, "--help"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        // An option is listed on a line of its own: `  --address <ADDR>  Only these …`.
+        let lists = |flag: &str| {
+            r.stdout.lines().any(|l| {
+                let l = l.trim_start();
+                l.starts_with(&format!("{flag} ")) || l == flag
+            })
+        };
+        for flag in has {
+            assert!(lists(flag), "{command} --help lacks {flag}:\n{}", r.stdout);
+        }
+        for flag in lacks {
+            assert!(!lists(flag), "{command} --help shows {flag}:\n{}", r.stdout);
+        }
+    }
+    let r = run(
+        repo(),
+        &["codify", "examples/quickstart", "--address", "aws_vpc.x"],
+    );
+    assert_eq!(r.code, 1, "patch's option is a usage error on codify");
+    assert!(r.stderr.contains("--address"), "{}", r.stderr);
 }
 
 #[test]

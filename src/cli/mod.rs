@@ -65,13 +65,13 @@ enum Command {
     /// Cloud wins for unmanaged resources: `import` blocks and resource blocks in a new file.
     ///
     /// Prints the diff; `--write` writes it. Exit codes: 0 done (or nothing to do), 1 error.
-    Codify(AdoptArgs),
+    Codify(CodifyArgs),
     /// Cloud wins for changed attributes: rewrite the configured literals to the live values,
     /// keeping every other byte of the files.
     ///
     /// Prints the diff; `--write` writes it. Exit codes: 0 done, 2 some changes need a hand
     /// edit (listed), 1 error.
-    Patch(AdoptArgs),
+    Patch(PatchArgs),
     /// Run the server: HCP Terraform run task (`POST /runtask`), REST API (`/api/v1`), live
     /// updates, dashboard (`/`) and `/metrics`, for the workspaces of a configuration file.
     ///
@@ -104,17 +104,23 @@ struct LiveArg {
     /// default: `live` in the settings file, else `auto`.
     #[arg(long, value_name = "auto|aws|provider|FILE")]
     live: Option<String>,
+    /// Provider binary to read through, as NAME=PATH (NAME: `aws` or
+    /// `registry.terraform.io/hashicorp/aws`); default: what `terraform init` installed.
+    #[arg(long = "provider", value_name = "NAME=PATH", value_parser = parse_provider)]
+    providers: Vec<(String, PathBuf)>,
 }
 
 impl LiveArg {
-    /// The flag, else the settings file's `live` (a path there is relative to DIR), else auto.
-    fn resolve(&self, dir: &Path, settings: &Settings) -> LiveChoice {
+    /// The flag, else the settings file's `live` (a path there is relative to DIR), else
+    /// auto; with the provider binaries named.
+    fn resolve(&self, dir: &Path, settings: &Settings) -> (LiveChoice, Vec<(String, PathBuf)>) {
         let parse = |s: &str| s.parse::<LiveChoice>().unwrap_or_else(|e| match e {});
-        match (&self.live, &settings.live) {
+        let choice = match (&self.live, &settings.live) {
             (Some(flag), _) => parse(flag),
             (None, Some(setting)) => parse(setting).under(dir),
             (None, None) => LiveChoice::Auto,
-        }
+        };
+        (choice, self.providers.clone())
     }
 }
 
@@ -136,12 +142,24 @@ struct AdoptArgs {
     /// Only these cloud IDs (repeatable).
     #[arg(long = "id", value_name = "ID")]
     ids: Vec<String>,
-    /// Only these state addresses (repeatable; patch).
-    #[arg(long = "address", value_name = "ADDR")]
-    addresses: Vec<String>,
-    /// codify: the file to create, relative to DIR.
+}
+
+#[derive(Debug, Args)]
+struct CodifyArgs {
+    #[command(flatten)]
+    adopt: AdoptArgs,
+    /// The file to create, relative to DIR.
     #[arg(long, default_value = "drift_imports.tf")]
     file: String,
+}
+
+#[derive(Debug, Args)]
+struct PatchArgs {
+    #[command(flatten)]
+    adopt: AdoptArgs,
+    /// Only these state addresses (repeatable).
+    #[arg(long = "address", value_name = "ADDR")]
+    addresses: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -187,10 +205,6 @@ struct Common {
     /// terraform (or tofu) binary.
     #[arg(long, value_name = "PATH")]
     terraform: Option<PathBuf>,
-    /// Provider binary for `--live provider`, as NAME=PATH (NAME: `aws` or
-    /// `registry.terraform.io/hashicorp/aws`); default: what `terraform init` installed.
-    #[arg(long = "provider", value_name = "NAME=PATH", value_parser = parse_provider)]
-    providers: Vec<(String, PathBuf)>,
 }
 
 fn parse_provider(s: &str) -> Result<(String, PathBuf), String> {
@@ -282,8 +296,8 @@ pub fn run() -> Result<Exit> {
             Command::Scan(args) => scan_cmd(args).await,
             Command::Discover(args) => discover_cmd(args).await,
             Command::Remediate(args) => remediate_cmd(args).await,
-            Command::Codify(args) => adopt_cmd(args, true).await,
-            Command::Patch(args) => adopt_cmd(args, false).await,
+            Command::Codify(args) => adopt_cmd(args.adopt, Vec::new(), Some(&args.file)).await,
+            Command::Patch(args) => adopt_cmd(args.adopt, args.addresses, None).await,
             Command::Serve(args) => serve_cmd(args).await,
         }
     })
@@ -363,9 +377,10 @@ fn relative_to(dir: &Path, p: &str) -> String {
 fn request(
     common: Common,
     settings: &Settings,
-    live: LiveChoice,
+    live: (LiveChoice, Vec<(String, PathBuf)>),
     include_defaults: bool,
 ) -> ScanRequest {
+    let (live, providers) = live;
     let dir = common.dir;
     let state = if common.state.is_empty() {
         settings
@@ -393,7 +408,7 @@ fn request(
             .max(1),
         terraform: common.terraform,
         types: Vec::new(),
-        providers: common.providers.into_iter().collect(),
+        providers: providers.into_iter().collect(),
         refresh: scan::Refresh::Live(live),
         dir,
     }
@@ -578,7 +593,8 @@ async fn remediate_cmd(args: RemediateArgs) -> Result<Exit> {
     })
 }
 
-async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<Exit> {
+/// `codify` (with the file to create) or `patch` (with the addresses to patch).
+async fn adopt_cmd(args: AdoptArgs, addresses: Vec<String>, codify: Option<&str>) -> Result<Exit> {
     use crate::cloudwins;
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
@@ -587,10 +603,16 @@ async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<Exit> {
     let selection = crate::diff::Selection {
         types: args.types,
         ids: args.ids,
-        addresses: args.addresses,
+        addresses,
     };
-    let (edits, skipped) =
-        cloudwins::propose(&req, &scanned, &selection, codify, &args.file).await?;
+    let (edits, skipped) = cloudwins::propose(
+        &req,
+        &scanned,
+        &selection,
+        codify.is_some(),
+        codify.unwrap_or_default(),
+    )
+    .await?;
     let mut out = std::io::stdout().lock();
     for e in &edits {
         out.write_all(e.diff().as_bytes())?;
@@ -600,7 +622,10 @@ async fn adopt_cmd(args: AdoptArgs, codify: bool) -> Result<Exit> {
         eprintln!("not patched: {} ({}): {}", s.what, s.location, s.reason);
     }
     if edits.is_empty() {
-        eprintln!("nothing to {}", if codify { "codify" } else { "patch" });
+        eprintln!(
+            "nothing to {}",
+            if codify.is_some() { "codify" } else { "patch" }
+        );
     } else if args.write {
         for e in &edits {
             cloudwins::write(&req.dir, e, args.allow_dirty)?;
@@ -645,7 +670,7 @@ async fn serve_cmd(args: ServeArgs) -> Result<Exit> {
 
 async fn discover_cmd(args: DiscoverArgs) -> Result<Exit> {
     let settings = settings(&args.common.dir)?;
-    let mut req = request(args.common, &settings, LiveChoice::Aws, false);
+    let mut req = request(args.common, &settings, (LiveChoice::Aws, Vec::new()), false);
     for t in &args.types {
         anyhow::ensure!(
             crate::catalog::listed_types().contains(&t.as_str()),
