@@ -1051,3 +1051,62 @@ fn a_full_disk_leaves_the_file_and_no_empty_backup_and_read_only_files_are_kept(
     assert_eq!(std::fs::read_to_string(&tf).unwrap(), before);
     assert!(!d.path().join("main.tf.terraform-drift.bak").exists());
 }
+
+#[test]
+fn completions_and_manual_pages_come_from_the_parser() {
+    for shell in ["bash", "zsh", "fish"] {
+        let r = run(repo(), &["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        for word in ["scan", "codify", "discover", "live", "allow-unchecked"] {
+            assert!(r.stdout.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let bash = run(repo(), &["completions", "bash"]).stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("terraform-drift.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(syntax.success(), "bash -n rejects the completion script");
+    let r = run(repo(), &["completions", "tcsh-ish"]);
+    assert_eq!(r.code, 1, "an unknown shell is a usage error");
+
+    // Pages in roff, as man reads them.
+    let page = run(repo(), &["man"]);
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(page.stdout.starts_with(".ie") || page.stdout.contains(".TH terraform-drift"));
+    let scan = run(repo(), &["man", "scan"]);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    assert!(
+        scan.stdout.contains(".TH terraform-drift-scan"),
+        "{}",
+        scan.stdout
+    );
+    let file = dir.path().join("terraform-drift-scan.1");
+    std::fs::write(&file, &scan.stdout).unwrap();
+    if let Ok(out) = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "man -l fails: {text}");
+        assert!(
+            text.contains("SYNOPSIS") && text.contains("--allow-unchecked"),
+            "{text}"
+        );
+    }
+    let r = run(repo(), &["man", "frobnicate"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("no subcommand \"frobnicate\""),
+        "{}",
+        r.stderr
+    );
+}

@@ -77,6 +77,21 @@ enum Command {
     ///
     /// Runs until Ctrl-C or SIGTERM, then finishes the work in hand.
     Serve(ServeArgs),
+    /// Print a shell completion script: `terraform-drift completions bash >
+    /// /etc/bash_completion.d/terraform-drift` (zsh: a `_terraform-drift` file on `$fpath`;
+    /// fish: `~/.config/fish/completions/terraform-drift.fish`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): `terraform-drift man > terraform-drift.1` for the command,
+    /// `terraform-drift man scan > terraform-drift-scan.1` for a subcommand; read one with
+    /// `man ./terraform-drift.1`.
+    Man {
+        /// The subcommand whose page to print (default: the command's own).
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -282,6 +297,40 @@ pub fn run() -> Result<Exit> {
             });
         }
     };
+    // Generated from the same definitions as the parser, so they never disagree with it.
+    match &cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            // Generated into memory: the generator panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "terraform-drift", &mut script);
+            let mut out = std::io::stdout().lock();
+            out.write_all(&script)?;
+            out.flush()?;
+            return Ok(Exit::Ok);
+        }
+        Command::Man { subcommand } => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let page = match subcommand {
+                None => clap_mangen::Man::new(cmd),
+                Some(name) => {
+                    let Some(sub) = cmd.find_subcommand(name) else {
+                        let names: Vec<&str> =
+                            cmd.get_subcommands().map(|s| s.get_name()).collect();
+                        anyhow::bail!("no subcommand {name:?}; one of: {}", names.join(", "));
+                    };
+                    // Pages of subcommands are named as git names them: terraform-drift-scan(1).
+                    let sub = sub.clone().bin_name(format!("terraform-drift {name}"));
+                    clap_mangen::Man::new(sub).title(format!("terraform-drift-{name}"))
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            page.render(&mut out)?;
+            out.flush()?;
+            return Ok(Exit::Ok);
+        }
+        _ => {}
+    }
     match &cli.command {
         // A server logs every request by default, with timestamps, optionally as JSON lines.
         Command::Serve(args) => init_logging(cli.verbose.max(1), true, args.log_json),
@@ -299,6 +348,8 @@ pub fn run() -> Result<Exit> {
             Command::Codify(args) => adopt_cmd(args.adopt, Vec::new(), Some(&args.file)).await,
             Command::Patch(args) => adopt_cmd(args.adopt, args.addresses, None).await,
             Command::Serve(args) => serve_cmd(args).await,
+            // Answered above, before the runtime starts.
+            Command::Completions { .. } | Command::Man { .. } => Ok(Exit::Ok),
         }
     })
 }
