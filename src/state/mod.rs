@@ -499,6 +499,51 @@ mod tests {
         assert_eq!(s.terraform_version.as_deref(), Some("1.11.4"));
     }
 
+    /// Instances are read by workers in batches while the document is parsed: the state comes
+    /// back in document order, and a block's problem is reported whatever its position.
+    #[test]
+    fn many_instances_come_back_in_state_order() {
+        let block = |name: &str, n: usize| {
+            let instances: Vec<Value> = (0..n)
+                .map(|i| serde_json::json!({"index_key": i, "attributes": {"id": format!("{name}-{i}")}}))
+                .collect();
+            serde_json::json!({"mode": "managed", "type": "aws_instance", "name": name,
+                "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+                "instances": instances})
+        };
+        let blocks: Vec<Value> = (0..7).map(|b| block(&format!("b{b}"), 150)).collect();
+        let doc = serde_json::json!({"version": 4, "resources": blocks}).to_string();
+        let s = parse(doc.as_bytes(), "t.tfstate").unwrap();
+        let ids: Vec<&str> = s.resources.iter().map(|r| r.id.as_str()).collect();
+        let want: Vec<String> = (0..7)
+            .flat_map(|b| (0..150).map(move |i| format!("b{b}-{i}")))
+            .collect();
+        assert_eq!(ids, want);
+
+        // A malformed block after many good ones is the error.
+        let mut bad = blocks.clone();
+        bad.push(serde_json::json!({"mode": "managed", "name": "x", "instances": []}));
+        bad.push(block("after", 3));
+        let doc = serde_json::json!({"version": 4, "resources": bad}).to_string();
+        let e = parse(doc.as_bytes(), "t.tfstate").unwrap_err().to_string();
+        assert!(e.contains("resources[7] has no string \"type\""), "{e}");
+
+        for (doc, want) in [
+            (r#"{"version": 4, "resources": null}"#, None),
+            (r#"{"version": 4}"#, None),
+            (
+                r#"{"version": 4, "resources": [], "resources": []}"#,
+                Some("duplicate field"),
+            ),
+        ] {
+            match (parse(doc.as_bytes(), "t.tfstate"), want) {
+                (Ok(s), None) => assert!(s.resources.is_empty()),
+                (Err(e), Some(want)) => assert!(e.to_string().contains(want), "{e}"),
+                (other, _) => panic!("{doc}: {:?}", other.map(|s| s.resources.len())),
+            }
+        }
+    }
+
     #[test]
     fn bad_inputs_have_clear_errors() {
         let cases: [(&[u8], &str); 8] = [
