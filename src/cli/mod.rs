@@ -128,14 +128,33 @@ struct LiveArg {
 impl LiveArg {
     /// The flag, else the settings file's `live` (a path there is relative to DIR), else
     /// auto; with the provider binaries named.
-    fn resolve(&self, dir: &Path, settings: &Settings) -> (LiveChoice, Vec<(String, PathBuf)>) {
+    fn resolve(&self, dir: &Path, settings: &Settings) -> Live {
         let parse = |s: &str| s.parse::<LiveChoice>().unwrap_or_else(|e| match e {});
         let choice = match (&self.live, &settings.live) {
             (Some(flag), _) => parse(flag),
             (None, Some(setting)) => parse(setting).under(dir),
             (None, None) => LiveChoice::Auto,
         };
-        (choice, self.providers.clone())
+        Live {
+            choice,
+            providers: self.providers.clone(),
+        }
+    }
+}
+
+/// The resolved live source, with the provider binaries `--provider` named.
+struct Live {
+    choice: LiveChoice,
+    providers: Vec<(String, PathBuf)>,
+}
+
+impl Live {
+    /// The native lister alone (`discover`: no provider reads).
+    fn native() -> Live {
+        Live {
+            choice: LiveChoice::Aws,
+            providers: Vec::new(),
+        }
     }
 }
 
@@ -425,13 +444,8 @@ fn relative_to(dir: &Path, p: &str) -> String {
     }
 }
 
-fn request(
-    common: Common,
-    settings: &Settings,
-    live: (LiveChoice, Vec<(String, PathBuf)>),
-    include_defaults: bool,
-) -> ScanRequest {
-    let (live, providers) = live;
+fn request(common: Common, settings: &Settings, live: Live, include_defaults: bool) -> ScanRequest {
+    let Live { choice, providers } = live;
     let dir = common.dir;
     let state = if common.state.is_empty() {
         settings
@@ -460,7 +474,7 @@ fn request(
         terraform: common.terraform,
         types: Vec::new(),
         providers: providers.into_iter().collect(),
-        refresh: scan::Refresh::Live(live),
+        refresh: scan::Refresh::Live(choice),
         dir,
     }
 }
@@ -721,7 +735,7 @@ async fn serve_cmd(args: ServeArgs) -> Result<Exit> {
 
 async fn discover_cmd(args: DiscoverArgs) -> Result<Exit> {
     let settings = settings(&args.common.dir)?;
-    let mut req = request(args.common, &settings, (LiveChoice::Aws, Vec::new()), false);
+    let mut req = request(args.common, &settings, Live::native(), false);
     for t in &args.types {
         anyhow::ensure!(
             crate::catalog::listed_types().contains(&t.as_str()),
