@@ -114,19 +114,14 @@ fn write_inner(
 /// How long a write to a FIFO waits for a process to open its other end.
 const FIFO_READER_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-#[cfg(unix)]
+// The crate is Unix-only (process groups and signals in `terraform`), so no fallbacks here.
 fn is_fifo(m: &std::fs::Metadata) -> bool {
     std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())
 }
 
-#[cfg(not(unix))]
-fn is_fifo(_: &std::fs::Metadata) -> bool {
-    false
-}
-
 /// Opens a FIFO for writing, waiting up to `wait` for a reader: a plain open blocks until one
-/// comes, forever if none does.
-#[cfg(unix)]
+/// comes, forever if none does. It sleeps between tries (blocking its thread for at most
+/// `wait`): FIFOs are what a user points `--out` at, not what the server writes.
 fn open_fifo(path: &Path, wait: std::time::Duration) -> Result<std::fs::File> {
     use std::os::fd::AsRawFd as _;
     use std::os::unix::fs::OpenOptionsExt as _;
@@ -166,14 +161,6 @@ fn open_fifo(path: &Path, wait: std::time::Duration) -> Result<std::fs::File> {
             Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
         }
     }
-}
-
-#[cfg(not(unix))]
-fn open_fifo(path: &Path, _: std::time::Duration) -> Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))
 }
 
 #[cfg(all(test, unix))]
