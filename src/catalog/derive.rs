@@ -1,8 +1,11 @@
 //! Types checked against a parent the lister already read: a route against its route table, a
 //! rule against its security group, a tag against the tagged resource. No call of their own:
 //! the live object is what the parent shows of the state object, or nothing (then it is
-//! missing). Their unmanaged counterparts are what is left on the parent once the managed parts
-//! are taken out (`diff::managed`).
+//! missing). Their unmanaged counterparts are, for most types, what is left on the parent once
+//! the managed parts are taken out (`diff::managed`: a hand-added route is a change of its
+//! table). Types whose parent has no attribute to carry them (a policy attached to a user, a
+//! volume's attachment) list their children instead (`Children`): those nobody in the state
+//! claims are unmanaged objects of their own.
 
 use std::collections::{HashMap, HashSet};
 
