@@ -274,13 +274,18 @@ pub async fn discover(
                     "no AWS region to scan: set --region, AWS_REGION, or `region` in the provider \"aws\" block"
                 );
             }
-            // IAM is per account and needs its own permissions: listed when the state manages
-            // some of it (or `--type` asks), not for every EC2 estate.
+            // IAM and Logs need their own permissions: listed when the state manages some of
+            // them (or `--type` asks), not for every EC2 estate.
             let types = if req.types.is_empty() {
                 let iam = inputs.state.iter().any(|r| r.rtype.starts_with("aws_iam_"));
+                let logs = inputs
+                    .state
+                    .iter()
+                    .any(|r| live::aws::logs::used_by(&r.rtype));
                 catalog::listed_types()
                     .into_iter()
                     .filter(|t| iam || !live::aws::iam::TYPES.contains(t))
+                    .filter(|t| logs || !live::aws::logs::TYPES.contains(t))
                     .map(String::from)
                     .collect()
             } else {
@@ -289,8 +294,7 @@ pub async fn discover(
             let opts = AwsOptions {
                 regions: inputs.regions.clone(),
                 types,
-                endpoint_url: inputs.config.aws_endpoint("ec2"),
-                iam_endpoint_url: inputs.config.aws_endpoint("iam"),
+                endpoints: inputs.config.aws_endpoints(),
                 profile: req.profile.clone(),
                 concurrency: req.parallelism,
             };

@@ -982,3 +982,127 @@ fn found_once_on_every_path(
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// CloudWatch Logs, listed natively in a region only the configuration's locals name: a
+/// retention and a tag changed by hand, a group and a metric filter deleted, a group and a
+/// filter made by hand, and the groups Lambda makes for a managed function (silent) and for
+/// one nobody manages (unmanaged).
+#[test]
+fn log_groups_and_metric_filters_are_listed_natively_and_each_change_found_once() {
+    let s = Scenario::new("nodrift/logs");
+    let zip = s.path().join("resize.zip");
+    let made = std::process::Command::new(std::env::var("MOTO_PYTHON").unwrap())
+        .arg("-c")
+        .arg("import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'w').writestr('index.py', 'def handler(e, c):\\n    return e\\n')")
+        .arg(&zip)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    s.apply();
+    s.assert_no_drift_anywhere();
+    let logs = s.logs_in("eu-west-1");
+    let audit = s.id("aws_cloudwatch_log_group.audit");
+    block_on(async {
+        logs.put_retention_policy()
+            .log_group_name("/platform/worker")
+            .retention_in_days(90)
+            .send()
+            .await
+            .unwrap();
+        let api = logs
+            .describe_log_groups()
+            .log_group_name_prefix("/platform/api")
+            .send()
+            .await
+            .unwrap();
+        let arn = api.log_groups()[0].arn().unwrap();
+        logs.tag_resource()
+            .resource_arn(arn.strip_suffix(":*").unwrap_or(arn))
+            .tags("Owner", "someone")
+            .send()
+            .await
+            .unwrap();
+        logs.delete_log_group()
+            .log_group_name(&audit)
+            .send()
+            .await
+            .unwrap();
+        logs.delete_metric_filter()
+            .log_group_name("/platform/worker")
+            .filter_name("worker-errors")
+            .send()
+            .await
+            .unwrap();
+        logs.put_metric_filter()
+            .log_group_name("/platform/api")
+            .filter_name("api-timeouts")
+            .filter_pattern("timeout")
+            .metric_transformations(
+                aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+                    .metric_name("Timeouts")
+                    .metric_namespace("Platform/api")
+                    .metric_value("1")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        // The group Lambda makes on the managed function's first run is the function's.
+        for name in [
+            "/platform/scratch",
+            "/aws/lambda/hand-made",
+            "/aws/lambda/resize-images",
+        ] {
+            logs.create_log_group()
+                .log_group_name(name)
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+    let expected = pairs(&[
+        ("changed", "aws_cloudwatch_log_group.service[\"api\"]"),
+        ("changed", "aws_cloudwatch_log_group.service[\"worker\"]"),
+        ("missing", "aws_cloudwatch_log_group.audit"),
+        (
+            "missing",
+            "aws_cloudwatch_log_metric_filter.errors[\"worker\"]",
+        ),
+        ("unmanaged", "aws_cloudwatch_log_group"),
+        ("unmanaged", "aws_cloudwatch_log_group"),
+        ("unmanaged", "aws_cloudwatch_log_metric_filter"),
+    ]);
+    found_once_on_every_path(
+        &s,
+        &expected,
+        &[
+            ("aws_cloudwatch_log_group.service[\"api\"]", "tags.Owner"),
+            (
+                "aws_cloudwatch_log_group.service[\"worker\"]",
+                "retention_in_days",
+            ),
+        ],
+        &[],
+    );
+    // Unmanaged ones are named by Terraform's import ID: the filter by group and name.
+    let (_, report, _) = s.scan_json(&["--live", "aws"]);
+    let ids = sorted(
+        report["drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"] == "unmanaged")
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect(),
+    );
+    assert_eq!(
+        ids,
+        [
+            "/aws/lambda/hand-made",
+            "/platform/api:api-timeouts",
+            "/platform/scratch"
+        ],
+        "{report:#}"
+    );
+}

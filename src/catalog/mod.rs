@@ -13,6 +13,8 @@ use crate::model::{AttrPath, Severity};
 pub mod derive;
 
 mod aws_ami;
+mod aws_cloudwatch_log_group;
+mod aws_cloudwatch_log_metric_filter;
 mod aws_customer_gateway;
 mod aws_default_network_acl;
 mod aws_default_route_table;
@@ -191,6 +193,8 @@ const ALL: &[&TypeRules] = &[
     &aws_iam_user::RULES,
     &aws_iam_group::RULES,
     &aws_iam_openid_connect_provider::RULES,
+    &aws_cloudwatch_log_group::RULES,
+    &aws_cloudwatch_log_metric_filter::RULES,
     &aws_iam_principal_policy_attachment::USER,
     &aws_iam_principal_policy_attachment::GROUP,
     &aws_iam_inline_policy::ROLE,
@@ -373,7 +377,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 57);
+        assert_eq!(types.len(), 59);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

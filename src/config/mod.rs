@@ -587,7 +587,7 @@ module "remote" { source = "terraform-aws-modules/vpc/aws" }
             Some("eu-west-1")
         );
         assert_eq!(
-            c.aws_endpoint("ec2").as_deref(),
+            c.aws_endpoints().get("ec2").map(String::as_str),
             Some("http://127.0.0.1:5000")
         );
     }

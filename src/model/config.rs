@@ -112,11 +112,15 @@ impl Config {
         v
     }
 
-    /// The first literal `endpoints { NAME = … }` of an `aws` provider block.
-    pub fn aws_endpoint(&self, service: &str) -> Option<String> {
-        self.providers
-            .iter()
-            .filter(|p| p.name == "aws")
-            .find_map(|p| p.endpoints.get(service).cloned())
+    /// The literal `endpoints { NAME = … }` of the `aws` provider blocks, by service key; the
+    /// first block naming a service wins.
+    pub fn aws_endpoints(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for p in self.providers.iter().filter(|p| p.name == "aws") {
+            for (service, url) in &p.endpoints {
+                out.entry(service.clone()).or_insert_with(|| url.clone());
+            }
+        }
+        out
     }
 }

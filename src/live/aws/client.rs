@@ -192,13 +192,7 @@ pub(super) async fn sdk_config(
 }
 
 pub(super) async fn client(opts: &AwsOptions, region: &str, calls: &CallCounter) -> Client {
-    let conf = sdk_config(
-        opts,
-        region,
-        "AWS_ENDPOINT_URL_EC2",
-        opts.endpoint_url.as_deref(),
-    )
-    .await;
+    let conf = sdk_config(opts, region, "AWS_ENDPOINT_URL_EC2", opts.endpoint("ec2")).await;
     let conf = aws_sdk_ec2::config::Builder::from(&conf)
         .interceptor(calls.clone())
         .build();

@@ -26,13 +26,7 @@ pub(super) async fn client(
     region: &str,
     calls: &CallCounter,
 ) -> aws_sdk_iam::Client {
-    let conf = sdk_config(
-        opts,
-        region,
-        "AWS_ENDPOINT_URL_IAM",
-        opts.iam_endpoint_url.as_deref(),
-    )
-    .await;
+    let conf = sdk_config(opts, region, "AWS_ENDPOINT_URL_IAM", opts.endpoint("iam")).await;
     let conf = aws_sdk_iam::config::Builder::from(&conf)
         .interceptor(calls.clone())
         .build();

@@ -24,6 +24,7 @@ use crate::model::{Alert, AlertKind, Companion, LiveInventory, Resource};
 mod client;
 mod companions;
 pub mod iam;
+pub mod logs;
 mod map;
 
 use client::*;
@@ -38,15 +39,34 @@ pub struct AwsOptions {
     pub regions: Vec<String>,
     /// Types to list; empty means every supported type.
     pub types: Vec<String>,
-    /// Endpoint override (e.g. from the provider's `endpoints { ec2 }`), used only when no
-    /// `AWS_ENDPOINT_URL*` variable is set.
-    pub endpoint_url: Option<String>,
-    /// The same for IAM (`endpoints { iam }`).
-    pub iam_endpoint_url: Option<String>,
+    /// Endpoint overrides by the provider's service key (`endpoints { ec2 = … }`), used only
+    /// when no `AWS_ENDPOINT_URL*` variable is set.
+    pub endpoints: BTreeMap<String, String>,
     /// Named profile.
     pub profile: Option<String>,
     /// Concurrent Describe calls.
     pub concurrency: usize,
+}
+
+impl AwsOptions {
+    /// The endpoint override for a service, under its key or one of the aliases the provider
+    /// also accepts.
+    pub fn endpoint(&self, service: &str) -> Option<&str> {
+        let aliases: &[&str] = match service {
+            "logs" => &["logs", "cloudwatchlogs", "cloudwatchlog"],
+            other => return self.endpoints.get(other).map(String::as_str),
+        };
+        aliases
+            .iter()
+            .find_map(|k| self.endpoints.get(*k).map(String::as_str))
+    }
+}
+
+/// The clients of one region; a service's only when one of its types is listed.
+#[derive(Clone)]
+struct Regional {
+    ec2: Client,
+    logs: Option<aws_sdk_cloudwatchlogs::Client>,
 }
 
 /// Lists every requested type in every requested region.
@@ -64,9 +84,17 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         .into_iter()
         .partition(|t| iam::TYPES.contains(&t.as_str()));
     let calls = CallCounter::default();
+    let wants_logs = types.iter().any(|t| logs::TYPES.contains(&t.as_str()));
     let mut clients = Vec::new();
     for region in &opts.regions {
-        clients.push((region.clone(), client(opts, region, &calls).await));
+        let regional = Regional {
+            ec2: client(opts, region, &calls).await,
+            logs: match wants_logs {
+                true => Some(logs::client(opts, region, &calls).await),
+                false => None,
+            },
+        };
+        clients.push((region.clone(), regional));
     }
     let iam_client = match (global.is_empty(), opts.regions.first()) {
         (false, Some(region)) => Some(iam::client(opts, region, &calls).await),
@@ -74,7 +102,7 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     };
     // Owned jobs: futures that borrow through a closure's reference argument are not provably
     // `Send`, and the server spawns scans on its runtime.
-    let jobs: Vec<(String, Client, String)> = clients
+    let jobs: Vec<(String, Regional, String)> = clients
         .iter()
         .flat_map(|(region, client)| {
             types
@@ -83,7 +111,10 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         })
         .collect();
     let jobs = jobs.into_iter().map(|(region, client, rtype)| async move {
-        let listed = list(&client, &rtype, &region).await;
+        let listed = match (&client.logs, logs::TYPES.contains(&rtype.as_str())) {
+            (Some(logs), true) => logs::list(logs, &rtype, &region).await,
+            _ => list(&client.ec2, &rtype, &region).await,
+        };
         (region, rtype, listed)
     });
     // Each listing is reported as it finishes (the CLI spinner, the server's live updates).
@@ -169,7 +200,7 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     inv
 }
 
-/// Lists one type in one region.
+/// Lists one EC2 type in one region.
 pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Resource>, ListError> {
     macro_rules! paginate {
         ($req:expr, $items:ident) => {{
@@ -446,18 +477,32 @@ mod tests {
             .retry_config(RetryConfig::disabled())
             .build();
         let client = Client::from_conf(conf);
+        let logs = aws_sdk_cloudwatchlogs::Client::from_conf(
+            aws_sdk_cloudwatchlogs::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(aws_config::Region::new("us-east-1"))
+                .endpoint_url("http://127.0.0.1:1")
+                .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+                    "a", "b", None, None, "test",
+                ))
+                .retry_config(RetryConfig::disabled())
+                .build(),
+        );
         for t in catalog::listed_types() {
             if iam::TYPES.contains(&t) {
                 continue;
             }
-            let e = list(&client, t, "us-east-1").await.unwrap_err();
+            let e = match logs::TYPES.contains(&t) {
+                true => logs::list(&logs, t, "us-east-1").await.unwrap_err(),
+                false => list(&client, t, "us-east-1").await.unwrap_err(),
+            };
             assert!(
                 !e.message.contains("does not support"),
                 "{t}: {}",
                 e.message
             );
         }
-        for t in iam::TYPES {
+        for t in iam::TYPES.iter().chain(logs::TYPES) {
             assert!(catalog::listed_types().contains(t), "{t}");
         }
         let e = list(&client, "aws_s3_bucket", "us-east-1")
