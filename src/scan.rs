@@ -274,22 +274,9 @@ pub async fn discover(
                     "no AWS region to scan: set --region, AWS_REGION, or `region` in the provider \"aws\" block"
                 );
             }
-            // IAM and Logs need their own permissions: listed when the state manages some of
-            // them (or `--type` asks), not for every EC2 estate.
-            let types = if req.types.is_empty() {
-                let iam = inputs.state.iter().any(|r| r.rtype.starts_with("aws_iam_"));
-                let logs = inputs
-                    .state
-                    .iter()
-                    .any(|r| live::aws::logs::used_by(&r.rtype));
-                catalog::listed_types()
-                    .into_iter()
-                    .filter(|t| iam || !live::aws::iam::TYPES.contains(t))
-                    .filter(|t| logs || !live::aws::logs::TYPES.contains(t))
-                    .map(String::from)
-                    .collect()
-            } else {
-                req.types.clone()
+            let types = match req.types.is_empty() {
+                true => live::aws::default_types(inputs.state.iter().map(|r| r.rtype.as_str())),
+                false => req.types.clone(),
             };
             let opts = AwsOptions {
                 regions: inputs.regions.clone(),

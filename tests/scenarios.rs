@@ -983,13 +983,14 @@ fn found_once_on_every_path(
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// CloudWatch Logs, listed natively in a region only the configuration's locals name: a
-/// retention and a tag changed by hand, a group and a metric filter deleted, a group and a
-/// filter made by hand, and the groups Lambda makes for a managed function (silent) and for
-/// one nobody manages (unmanaged).
+/// CloudWatch Logs and ECR, listed natively in a region only the configuration's locals name.
+/// Logs: a retention and a tag changed by hand, a group and a metric filter deleted, a group
+/// and a filter made by hand, and the groups Lambda makes for a managed function (silent) and
+/// for one nobody manages (unmanaged). ECR: tag mutability and a pull policy changed, a
+/// lifecycle policy deleted, a repository and a policy made by hand.
 #[test]
-fn log_groups_and_metric_filters_are_listed_natively_and_each_change_found_once() {
-    let s = Scenario::new("nodrift/logs");
+fn logs_and_registries_are_listed_natively_and_each_change_found_once() {
+    let s = Scenario::new("nodrift/services");
     let zip = s.path().join("resize.zip");
     let made = std::process::Command::new(std::env::var("MOTO_PYTHON").unwrap())
         .arg("-c")
@@ -1001,6 +1002,7 @@ fn log_groups_and_metric_filters_are_listed_natively_and_each_change_found_once(
     s.apply();
     s.assert_no_drift_anywhere();
     let logs = s.logs_in("eu-west-1");
+    let ecr = s.ecr_in("eu-west-1");
     let audit = s.id("aws_cloudwatch_log_group.audit");
     block_on(async {
         logs.put_retention_policy()
@@ -1060,6 +1062,34 @@ fn log_groups_and_metric_filters_are_listed_natively_and_each_change_found_once(
                 .await
                 .unwrap();
         }
+        ecr.put_image_tag_mutability()
+            .repository_name("platform/api")
+            .image_tag_mutability(aws_sdk_ecr::types::ImageTagMutability::Mutable)
+            .send()
+            .await
+            .unwrap();
+        ecr.set_repository_policy()
+            .repository_name("platform/api")
+            .policy_text(PUBLIC_PULL)
+            .send()
+            .await
+            .unwrap();
+        ecr.delete_lifecycle_policy()
+            .repository_name("platform/worker")
+            .send()
+            .await
+            .unwrap();
+        ecr.set_repository_policy()
+            .repository_name("platform/worker")
+            .policy_text(PUBLIC_PULL)
+            .send()
+            .await
+            .unwrap();
+        ecr.create_repository()
+            .repository_name("scratch")
+            .send()
+            .await
+            .unwrap();
     });
     let expected = pairs(&[
         ("changed", "aws_cloudwatch_log_group.service[\"api\"]"),
@@ -1072,6 +1102,11 @@ fn log_groups_and_metric_filters_are_listed_natively_and_each_change_found_once(
         ("unmanaged", "aws_cloudwatch_log_group"),
         ("unmanaged", "aws_cloudwatch_log_group"),
         ("unmanaged", "aws_cloudwatch_log_metric_filter"),
+        ("changed", "aws_ecr_repository.this[\"api\"]"),
+        ("changed", "aws_ecr_repository_policy.pull"),
+        ("missing", "aws_ecr_lifecycle_policy.this[\"worker\"]"),
+        ("unmanaged", "aws_ecr_repository"),
+        ("unmanaged", "aws_ecr_repository_policy"),
     ]);
     found_once_on_every_path(
         &s,
@@ -1082,8 +1117,13 @@ fn log_groups_and_metric_filters_are_listed_natively_and_each_change_found_once(
                 "aws_cloudwatch_log_group.service[\"worker\"]",
                 "retention_in_days",
             ),
+            ("aws_ecr_repository.this[\"api\"]", "image_tag_mutability"),
+            ("aws_ecr_repository_policy.pull", "policy"),
         ],
-        &[],
+        &[
+            "aws_ecr_repository.this[\"api\"]",
+            "aws_ecr_repository_policy.pull",
+        ],
     );
     // Unmanaged ones are named by Terraform's import ID: the filter by group and name.
     let (_, report, _) = s.scan_json(&["--live", "aws"]);
@@ -1101,8 +1141,13 @@ fn log_groups_and_metric_filters_are_listed_natively_and_each_change_found_once(
         [
             "/aws/lambda/hand-made",
             "/platform/api:api-timeouts",
-            "/platform/scratch"
+            "/platform/scratch",
+            "platform/worker",
+            "scratch"
         ],
         "{report:#}"
     );
 }
+
+/// A repository policy anyone may pull with.
+const PUBLIC_PULL: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AnyonePulls","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}"#;

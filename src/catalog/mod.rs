@@ -25,6 +25,8 @@ mod aws_ec2_managed_prefix_list;
 mod aws_ec2_tag;
 mod aws_ec2_transit_gateway;
 mod aws_ec2_transit_gateway_vpc_attachment;
+mod aws_ecr_policy;
+mod aws_ecr_repository;
 mod aws_egress_only_internet_gateway;
 mod aws_eip;
 mod aws_eip_association;
@@ -195,6 +197,9 @@ const ALL: &[&TypeRules] = &[
     &aws_iam_openid_connect_provider::RULES,
     &aws_cloudwatch_log_group::RULES,
     &aws_cloudwatch_log_metric_filter::RULES,
+    &aws_ecr_repository::RULES,
+    &aws_ecr_policy::LIFECYCLE,
+    &aws_ecr_policy::REPOSITORY,
     &aws_iam_principal_policy_attachment::USER,
     &aws_iam_principal_policy_attachment::GROUP,
     &aws_iam_inline_policy::ROLE,
@@ -377,7 +382,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 59);
+        assert_eq!(types.len(), 62);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

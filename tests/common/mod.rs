@@ -375,6 +375,17 @@ impl Scenario {
         ec2(&self.moto.url, region)
     }
 
+    /// An ECR client on this scenario's moto in `region`.
+    pub fn ecr_in(&self, region: &str) -> aws_sdk_ecr::Client {
+        let conf = aws_sdk_ecr::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(&self.moto.url)
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .build();
+        aws_sdk_ecr::Client::from_conf(conf)
+    }
+
     /// A CloudWatch Logs client on this scenario's moto in `region`.
     pub fn logs_in(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
         let conf = aws_sdk_cloudwatchlogs::Config::builder()

@@ -23,6 +23,7 @@ use crate::model::{Alert, AlertKind, Companion, LiveInventory, Resource};
 
 mod client;
 mod companions;
+pub mod ecr;
 pub mod iam;
 pub mod logs;
 mod map;
@@ -62,11 +63,41 @@ impl AwsOptions {
     }
 }
 
+/// The types a scan lists when `--type` does not say: every EC2 type, and those of IAM, Logs
+/// and ECR only when the state manages some of theirs. Each of those needs its own
+/// permissions, which an estate that does not use the service need not grant.
+pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<String> {
+    /// A service's types, and whether a state type is one of its.
+    type Service = (&'static [&'static str], fn(&str) -> bool);
+    let services: [Service; 3] = [
+        (iam::TYPES, |t| t.starts_with("aws_iam_")),
+        (logs::TYPES, logs::used_by),
+        (ecr::TYPES, ecr::used_by),
+    ];
+    let mut used = [false; 3];
+    for t in state_types {
+        for (u, (_, used_by)) in used.iter_mut().zip(&services) {
+            *u |= used_by(t);
+        }
+    }
+    catalog::listed_types()
+        .into_iter()
+        .filter(|t| {
+            services
+                .iter()
+                .zip(used)
+                .all(|((types, _), used)| used || !types.contains(t))
+        })
+        .map(String::from)
+        .collect()
+}
+
 /// The clients of one region; a service's only when one of its types is listed.
 #[derive(Clone)]
 struct Regional {
     ec2: Client,
     logs: Option<aws_sdk_cloudwatchlogs::Client>,
+    ecr: Option<aws_sdk_ecr::Client>,
 }
 
 /// Lists every requested type in every requested region.
@@ -84,13 +115,18 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         .into_iter()
         .partition(|t| iam::TYPES.contains(&t.as_str()));
     let calls = CallCounter::default();
-    let wants_logs = types.iter().any(|t| logs::TYPES.contains(&t.as_str()));
+    let wants = |service: &[&str]| types.iter().any(|t| service.contains(&t.as_str()));
+    let (wants_logs, wants_ecr) = (wants(logs::TYPES), wants(ecr::TYPES));
     let mut clients = Vec::new();
     for region in &opts.regions {
         let regional = Regional {
             ec2: client(opts, region, &calls).await,
             logs: match wants_logs {
                 true => Some(logs::client(opts, region, &calls).await),
+                false => None,
+            },
+            ecr: match wants_ecr {
+                true => Some(ecr::client(opts, region, &calls).await),
                 false => None,
             },
         };
@@ -111,8 +147,13 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         })
         .collect();
     let jobs = jobs.into_iter().map(|(region, client, rtype)| async move {
-        let listed = match (&client.logs, logs::TYPES.contains(&rtype.as_str())) {
-            (Some(logs), true) => logs::list(logs, &rtype, &region).await,
+        let listed = match (&client.logs, &client.ecr) {
+            (Some(c), _) if logs::TYPES.contains(&rtype.as_str()) => {
+                logs::list(c, &rtype, &region).await
+            }
+            (_, Some(c)) if ecr::TYPES.contains(&rtype.as_str()) => {
+                ecr::list(c, &rtype, &region).await
+            }
             _ => list(&client.ec2, &rtype, &region).await,
         };
         (region, rtype, listed)
@@ -488,13 +529,27 @@ mod tests {
                 .retry_config(RetryConfig::disabled())
                 .build(),
         );
+        let ecr = aws_sdk_ecr::Client::from_conf(
+            aws_sdk_ecr::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(aws_config::Region::new("us-east-1"))
+                .endpoint_url("http://127.0.0.1:1")
+                .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+                    "a", "b", None, None, "test",
+                ))
+                .retry_config(RetryConfig::disabled())
+                .build(),
+        );
         for t in catalog::listed_types() {
             if iam::TYPES.contains(&t) {
                 continue;
             }
-            let e = match logs::TYPES.contains(&t) {
-                true => logs::list(&logs, t, "us-east-1").await.unwrap_err(),
-                false => list(&client, t, "us-east-1").await.unwrap_err(),
+            let e = if logs::TYPES.contains(&t) {
+                logs::list(&logs, t, "us-east-1").await.unwrap_err()
+            } else if ecr::TYPES.contains(&t) {
+                ecr::list(&ecr, t, "us-east-1").await.unwrap_err()
+            } else {
+                list(&client, t, "us-east-1").await.unwrap_err()
             };
             assert!(
                 !e.message.contains("does not support"),
@@ -502,13 +557,28 @@ mod tests {
                 e.message
             );
         }
-        for t in iam::TYPES.iter().chain(logs::TYPES) {
+        for t in iam::TYPES.iter().chain(logs::TYPES).chain(ecr::TYPES) {
             assert!(catalog::listed_types().contains(t), "{t}");
         }
         let e = list(&client, "aws_s3_bucket", "us-east-1")
             .await
             .unwrap_err();
         assert!(e.message.contains("does not support"), "{}", e.message);
+    }
+
+    #[test]
+    fn services_beyond_ec2_are_listed_only_when_the_state_uses_them() {
+        let ec2_only = default_types(["aws_instance", "aws_s3_bucket"].into_iter());
+        assert!(ec2_only.iter().any(|t| t == "aws_vpc"));
+        assert!(!ec2_only.iter().any(|t| {
+            ["aws_iam_", "aws_ecr_", "aws_cloudwatch_"]
+                .iter()
+                .any(|p| t.starts_with(p))
+        }));
+        let with_ecr = default_types(["aws_instance", "aws_ecr_lifecycle_policy"].into_iter());
+        assert!(with_ecr.iter().any(|t| t == "aws_ecr_repository"));
+        assert!(!with_ecr.iter().any(|t| t == "aws_cloudwatch_log_group"));
+        assert!(!with_ecr.iter().any(|t| t == "aws_iam_role"));
     }
 
     #[test]
