@@ -983,13 +983,15 @@ fn found_once_on_every_path(
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// CloudWatch Logs and ECR, listed natively in a region only the configuration's locals name.
+/// CloudWatch Logs, ECR and Lambda, listed natively in a region only the configuration's
+/// locals name.
 /// Logs: a retention and a tag changed by hand, a group and a metric filter deleted, a group
 /// and a filter made by hand, and the groups Lambda makes for a managed function (silent) and
 /// for one nobody manages (unmanaged). ECR: tag mutability and a pull policy changed, a
-/// lifecycle policy deleted, a repository and a policy made by hand.
+/// lifecycle policy deleted, a repository and a policy made by hand. Lambda: an environment
+/// value changed (reported, never shown), a mapping switched off, a function made by hand.
 #[test]
-fn logs_and_registries_are_listed_natively_and_each_change_found_once() {
+fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once() {
     let s = Scenario::new("nodrift/services");
     let zip = s.path().join("resize.zip");
     let made = std::process::Command::new(std::env::var("MOTO_PYTHON").unwrap())
@@ -1003,6 +1005,10 @@ fn logs_and_registries_are_listed_natively_and_each_change_found_once() {
     s.assert_no_drift_anywhere();
     let logs = s.logs_in("eu-west-1");
     let ecr = s.ecr_in("eu-west-1");
+    let lambda = s.lambda_in("eu-west-1");
+    let mapping = s.id("aws_lambda_event_source_mapping.uploads");
+    let role = s.state_value("aws_iam_role.resize", "arn");
+    let code = std::fs::read(s.path().join("resize.zip")).unwrap();
     let audit = s.id("aws_cloudwatch_log_group.audit");
     block_on(async {
         logs.put_retention_policy()
@@ -1090,6 +1096,39 @@ fn logs_and_registries_are_listed_natively_and_each_change_found_once() {
             .send()
             .await
             .unwrap();
+        lambda
+            .update_function_configuration()
+            .function_name("resize-images")
+            .environment(
+                aws_sdk_lambda::types::Environment::builder()
+                    .variables("BUCKET", "images-staging")
+                    .variables("API_TOKEN", "leaked-if-you-can-read-this")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        lambda
+            .update_event_source_mapping()
+            .uuid(&mapping)
+            .enabled(false)
+            .send()
+            .await
+            .unwrap();
+        lambda
+            .create_function()
+            .function_name("hand-made")
+            .role(role.as_str().unwrap())
+            .handler("index.handler")
+            .runtime(aws_sdk_lambda::types::Runtime::Python312)
+            .code(
+                aws_sdk_lambda::types::FunctionCode::builder()
+                    .zip_file(aws_sdk_lambda::primitives::Blob::new(code))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
     });
     let expected = pairs(&[
         ("changed", "aws_cloudwatch_log_group.service[\"api\"]"),
@@ -1107,6 +1146,9 @@ fn logs_and_registries_are_listed_natively_and_each_change_found_once() {
         ("missing", "aws_ecr_lifecycle_policy.this[\"worker\"]"),
         ("unmanaged", "aws_ecr_repository"),
         ("unmanaged", "aws_ecr_repository_policy"),
+        ("changed", "aws_lambda_function.resize"),
+        ("changed", "aws_lambda_event_source_mapping.uploads"),
+        ("unmanaged", "aws_lambda_function"),
     ]);
     found_once_on_every_path(
         &s,
@@ -1119,6 +1161,11 @@ fn logs_and_registries_are_listed_natively_and_each_change_found_once() {
             ),
             ("aws_ecr_repository.this[\"api\"]", "image_tag_mutability"),
             ("aws_ecr_repository_policy.pull", "policy"),
+            (
+                "aws_lambda_function.resize",
+                "environment[0].variables.API_TOKEN",
+            ),
+            ("aws_lambda_event_source_mapping.uploads", "enabled"),
         ],
         &[
             "aws_ecr_repository.this[\"api\"]",
@@ -1142,11 +1189,22 @@ fn logs_and_registries_are_listed_natively_and_each_change_found_once() {
             "/aws/lambda/hand-made",
             "/platform/api:api-timeouts",
             "/platform/scratch",
+            "hand-made",
             "platform/worker",
             "scratch"
         ],
         "{report:#}"
     );
+    // The environment's values are compared, never shown: not the old, not the new.
+    for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
+        let (_, report, run) = s.scan_json(args);
+        for secret in ["not-a-real-token-0042", "leaked-if-you-can-read-this"] {
+            assert!(
+                !report.to_string().contains(secret) && !run.stderr.contains(secret),
+                "{label} shows an environment value"
+            );
+        }
+    }
 }
 
 /// A repository policy anyone may pull with.

@@ -46,6 +46,8 @@ mod aws_iam_user_group_membership;
 mod aws_instance;
 mod aws_internet_gateway;
 mod aws_key_pair;
+mod aws_lambda_event_source_mapping;
+mod aws_lambda_function;
 mod aws_launch_template;
 mod aws_main_route_table_association;
 mod aws_nat_gateway;
@@ -200,6 +202,8 @@ const ALL: &[&TypeRules] = &[
     &aws_ecr_repository::RULES,
     &aws_ecr_policy::LIFECYCLE,
     &aws_ecr_policy::REPOSITORY,
+    &aws_lambda_function::RULES,
+    &aws_lambda_event_source_mapping::RULES,
     &aws_iam_principal_policy_attachment::USER,
     &aws_iam_principal_policy_attachment::GROUP,
     &aws_iam_inline_policy::ROLE,
@@ -382,7 +386,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 62);
+        assert_eq!(types.len(), 64);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

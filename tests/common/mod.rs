@@ -375,6 +375,17 @@ impl Scenario {
         ec2(&self.moto.url, region)
     }
 
+    /// A Lambda client on this scenario's moto in `region`.
+    pub fn lambda_in(&self, region: &str) -> aws_sdk_lambda::Client {
+        let conf = aws_sdk_lambda::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(&self.moto.url)
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .build();
+        aws_sdk_lambda::Client::from_conf(conf)
+    }
+
     /// An ECR client on this scenario's moto in `region`.
     pub fn ecr_in(&self, region: &str) -> aws_sdk_ecr::Client {
         let conf = aws_sdk_ecr::Config::builder()
@@ -597,7 +608,7 @@ pub const NATIVE_ONLY: (&str, &[&str]) = ("--live aws", &["--live", "aws"]);
 
 /// Types the fixtures use that the native AWS lister does not list (yet): on the native path
 /// their resources are reported unchecked, by name; the other paths read them.
-pub const NOT_LISTED_NATIVELY: &[&str] = &["aws_autoscaling_group", "aws_lambda_function"];
+pub const NOT_LISTED_NATIVELY: &[&str] = &["aws_autoscaling_group", "aws_sqs_queue"];
 
 /// Members of a refresh-only entry that are bookkeeping, not attributes of the cloud object.
 const BOOKKEEPING: &[&str] = &["id", "timeouts"];

@@ -25,6 +25,7 @@ mod client;
 mod companions;
 pub mod ecr;
 pub mod iam;
+pub mod lambda;
 pub mod logs;
 mod map;
 
@@ -63,18 +64,19 @@ impl AwsOptions {
     }
 }
 
-/// The types a scan lists when `--type` does not say: every EC2 type, and those of IAM, Logs
-/// and ECR only when the state manages some of theirs. Each of those needs its own
+/// The types a scan lists when `--type` does not say: every EC2 type, and those of IAM, Logs,
+/// ECR and Lambda only when the state manages some of theirs. Each of those needs its own
 /// permissions, which an estate that does not use the service need not grant.
 pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<String> {
     /// A service's types, and whether a state type is one of its.
     type Service = (&'static [&'static str], fn(&str) -> bool);
-    let services: [Service; 3] = [
+    let services: [Service; 4] = [
         (iam::TYPES, |t| t.starts_with("aws_iam_")),
         (logs::TYPES, logs::used_by),
         (ecr::TYPES, ecr::used_by),
+        (lambda::TYPES, lambda::used_by),
     ];
-    let mut used = [false; 3];
+    let mut used = [false; 4];
     for t in state_types {
         for (u, (_, used_by)) in used.iter_mut().zip(&services) {
             *u |= used_by(t);
@@ -98,6 +100,20 @@ struct Regional {
     ec2: Client,
     logs: Option<aws_sdk_cloudwatchlogs::Client>,
     ecr: Option<aws_sdk_ecr::Client>,
+    lambda: Option<aws_sdk_lambda::Client>,
+}
+
+impl Regional {
+    /// Lists `rtype` with the client of its service.
+    async fn list(&self, rtype: &str, region: &str) -> Result<Vec<Resource>, ListError> {
+        let of = |types: &[&str]| types.contains(&rtype);
+        match (&self.logs, &self.ecr, &self.lambda) {
+            (Some(c), _, _) if of(logs::TYPES) => logs::list(c, rtype, region).await,
+            (_, Some(c), _) if of(ecr::TYPES) => ecr::list(c, rtype, region).await,
+            (_, _, Some(c)) if of(lambda::TYPES) => lambda::list(c, rtype, region).await,
+            _ => list(&self.ec2, rtype, region).await,
+        }
+    }
 }
 
 /// Lists every requested type in every requested region.
@@ -116,7 +132,8 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         .partition(|t| iam::TYPES.contains(&t.as_str()));
     let calls = CallCounter::default();
     let wants = |service: &[&str]| types.iter().any(|t| service.contains(&t.as_str()));
-    let (wants_logs, wants_ecr) = (wants(logs::TYPES), wants(ecr::TYPES));
+    let (wants_logs, wants_ecr, wants_lambda) =
+        (wants(logs::TYPES), wants(ecr::TYPES), wants(lambda::TYPES));
     let mut clients = Vec::new();
     for region in &opts.regions {
         let regional = Regional {
@@ -127,6 +144,10 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
             },
             ecr: match wants_ecr {
                 true => Some(ecr::client(opts, region, &calls).await),
+                false => None,
+            },
+            lambda: match wants_lambda {
+                true => Some(lambda::client(opts, region, &calls).await),
                 false => None,
             },
         };
@@ -147,15 +168,7 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         })
         .collect();
     let jobs = jobs.into_iter().map(|(region, client, rtype)| async move {
-        let listed = match (&client.logs, &client.ecr) {
-            (Some(c), _) if logs::TYPES.contains(&rtype.as_str()) => {
-                logs::list(c, &rtype, &region).await
-            }
-            (_, Some(c)) if ecr::TYPES.contains(&rtype.as_str()) => {
-                ecr::list(c, &rtype, &region).await
-            }
-            _ => list(&client.ec2, &rtype, &region).await,
-        };
+        let listed = client.list(&rtype, &region).await;
         (region, rtype, listed)
     });
     // Each listing is reported as it finishes (the CLI spinner, the server's live updates).
@@ -518,47 +531,40 @@ mod tests {
             .retry_config(RetryConfig::disabled())
             .build();
         let client = Client::from_conf(conf);
-        let logs = aws_sdk_cloudwatchlogs::Client::from_conf(
-            aws_sdk_cloudwatchlogs::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(aws_config::Region::new("us-east-1"))
-                .endpoint_url("http://127.0.0.1:1")
-                .credentials_provider(aws_sdk_ec2::config::Credentials::new(
-                    "a", "b", None, None, "test",
-                ))
-                .retry_config(RetryConfig::disabled())
-                .build(),
-        );
-        let ecr = aws_sdk_ecr::Client::from_conf(
-            aws_sdk_ecr::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(aws_config::Region::new("us-east-1"))
-                .endpoint_url("http://127.0.0.1:1")
-                .credentials_provider(aws_sdk_ec2::config::Credentials::new(
-                    "a", "b", None, None, "test",
-                ))
-                .retry_config(RetryConfig::disabled())
-                .build(),
-        );
+        macro_rules! unreachable_client {
+            ($sdk:ident) => {
+                $sdk::Client::from_conf(
+                    $sdk::Config::builder()
+                        .behavior_version(BehaviorVersion::latest())
+                        .region(aws_config::Region::new("us-east-1"))
+                        .endpoint_url("http://127.0.0.1:1")
+                        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+                            "a", "b", None, None, "test",
+                        ))
+                        .retry_config(RetryConfig::disabled())
+                        .build(),
+                )
+            };
+        }
+        let regional = Regional {
+            ec2: client.clone(),
+            logs: Some(unreachable_client!(aws_sdk_cloudwatchlogs)),
+            ecr: Some(unreachable_client!(aws_sdk_ecr)),
+            lambda: Some(unreachable_client!(aws_sdk_lambda)),
+        };
         for t in catalog::listed_types() {
             if iam::TYPES.contains(&t) {
                 continue;
             }
-            let e = if logs::TYPES.contains(&t) {
-                logs::list(&logs, t, "us-east-1").await.unwrap_err()
-            } else if ecr::TYPES.contains(&t) {
-                ecr::list(&ecr, t, "us-east-1").await.unwrap_err()
-            } else {
-                list(&client, t, "us-east-1").await.unwrap_err()
-            };
+            let e = regional.list(t, "us-east-1").await.unwrap_err();
             assert!(
                 !e.message.contains("does not support"),
                 "{t}: {}",
                 e.message
             );
         }
-        for t in iam::TYPES.iter().chain(logs::TYPES).chain(ecr::TYPES) {
-            assert!(catalog::listed_types().contains(t), "{t}");
+        for t in [iam::TYPES, logs::TYPES, ecr::TYPES, lambda::TYPES].concat() {
+            assert!(catalog::listed_types().contains(&t), "{t}");
         }
         let e = list(&client, "aws_s3_bucket", "us-east-1")
             .await
@@ -579,6 +585,7 @@ mod tests {
         assert!(with_ecr.iter().any(|t| t == "aws_ecr_repository"));
         assert!(!with_ecr.iter().any(|t| t == "aws_cloudwatch_log_group"));
         assert!(!with_ecr.iter().any(|t| t == "aws_iam_role"));
+        assert!(!with_ecr.iter().any(|t| t == "aws_lambda_function"));
     }
 
     #[test]

@@ -1,0 +1,270 @@
+//! Lambda, per region: ListFunctions lists every function's configuration in bulk (the
+//! unpublished `$LATEST`, which is what Terraform manages) and ListEventSourceMappings every
+//! mapping; a function's tags need one ListTags each (the API has no bulk form), made at a
+//! bounded concurrency inside the listing. Function code and environment values are never
+//! shown: the environment is marked sensitive.
+
+use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionConfiguration};
+
+use super::*;
+use crate::model::AttrPath;
+
+/// The Lambda types listed here.
+pub const TYPES: &[&str] = &["aws_lambda_function", "aws_lambda_event_source_mapping"];
+
+/// True when the state manages something of this service: it is listed then (or when
+/// `--type` asks), so an estate without functions needs no `lambda:List*` permission.
+pub fn used_by(rtype: &str) -> bool {
+    rtype.starts_with("aws_lambda_")
+}
+
+/// Tag reads in flight per listing.
+const TAG_READS: usize = 8;
+
+/// A Lambda client on the same configuration as the EC2 ones.
+pub(super) async fn client(
+    opts: &AwsOptions,
+    region: &str,
+    calls: &CallCounter,
+) -> aws_sdk_lambda::Client {
+    let conf = sdk_config(
+        opts,
+        region,
+        "AWS_ENDPOINT_URL_LAMBDA",
+        opts.endpoint("lambda"),
+    )
+    .await;
+    let conf = aws_sdk_lambda::config::Builder::from(&conf)
+        .interceptor(calls.clone())
+        .build();
+    aws_sdk_lambda::Client::from_conf(conf)
+}
+
+/// Lists one Lambda type in one region.
+pub(super) async fn list(
+    client: &aws_sdk_lambda::Client,
+    rtype: &str,
+    region: &str,
+) -> Result<Vec<Resource>, ListError> {
+    match rtype {
+        "aws_lambda_function" => {
+            let mut functions = Vec::new();
+            let mut pages = client
+                .list_functions()
+                .max_items(50)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                functions.extend(
+                    page.map_err(ListError::from_sdk)?
+                        .functions()
+                        .iter()
+                        .cloned(),
+                );
+            }
+            // Owned futures: ones borrowing through the closure's argument are not provably
+            // `Send`, and the server spawns scans on its runtime.
+            let reads = functions.into_iter().map(|f| {
+                let (client, region) = (client.clone(), region.to_string());
+                async move {
+                    let Some(arn) = f.function_arn() else {
+                        return Ok(None);
+                    };
+                    let tags = client
+                        .list_tags()
+                        .resource(arn)
+                        .send()
+                        .await
+                        .map_err(ListError::from_sdk)?;
+                    Ok(function(&f, tags.tags(), &region))
+                }
+            });
+            let listed: Vec<Result<Option<Resource>, ListError>> = futures::stream::iter(reads)
+                .buffered(TAG_READS)
+                .collect()
+                .await;
+            listed.into_iter().filter_map(Result::transpose).collect()
+        }
+        "aws_lambda_event_source_mapping" => {
+            let mut out = Vec::new();
+            let mut pages = client
+                .list_event_source_mappings()
+                .max_items(100)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(ListError::from_sdk)?;
+                out.extend(
+                    page.event_source_mappings()
+                        .iter()
+                        .filter_map(|m| event_source_mapping(m, region)),
+                );
+            }
+            Ok(out)
+        }
+        other => Err(ListError {
+            kind: AlertKind::ListFailed,
+            code: None,
+            message: format!("the AWS lister does not support {other}"),
+        }),
+    }
+}
+
+fn function(
+    f: &FunctionConfiguration,
+    tags: Option<&std::collections::HashMap<String, String>>,
+    region: &str,
+) -> Option<Resource> {
+    let name = f.function_name()?;
+    let mut r = Resource::live("aws_lambda_function", name, region);
+    // Environment values are configuration people keep secrets in, whatever their names.
+    r.sensitive.push(AttrPath::attr("environment"));
+    let a = r.attributes.make_mut();
+    put(a, "function_name", Some(name));
+    put(a, "arn", f.function_arn());
+    put(a, "role", f.role());
+    put(a, "handler", f.handler());
+    put(a, "runtime", f.runtime().map(|x| x.as_str()));
+    put(a, "memory_size", f.memory_size());
+    put(a, "timeout", f.timeout());
+    a.insert("description".into(), json!(f.description().unwrap_or("")));
+    put(a, "code_sha256", f.code_sha256());
+    put(a, "package_type", f.package_type().map(|x| x.as_str()));
+    a.insert("kms_key_arn".into(), json!(f.kms_key_arn().unwrap_or("")));
+    if !f.architectures().is_empty() {
+        let archs: Vec<&str> = f.architectures().iter().map(|x| x.as_str()).collect();
+        a.insert("architectures".into(), json!(archs));
+    }
+    let layers: Vec<&str> = f.layers().iter().filter_map(|l| l.arn()).collect();
+    a.insert("layers".into(), json!(layers));
+    // No variables and no block are the same to the provider: both are written as none.
+    let variables = f.environment().and_then(|e| e.variables());
+    a.insert(
+        "environment".into(),
+        match variables {
+            Some(v) if !v.is_empty() => {
+                let v: BTreeMap<&str, &str> =
+                    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                json!([{ "variables": v }])
+            }
+            _ => json!([]),
+        },
+    );
+    if let Some(mode) = f.tracing_config().and_then(|t| t.mode()) {
+        a.insert("tracing_config".into(), json!([{ "mode": mode.as_str() }]));
+    }
+    if let Some(size) = f.ephemeral_storage().map(|e| e.size()) {
+        a.insert("ephemeral_storage".into(), json!([{ "size": size }]));
+    }
+    a.insert(
+        "dead_letter_config".into(),
+        match f.dead_letter_config().and_then(|d| d.target_arn()) {
+            Some(arn) => json!([{ "target_arn": arn }]),
+            None => json!([]),
+        },
+    );
+    a.insert(
+        "vpc_config".into(),
+        match f.vpc_config() {
+            Some(v) if !v.subnet_ids().is_empty() => json!([{
+                "subnet_ids": strs(v.subnet_ids().iter().map(|s| Some(s.as_str()))),
+                "security_group_ids":
+                    strs(v.security_group_ids().iter().map(|s| Some(s.as_str()))),
+            }]),
+            _ => json!([]),
+        },
+    );
+    let tags: BTreeMap<&str, &str> = tags
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !k.starts_with("aws:"))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    a.insert("tags".into(), json!(tags));
+    Some(r)
+}
+
+fn event_source_mapping(m: &EventSourceMappingConfiguration, region: &str) -> Option<Resource> {
+    let mut r = Resource::live("aws_lambda_event_source_mapping", m.uuid()?, region);
+    let a = r.attributes.make_mut();
+    put(a, "uuid", m.uuid());
+    put(a, "function_arn", m.function_arn());
+    put(a, "event_source_arn", m.event_source_arn());
+    put(a, "batch_size", m.batch_size());
+    put(
+        a,
+        "maximum_batching_window_in_seconds",
+        m.maximum_batching_window_in_seconds(),
+    );
+    put(
+        a,
+        "starting_position",
+        m.starting_position().map(|p| p.as_str()),
+    );
+    // Terraform's `enabled` is the mapping's state: one being switched on is on.
+    put(
+        a,
+        "enabled",
+        m.state()
+            .map(|s| matches!(s, "Enabled" | "Enabling" | "Creating" | "Updating")),
+    );
+    if !m.function_response_types().is_empty() {
+        let types: Vec<&str> = m
+            .function_response_types()
+            .iter()
+            .map(|t| t.as_str())
+            .collect();
+        a.insert("function_response_types".into(), json!(types));
+    }
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_lambda::types::{EnvironmentResponse, Runtime};
+
+    #[test]
+    fn a_function_reads_as_the_provider_writes_it_and_hides_its_environment() {
+        let f = FunctionConfiguration::builder()
+            .function_name("resize")
+            .function_arn("arn:aws:lambda:eu-west-1:1:function:resize")
+            .runtime(Runtime::Python312)
+            .environment(
+                EnvironmentResponse::builder()
+                    .variables("TOKEN", "abc")
+                    .build(),
+            )
+            .build();
+        let r = function(&f, None, "eu-west-1").unwrap();
+        assert_eq!(r.sensitive, [AttrPath::attr("environment")]);
+        let a = r.attributes.map();
+        assert_eq!(a["runtime"], "python3.12");
+        assert_eq!(a["environment"], json!([{"variables": {"TOKEN": "abc"}}]));
+        assert_eq!(a["vpc_config"], json!([]));
+        assert_eq!(a["layers"], json!([]));
+        assert_eq!(a["tags"], json!({}));
+        let bare = FunctionConfiguration::builder().function_name("x").build();
+        let r = function(&bare, None, "eu-west-1").unwrap();
+        assert_eq!(r.attributes.map()["environment"], json!([]));
+    }
+
+    #[test]
+    fn a_mapping_is_enabled_while_it_is_being_switched_on() {
+        let m = |state: &str| {
+            let m = EventSourceMappingConfiguration::builder()
+                .uuid("u-1")
+                .state(state)
+                .build();
+            event_source_mapping(&m, "eu-west-1")
+                .unwrap()
+                .attributes
+                .map()["enabled"]
+                .clone()
+        };
+        assert_eq!(m("Enabled"), json!(true));
+        assert_eq!(m("Enabling"), json!(true));
+        assert_eq!(m("Disabled"), json!(false));
+        assert_eq!(m("Disabling"), json!(false));
+    }
+}
