@@ -58,9 +58,57 @@ fn instance_options_and_attachments() {
     );
 }
 
+/// Then the gateway endpoint loses a table an association manages and gains one by hand:
+/// the association is missing, and the hand-added table is the endpoint's change, once each.
 #[test]
 fn network_routes_nat_and_interfaces() {
-    assert_clean("network_routes");
+    let s = Scenario::new("nodrift/network_routes");
+    s.apply();
+    s.assert_no_drift_anywhere();
+    let (endpoint, private, empty) = (
+        s.id("aws_vpc_endpoint.dynamodb"),
+        s.id("aws_route_table.private"),
+        s.id("aws_route_table.empty"),
+    );
+    common::block_on(async {
+        s.ec2()
+            .modify_vpc_endpoint()
+            .vpc_endpoint_id(endpoint)
+            .remove_route_table_ids(private)
+            .add_route_table_ids(empty)
+            .send()
+            .await
+            .unwrap();
+    });
+    let expected = [
+        ("changed", "aws_vpc_endpoint.dynamodb"),
+        (
+            "missing",
+            "aws_vpc_endpoint_route_table_association.dynamodb[\"private\"]",
+        ),
+    ];
+    for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
+        let (code, report, _) = s.scan_json(args);
+        let found: Vec<(String, String)> = report["drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let what = d["address"].as_str().or(d["type"].as_str()).unwrap();
+                (d["kind"].as_str().unwrap().to_string(), what.to_string())
+            })
+            .collect();
+        let want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, a)| (k.to_string(), a.to_string()))
+            .collect();
+        assert_eq!((code, &found), (2, &want), "{label}: {report:#}");
+        assert_eq!(
+            common::change_paths(&report, "aws_vpc_endpoint.dynamodb"),
+            ["route_table_ids"],
+            "{label}"
+        );
+    }
 }
 
 #[test]

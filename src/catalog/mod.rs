@@ -19,6 +19,7 @@ mod aws_customer_gateway;
 mod aws_default_network_acl;
 mod aws_default_route_table;
 mod aws_default_security_group;
+mod aws_default_vpc;
 mod aws_ebs_snapshot;
 mod aws_ebs_volume;
 mod aws_ec2_managed_prefix_list;
@@ -67,6 +68,7 @@ mod aws_vpc;
 mod aws_vpc_dhcp_options;
 mod aws_vpc_dhcp_options_association;
 mod aws_vpc_endpoint;
+mod aws_vpc_endpoint_route_table_association;
 mod aws_vpc_ipv4_cidr_block_association;
 mod aws_vpc_peering_connection;
 mod aws_vpc_security_group_rule;
@@ -166,6 +168,8 @@ const ALL: &[&TypeRules] = &[
     &aws_vpc_security_group_rule::INGRESS,
     &aws_vpc_security_group_rule::EGRESS,
     &aws_default_security_group::RULES,
+    &aws_default_vpc::RULES,
+    &aws_vpc_endpoint_route_table_association::RULES,
     &aws_default_route_table::RULES,
     &aws_eip_association::RULES,
     &aws_vpc_dhcp_options_association::RULES,
@@ -386,7 +390,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 64);
+        assert_eq!(types.len(), 66);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

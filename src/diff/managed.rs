@@ -155,6 +155,19 @@ impl Managed {
                     self.add(&["aws_vpc", "aws_default_vpc"], &vpc, cover);
                 }
             }
+            // A route table associated with a gateway endpoint by its own resource: the
+            // endpoint's copy of its tables was written without it.
+            "aws_vpc_endpoint_route_table_association" => {
+                if let (Some(endpoint), Some(table)) =
+                    (text(r, "vpc_endpoint_id"), text(r, "route_table_id"))
+                {
+                    let cover = Cover::Member {
+                        attr: "route_table_ids",
+                        value: table,
+                    };
+                    self.add(&["aws_vpc_endpoint"], &endpoint, cover);
+                }
+            }
             "aws_network_interface_attachment" => {
                 if let Some(eni) = text(r, "network_interface_id") {
                     let cover = Cover::Attribute("attachment");
