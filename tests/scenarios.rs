@@ -1207,5 +1207,101 @@ fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once(
     }
 }
 
+/// Load balancers, target groups, listeners and attachments, under both names Terraform gives
+/// them: a health check, tags and security groups changed by hand, a listener deleted, a
+/// target deregistered, a target group and a listener made by hand.
+#[test]
+fn load_balancers_are_listed_natively_and_each_change_found_once() {
+    let s = Scenario::new("nodrift/load_balancer");
+    s.apply();
+    s.assert_no_drift_anywhere();
+    let elb = s.elb_in("us-east-1");
+    let (lb, internal) = (s.id("aws_lb.this"), s.id("aws_alb.internal"));
+    let (api, web) = (
+        s.id("aws_lb_target_group.this[\"api\"]"),
+        s.id("aws_lb_target_group.this[\"web\"]"),
+    );
+    let listener = s.id("aws_alb_listener.admin");
+    let instance = s.id("aws_instance.web[1]");
+    let default_group = s.state_value("aws_vpc.this", "default_security_group_id");
+    let vpc = s.id("aws_vpc.this");
+    block_on(async {
+        use aws_sdk_elasticloadbalancingv2::types::{
+            Action, ActionTypeEnum, ProtocolEnum, Tag, TargetDescription,
+        };
+        elb.modify_target_group()
+            .target_group_arn(&api)
+            .health_check_path("/changed")
+            .send()
+            .await
+            .unwrap();
+        elb.deregister_targets()
+            .target_group_arn(&web)
+            .targets(TargetDescription::builder().id(instance).port(80).build())
+            .send()
+            .await
+            .unwrap();
+        elb.add_tags()
+            .resource_arns(&lb)
+            .tags(Tag::builder().key("Owner").value("someone").build())
+            .send()
+            .await
+            .unwrap();
+        elb.set_security_groups()
+            .load_balancer_arn(&internal)
+            .security_groups(default_group.as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        elb.delete_listener()
+            .listener_arn(&listener)
+            .send()
+            .await
+            .unwrap();
+        let scratch = elb
+            .create_target_group()
+            .name("scratch")
+            .protocol(ProtocolEnum::Http)
+            .port(8081)
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap();
+        let scratch = scratch.target_groups()[0].target_group_arn().unwrap();
+        elb.create_listener()
+            .load_balancer_arn(&lb)
+            .protocol(ProtocolEnum::Http)
+            .port(8081)
+            .default_actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::Forward)
+                    .target_group_arn(scratch)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let expected = pairs(&[
+        ("changed", "aws_alb.internal"),
+        ("missing", "aws_alb_listener.admin"),
+        ("changed", "aws_lb.this"),
+        ("unmanaged", "aws_lb_listener"),
+        ("changed", "aws_lb_target_group.this[\"api\"]"),
+        ("unmanaged", "aws_lb_target_group"),
+        ("missing", "aws_lb_target_group_attachment.web[1]"),
+    ]);
+    found_once_on_every_path(
+        &s,
+        &expected,
+        &[
+            ("aws_alb.internal", "security_groups"),
+            ("aws_lb.this", "tags.Owner"),
+            ("aws_lb_target_group.this[\"api\"]", "health_check[0].path"),
+        ],
+        &["aws_alb.internal"],
+    );
+}
+
 /// A repository policy anyone may pull with.
 const PUBLIC_PULL: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AnyonePulls","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}"#;

@@ -50,6 +50,10 @@ mod aws_key_pair;
 mod aws_lambda_event_source_mapping;
 mod aws_lambda_function;
 mod aws_launch_template;
+mod aws_lb;
+mod aws_lb_listener;
+mod aws_lb_target_group;
+mod aws_lb_target_group_attachment;
 mod aws_main_route_table_association;
 mod aws_nat_gateway;
 mod aws_network_acl;
@@ -208,6 +212,14 @@ const ALL: &[&TypeRules] = &[
     &aws_ecr_policy::REPOSITORY,
     &aws_lambda_function::RULES,
     &aws_lambda_event_source_mapping::RULES,
+    &aws_lb::RULES,
+    &aws_lb::ALB,
+    &aws_lb_target_group::RULES,
+    &aws_lb_target_group::ALB,
+    &aws_lb_listener::RULES,
+    &aws_lb_listener::ALB,
+    &aws_lb_target_group_attachment::RULES,
+    &aws_lb_target_group_attachment::ALB,
     &aws_iam_principal_policy_attachment::USER,
     &aws_iam_principal_policy_attachment::GROUP,
     &aws_iam_inline_policy::ROLE,
@@ -349,6 +361,17 @@ pub fn explode(v: &Value) -> Vec<Value> {
 }
 
 /// Rules without an opinion on severity.
+/// A type that is another's older name (`aws_alb` for `aws_lb`): checked against the object
+/// the lister read under the newer one.
+const fn alias(parents: &'static [&'static str]) -> derive::Derived {
+    derive::Derived {
+        parents,
+        parent_id: |r| Some(r.id.clone()),
+        derive: |_, parent| Some(parent.attributes.map().into_owned()),
+        children: None,
+    }
+}
+
 fn no_opinion(_: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
     None
 }
@@ -390,7 +413,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 66);
+        assert_eq!(types.len(), 74);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

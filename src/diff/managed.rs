@@ -271,6 +271,16 @@ impl Managed {
                     self.created.insert(snapshot, "aws_ebs_snapshot");
                 }
             }
+            // The same object under its older name: the state accounts for the one listed
+            // under the newer.
+            "aws_alb" | "aws_alb_target_group" | "aws_alb_listener" => {
+                let listed = match r.rtype.as_str() {
+                    "aws_alb" => "aws_lb",
+                    "aws_alb_target_group" => "aws_lb_target_group",
+                    _ => "aws_lb_listener",
+                };
+                self.created.insert(r.id.clone(), listed);
+            }
             // The instance a fulfilled spot request launched is the request's, never unmanaged.
             "aws_spot_instance_request" => {
                 if let Some(instance) = text(r, "spot_instance_id") {

@@ -386,6 +386,17 @@ impl Scenario {
         aws_sdk_lambda::Client::from_conf(conf)
     }
 
+    /// An ELBv2 client on this scenario's moto in `region`.
+    pub fn elb_in(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
+        let conf = aws_sdk_elasticloadbalancingv2::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(&self.moto.url)
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .build();
+        aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
+    }
+
     /// An ECR client on this scenario's moto in `region`.
     pub fn ecr_in(&self, region: &str) -> aws_sdk_ecr::Client {
         let conf = aws_sdk_ecr::Config::builder()

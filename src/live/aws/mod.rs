@@ -24,6 +24,7 @@ use crate::model::{Alert, AlertKind, Companion, LiveInventory, Resource};
 mod client;
 mod companions;
 pub mod ecr;
+pub mod elb;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
@@ -56,6 +57,7 @@ impl AwsOptions {
     pub fn endpoint(&self, service: &str) -> Option<&str> {
         let aliases: &[&str] = match service {
             "logs" => &["logs", "cloudwatchlogs", "cloudwatchlog"],
+            "elbv2" => &["elbv2", "elasticloadbalancingv2"],
             other => return self.endpoints.get(other).map(String::as_str),
         };
         aliases
@@ -65,18 +67,19 @@ impl AwsOptions {
 }
 
 /// The types a scan lists when `--type` does not say: every EC2 type, and those of IAM, Logs,
-/// ECR and Lambda only when the state manages some of theirs. Each of those needs its own
+/// ECR, Lambda and ELBv2 only when the state manages some of theirs. Each of those needs its own
 /// permissions, which an estate that does not use the service need not grant.
 pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<String> {
     /// A service's types, and whether a state type is one of its.
     type Service = (&'static [&'static str], fn(&str) -> bool);
-    let services: [Service; 4] = [
+    let services: [Service; 5] = [
         (iam::TYPES, |t| t.starts_with("aws_iam_")),
         (logs::TYPES, logs::used_by),
         (ecr::TYPES, ecr::used_by),
         (lambda::TYPES, lambda::used_by),
+        (elb::TYPES, elb::used_by),
     ];
-    let mut used = [false; 4];
+    let mut used = [false; 5];
     for t in state_types {
         for (u, (_, used_by)) in used.iter_mut().zip(&services) {
             *u |= used_by(t);
@@ -101,6 +104,7 @@ struct Regional {
     logs: Option<aws_sdk_cloudwatchlogs::Client>,
     ecr: Option<aws_sdk_ecr::Client>,
     lambda: Option<aws_sdk_lambda::Client>,
+    elb: Option<aws_sdk_elasticloadbalancingv2::Client>,
 }
 
 impl Regional {
@@ -111,7 +115,10 @@ impl Regional {
             (Some(c), _, _) if of(logs::TYPES) => logs::list(c, rtype, region).await,
             (_, Some(c), _) if of(ecr::TYPES) => ecr::list(c, rtype, region).await,
             (_, _, Some(c)) if of(lambda::TYPES) => lambda::list(c, rtype, region).await,
-            _ => list(&self.ec2, rtype, region).await,
+            _ => match &self.elb {
+                Some(c) if of(elb::TYPES) => elb::list(c, rtype, region).await,
+                _ => list(&self.ec2, rtype, region).await,
+            },
         }
     }
 }
@@ -132,8 +139,12 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         .partition(|t| iam::TYPES.contains(&t.as_str()));
     let calls = CallCounter::default();
     let wants = |service: &[&str]| types.iter().any(|t| service.contains(&t.as_str()));
-    let (wants_logs, wants_ecr, wants_lambda) =
-        (wants(logs::TYPES), wants(ecr::TYPES), wants(lambda::TYPES));
+    let (wants_logs, wants_ecr, wants_lambda, wants_elb) = (
+        wants(logs::TYPES),
+        wants(ecr::TYPES),
+        wants(lambda::TYPES),
+        wants(elb::TYPES),
+    );
     let mut clients = Vec::new();
     for region in &opts.regions {
         let regional = Regional {
@@ -148,6 +159,10 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
             },
             lambda: match wants_lambda {
                 true => Some(lambda::client(opts, region, &calls).await),
+                false => None,
+            },
+            elb: match wants_elb {
+                true => Some(elb::client(opts, region, &calls).await),
                 false => None,
             },
         };
@@ -551,6 +566,7 @@ mod tests {
             logs: Some(unreachable_client!(aws_sdk_cloudwatchlogs)),
             ecr: Some(unreachable_client!(aws_sdk_ecr)),
             lambda: Some(unreachable_client!(aws_sdk_lambda)),
+            elb: Some(unreachable_client!(aws_sdk_elasticloadbalancingv2)),
         };
         for t in catalog::listed_types() {
             if iam::TYPES.contains(&t) {
@@ -563,7 +579,15 @@ mod tests {
                 e.message
             );
         }
-        for t in [iam::TYPES, logs::TYPES, ecr::TYPES, lambda::TYPES].concat() {
+        for t in [
+            iam::TYPES,
+            logs::TYPES,
+            ecr::TYPES,
+            lambda::TYPES,
+            elb::TYPES,
+        ]
+        .concat()
+        {
             assert!(catalog::listed_types().contains(&t), "{t}");
         }
         let e = list(&client, "aws_s3_bucket", "us-east-1")
