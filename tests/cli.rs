@@ -408,13 +408,13 @@ fn a_rule_newly_open_to_the_world_is_high_even_when_another_already_was() {
     );
 }
 
-fn queue_and_vpc_state() -> Vec<u8> {
+fn table_and_vpc_state() -> Vec<u8> {
     state_with(json!([
-        {"mode": "managed", "type": "aws_sqs_queue", "name": "jobs",
+        {"mode": "managed", "type": "aws_dynamodb_table", "name": "jobs",
          "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
-         "instances": [{"schema_version": 0, "attributes": {
-            "id": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
-            "arn": "arn:aws:sqs:us-east-1:123456789012:jobs", "visibility_timeout_seconds": 30}}]},
+         "instances": [{"schema_version": 1, "attributes": {
+            "id": "jobs", "arn": "arn:aws:dynamodb:us-east-1:123456789012:table/jobs",
+            "billing_mode": "PAY_PER_REQUEST"}}]},
         {"mode": "managed", "type": "aws_vpc", "name": "main",
          "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
          "instances": [{"schema_version": 1, "attributes": {"id": "vpc-1",
@@ -432,7 +432,7 @@ fn unchecked_resources_are_named_and_never_pass_as_in_sync() {
     .unwrap();
     let d = project(&[
         ("main.tf", b"provider \"aws\" { region = \"us-east-1\" }\n"),
-        ("terraform.tfstate", &queue_and_vpc_state()),
+        ("terraform.tfstate", &table_and_vpc_state()),
         ("live.json", &snapshot),
     ]);
     let r = run(d.path(), &["scan", ".", "--live", "live.json"]);
@@ -444,7 +444,7 @@ fn unchecked_resources_are_named_and_never_pass_as_in_sync() {
         .unwrap_or_default()
         .to_ascii_lowercase();
     assert!(!first.contains("no drift"), "{}", r.stdout);
-    assert!(r.stdout.contains("aws_sqs_queue.jobs"), "{}", r.stdout);
+    assert!(r.stdout.contains("aws_dynamodb_table.jobs"), "{}", r.stdout);
     assert!(
         r.stdout.contains("--live provider"),
         "the reason says what to do: {}",
@@ -460,15 +460,15 @@ fn unchecked_resources_are_named_and_never_pass_as_in_sync() {
         "{}",
         md.stdout
     );
-    assert!(md.stdout.contains("aws_sqs_queue.jobs"), "{}", md.stdout);
+    assert!(md.stdout.contains("aws_dynamodb_table.jobs"), "{}", md.stdout);
     let r = run(
         d.path(),
         &["scan", ".", "--live", "live.json", "--format", "json"],
     );
     let report = r.json();
     assert_eq!(report["summary"]["unchecked"], 1);
-    assert_eq!(report["unchecked"][0]["type"], "aws_sqs_queue");
-    assert_eq!(report["unchecked"][0]["address"], "aws_sqs_queue.jobs");
+    assert_eq!(report["unchecked"][0]["type"], "aws_dynamodb_table");
+    assert_eq!(report["unchecked"][0]["address"], "aws_dynamodb_table.jobs");
     assert!(report["unchecked"][0]["reason"].as_str().unwrap().len() > 10);
     // Opting in, by flag or settings file, accepts the gap (the report still names it).
     let r = run(
@@ -476,7 +476,7 @@ fn unchecked_resources_are_named_and_never_pass_as_in_sync() {
         &["scan", ".", "--live", "live.json", "--allow-unchecked"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("aws_sqs_queue.jobs"), "{}", r.stdout);
+    assert!(r.stdout.contains("aws_dynamodb_table.jobs"), "{}", r.stdout);
     std::fs::write(
         d.path().join(".terraform-drift.toml"),
         "live = \"live.json\"\nallow_unchecked = true\n",
@@ -489,7 +489,7 @@ fn unchecked_resources_are_named_and_never_pass_as_in_sync() {
 fn no_credentials_one_line_per_cause_and_never_in_sync() {
     let d = project(&[
         ("main.tf", b"provider \"aws\" { region = \"us-east-1\" }\n"),
-        ("terraform.tfstate", &queue_and_vpc_state()),
+        ("terraform.tfstate", &table_and_vpc_state()),
     ]);
     let r = run_offline(d.path(), &["scan", "."], &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);

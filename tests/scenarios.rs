@@ -959,10 +959,12 @@ fn found_once_on_every_path(
     expected: &[(String, String)],
     changed: &[(&str, &str)],
     high: &[&str],
-) {
+) -> Vec<(&'static str, Value, common::Run)> {
     let mut problems = Vec::new();
+    let mut runs = Vec::new();
     for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
-        let (code, report, _) = s.scan_json(args);
+        let (code, report, run) = s.scan_json(args);
+        runs.push((*label, report.clone(), run));
         if code != 2 || findings(&report) != expected {
             problems.push(format!("{label}: exit {code}, {:?}", findings(&report)));
             continue;
@@ -981,17 +983,20 @@ fn found_once_on_every_path(
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    runs
 }
 
-/// CloudWatch Logs, ECR and Lambda, listed natively in a region only the configuration's
-/// locals name.
+/// CloudWatch Logs, ECR, Lambda, SQS and KMS, listed natively in a region only the
+/// configuration's locals name.
 /// Logs: a retention and a tag changed by hand, a group and a metric filter deleted, a group
 /// and a filter made by hand, and the groups Lambda makes for a managed function (silent) and
 /// for one nobody manages (unmanaged). ECR: tag mutability and a pull policy changed, a
 /// lifecycle policy deleted, a repository and a policy made by hand. Lambda: an environment
 /// value changed (reported, never shown), a mapping switched off, a function made by hand.
+/// SQS: a timeout changed, the policy its own resource sets deleted, a queue made by hand.
+/// KMS: rotation switched off, the alias pointed at a key made by hand.
 #[test]
-fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once() {
+fn regional_services_are_listed_natively_and_each_change_found_once() {
     let s = Scenario::new("nodrift/services");
     let zip = s.path().join("resize.zip");
     let made = std::process::Command::new(std::env::var("MOTO_PYTHON").unwrap())
@@ -1006,6 +1011,9 @@ fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once(
     let logs = s.logs_in("eu-west-1");
     let ecr = s.ecr_in("eu-west-1");
     let lambda = s.lambda_in("eu-west-1");
+    let (sqs, kms) = (s.sqs_in("eu-west-1"), s.kms_in("eu-west-1"));
+    let queue = s.id("aws_sqs_queue.uploads");
+    let key = s.id("aws_kms_key.logs");
     let mapping = s.id("aws_lambda_event_source_mapping.uploads");
     let role = s.state_value("aws_iam_role.resize", "arn");
     let code = std::fs::read(s.path().join("resize.zip")).unwrap();
@@ -1129,6 +1137,36 @@ fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once(
             .send()
             .await
             .unwrap();
+        use aws_sdk_sqs::types::QueueAttributeName as Q;
+        sqs.set_queue_attributes()
+            .queue_url(&queue)
+            .attributes(Q::VisibilityTimeout, "30")
+            .attributes(Q::Policy, "")
+            .send()
+            .await
+            .unwrap();
+        sqs.create_queue()
+            .queue_name("scratch")
+            .send()
+            .await
+            .unwrap();
+        kms.disable_key_rotation()
+            .key_id(&key)
+            .send()
+            .await
+            .unwrap();
+        let other = kms
+            .create_key()
+            .description("hand-made")
+            .send()
+            .await
+            .unwrap();
+        kms.update_alias()
+            .alias_name("alias/platform-logs")
+            .target_key_id(other.key_metadata().unwrap().key_id())
+            .send()
+            .await
+            .unwrap();
     });
     let expected = pairs(&[
         ("changed", "aws_cloudwatch_log_group.service[\"api\"]"),
@@ -1149,8 +1187,14 @@ fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once(
         ("changed", "aws_lambda_function.resize"),
         ("changed", "aws_lambda_event_source_mapping.uploads"),
         ("unmanaged", "aws_lambda_function"),
+        ("changed", "aws_sqs_queue.uploads"),
+        ("missing", "aws_sqs_queue_policy.uploads"),
+        ("unmanaged", "aws_sqs_queue"),
+        ("changed", "aws_kms_key.logs"),
+        ("changed", "aws_kms_alias.logs"),
+        ("unmanaged", "aws_kms_key"),
     ]);
-    found_once_on_every_path(
+    let runs = found_once_on_every_path(
         &s,
         &expected,
         &[
@@ -1166,10 +1210,15 @@ fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once(
                 "environment[0].variables.API_TOKEN",
             ),
             ("aws_lambda_event_source_mapping.uploads", "enabled"),
+            ("aws_sqs_queue.uploads", "visibility_timeout_seconds"),
+            ("aws_kms_key.logs", "enable_key_rotation"),
+            ("aws_kms_alias.logs", "target_key_id"),
         ],
         &[
             "aws_ecr_repository.this[\"api\"]",
             "aws_ecr_repository_policy.pull",
+            "aws_kms_key.logs",
+            "aws_kms_alias.logs",
         ],
     );
     // Unmanaged ones are named by Terraform's import ID: the filter by group and name.
@@ -1181,6 +1230,12 @@ fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once(
             .iter()
             .filter(|d| d["kind"] == "unmanaged")
             .map(|d| d["id"].as_str().unwrap().to_string())
+            // A queue is named by its URL (moto's port varies), a key by its ID (random).
+            .map(|id| match id.rsplit_once("/123456789012/") {
+                Some((_, name)) => format!("http://127.0.0.1/123456789012/{name}"),
+                None if id.len() == 36 && id.matches('-').count() == 4 => "5f0341e2".into(),
+                None => id,
+            })
             .collect(),
     );
     assert_eq!(
@@ -1189,15 +1244,16 @@ fn logs_registries_and_functions_are_listed_natively_and_each_change_found_once(
             "/aws/lambda/hand-made",
             "/platform/api:api-timeouts",
             "/platform/scratch",
+            "5f0341e2",
             "hand-made",
+            "http://127.0.0.1/123456789012/scratch",
             "platform/worker",
             "scratch"
         ],
         "{report:#}"
     );
     // The environment's values are compared, never shown: not the old, not the new.
-    for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
-        let (_, report, run) = s.scan_json(args);
+    for (label, report, run) in &runs {
         for secret in ["not-a-real-token-0042", "leaked-if-you-can-read-this"] {
             assert!(
                 !report.to_string().contains(secret) && !run.stderr.contains(secret),

@@ -47,6 +47,8 @@ mod aws_iam_user_group_membership;
 mod aws_instance;
 mod aws_internet_gateway;
 mod aws_key_pair;
+mod aws_kms_alias;
+mod aws_kms_key;
 mod aws_lambda_event_source_mapping;
 mod aws_lambda_function;
 mod aws_launch_template;
@@ -66,6 +68,8 @@ mod aws_route_table_association;
 mod aws_security_group;
 pub(crate) mod aws_security_group_rule;
 mod aws_spot_instance_request;
+mod aws_sqs_queue;
+mod aws_sqs_queue_policy;
 mod aws_subnet;
 mod aws_volume_attachment;
 mod aws_vpc;
@@ -220,6 +224,10 @@ const ALL: &[&TypeRules] = &[
     &aws_lb_listener::ALB,
     &aws_lb_target_group_attachment::RULES,
     &aws_lb_target_group_attachment::ALB,
+    &aws_sqs_queue::RULES,
+    &aws_sqs_queue_policy::RULES,
+    &aws_kms_key::RULES,
+    &aws_kms_alias::RULES,
     &aws_iam_principal_policy_attachment::USER,
     &aws_iam_principal_policy_attachment::GROUP,
     &aws_iam_inline_policy::ROLE,
@@ -413,7 +421,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 74);
+        assert_eq!(types.len(), 78);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

@@ -271,6 +271,19 @@ impl Managed {
                     self.created.insert(snapshot, "aws_ebs_snapshot");
                 }
             }
+            // A queue's documents written as their own resources.
+            "aws_sqs_queue_policy"
+            | "aws_sqs_queue_redrive_policy"
+            | "aws_sqs_queue_redrive_allow_policy" => {
+                if let Some(queue) = text(r, "queue_url") {
+                    let attr = match r.rtype.as_str() {
+                        "aws_sqs_queue_policy" => "policy",
+                        "aws_sqs_queue_redrive_policy" => "redrive_policy",
+                        _ => "redrive_allow_policy",
+                    };
+                    self.add(&["aws_sqs_queue"], &queue, Cover::Attribute(attr));
+                }
+            }
             // The same object under its older name: the state accounts for the one listed
             // under the newer.
             "aws_alb" | "aws_alb_target_group" | "aws_alb_listener" => {

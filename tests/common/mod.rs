@@ -397,6 +397,28 @@ impl Scenario {
         aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
     }
 
+    /// An SQS client on this scenario's moto in `region`.
+    pub fn sqs_in(&self, region: &str) -> aws_sdk_sqs::Client {
+        let conf = aws_sdk_sqs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(&self.moto.url)
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .build();
+        aws_sdk_sqs::Client::from_conf(conf)
+    }
+
+    /// A KMS client on this scenario's moto in `region`.
+    pub fn kms_in(&self, region: &str) -> aws_sdk_kms::Client {
+        let conf = aws_sdk_kms::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(&self.moto.url)
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .build();
+        aws_sdk_kms::Client::from_conf(conf)
+    }
+
     /// An ECR client on this scenario's moto in `region`.
     pub fn ecr_in(&self, region: &str) -> aws_sdk_ecr::Client {
         let conf = aws_sdk_ecr::Config::builder()
@@ -619,7 +641,7 @@ pub const NATIVE_ONLY: (&str, &[&str]) = ("--live aws", &["--live", "aws"]);
 
 /// Types the fixtures use that the native AWS lister does not list (yet): on the native path
 /// their resources are reported unchecked, by name; the other paths read them.
-pub const NOT_LISTED_NATIVELY: &[&str] = &["aws_autoscaling_group", "aws_sqs_queue"];
+pub const NOT_LISTED_NATIVELY: &[&str] = &["aws_autoscaling_group"];
 
 /// Members of a refresh-only entry that are bookkeeping, not attributes of the cloud object.
 const BOOKKEEPING: &[&str] = &["id", "timeouts"];

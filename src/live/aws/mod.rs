@@ -26,9 +26,11 @@ mod companions;
 pub mod ecr;
 pub mod elb;
 pub mod iam;
+pub mod kms;
 pub mod lambda;
 pub mod logs;
 mod map;
+pub mod sqs;
 
 use client::*;
 pub use client::{ListError, default_region};
@@ -66,20 +68,23 @@ impl AwsOptions {
     }
 }
 
-/// The types a scan lists when `--type` does not say: every EC2 type, and those of IAM, Logs,
-/// ECR, Lambda and ELBv2 only when the state manages some of theirs. Each of those needs its own
+/// The types a scan lists when `--type` does not say: every EC2 type, and those of the other
+/// services (IAM, Logs, ECR, Lambda, ELBv2, SQS, KMS) only when the state manages some of
+/// theirs. Each of those needs its own
 /// permissions, which an estate that does not use the service need not grant.
 pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<String> {
     /// A service's types, and whether a state type is one of its.
     type Service = (&'static [&'static str], fn(&str) -> bool);
-    let services: [Service; 5] = [
+    let services: [Service; 7] = [
         (iam::TYPES, |t| t.starts_with("aws_iam_")),
         (logs::TYPES, logs::used_by),
         (ecr::TYPES, ecr::used_by),
         (lambda::TYPES, lambda::used_by),
         (elb::TYPES, elb::used_by),
+        (sqs::TYPES, sqs::used_by),
+        (kms::TYPES, kms::used_by),
     ];
-    let mut used = [false; 5];
+    let mut used = [false; 7];
     for t in state_types {
         for (u, (_, used_by)) in used.iter_mut().zip(&services) {
             *u |= used_by(t);
@@ -105,21 +110,65 @@ struct Regional {
     ecr: Option<aws_sdk_ecr::Client>,
     lambda: Option<aws_sdk_lambda::Client>,
     elb: Option<aws_sdk_elasticloadbalancingv2::Client>,
+    sqs: Option<aws_sdk_sqs::Client>,
+    kms: Option<aws_sdk_kms::Client>,
 }
 
 impl Regional {
+    /// The clients `types` need in `region`.
+    async fn new(opts: &AwsOptions, region: &str, types: &[String], calls: &CallCounter) -> Self {
+        let wants = |service: &[&str]| types.iter().any(|t| service.contains(&t.as_str()));
+        Regional {
+            ec2: client(opts, region, calls).await,
+            logs: match wants(logs::TYPES) {
+                true => Some(logs::client(opts, region, calls).await),
+                false => None,
+            },
+            ecr: match wants(ecr::TYPES) {
+                true => Some(ecr::client(opts, region, calls).await),
+                false => None,
+            },
+            lambda: match wants(lambda::TYPES) {
+                true => Some(lambda::client(opts, region, calls).await),
+                false => None,
+            },
+            elb: match wants(elb::TYPES) {
+                true => Some(elb::client(opts, region, calls).await),
+                false => None,
+            },
+            sqs: match wants(sqs::TYPES) {
+                true => Some(sqs::client(opts, region, calls).await),
+                false => None,
+            },
+            kms: match wants(kms::TYPES) {
+                true => Some(kms::client(opts, region, calls).await),
+                false => None,
+            },
+        }
+    }
+
     /// Lists `rtype` with the client of its service.
     async fn list(&self, rtype: &str, region: &str) -> Result<Vec<Resource>, ListError> {
         let of = |types: &[&str]| types.contains(&rtype);
-        match (&self.logs, &self.ecr, &self.lambda) {
-            (Some(c), _, _) if of(logs::TYPES) => logs::list(c, rtype, region).await,
-            (_, Some(c), _) if of(ecr::TYPES) => ecr::list(c, rtype, region).await,
-            (_, _, Some(c)) if of(lambda::TYPES) => lambda::list(c, rtype, region).await,
-            _ => match &self.elb {
-                Some(c) if of(elb::TYPES) => elb::list(c, rtype, region).await,
-                _ => list(&self.ec2, rtype, region).await,
-            },
+        if let (Some(c), true) = (&self.logs, of(logs::TYPES)) {
+            return logs::list(c, rtype, region).await;
         }
+        if let (Some(c), true) = (&self.ecr, of(ecr::TYPES)) {
+            return ecr::list(c, rtype, region).await;
+        }
+        if let (Some(c), true) = (&self.lambda, of(lambda::TYPES)) {
+            return lambda::list(c, rtype, region).await;
+        }
+        if let (Some(c), true) = (&self.elb, of(elb::TYPES)) {
+            return elb::list(c, rtype, region).await;
+        }
+        if let (Some(c), true) = (&self.sqs, of(sqs::TYPES)) {
+            return sqs::list(c, rtype, region).await;
+        }
+        if let (Some(c), true) = (&self.kms, of(kms::TYPES)) {
+            return kms::list(c, rtype, region).await;
+        }
+        list(&self.ec2, rtype, region).await
     }
 }
 
@@ -138,35 +187,12 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         .into_iter()
         .partition(|t| iam::TYPES.contains(&t.as_str()));
     let calls = CallCounter::default();
-    let wants = |service: &[&str]| types.iter().any(|t| service.contains(&t.as_str()));
-    let (wants_logs, wants_ecr, wants_lambda, wants_elb) = (
-        wants(logs::TYPES),
-        wants(ecr::TYPES),
-        wants(lambda::TYPES),
-        wants(elb::TYPES),
-    );
     let mut clients = Vec::new();
     for region in &opts.regions {
-        let regional = Regional {
-            ec2: client(opts, region, &calls).await,
-            logs: match wants_logs {
-                true => Some(logs::client(opts, region, &calls).await),
-                false => None,
-            },
-            ecr: match wants_ecr {
-                true => Some(ecr::client(opts, region, &calls).await),
-                false => None,
-            },
-            lambda: match wants_lambda {
-                true => Some(lambda::client(opts, region, &calls).await),
-                false => None,
-            },
-            elb: match wants_elb {
-                true => Some(elb::client(opts, region, &calls).await),
-                false => None,
-            },
-        };
-        clients.push((region.clone(), regional));
+        clients.push((
+            region.clone(),
+            Regional::new(opts, region, &types, &calls).await,
+        ));
     }
     let iam_client = match (global.is_empty(), opts.regions.first()) {
         (false, Some(region)) => Some(iam::client(opts, region, &calls).await),
@@ -567,6 +593,8 @@ mod tests {
             ecr: Some(unreachable_client!(aws_sdk_ecr)),
             lambda: Some(unreachable_client!(aws_sdk_lambda)),
             elb: Some(unreachable_client!(aws_sdk_elasticloadbalancingv2)),
+            sqs: Some(unreachable_client!(aws_sdk_sqs)),
+            kms: Some(unreachable_client!(aws_sdk_kms)),
         };
         for t in catalog::listed_types() {
             if iam::TYPES.contains(&t) {
@@ -585,6 +613,8 @@ mod tests {
             ecr::TYPES,
             lambda::TYPES,
             elb::TYPES,
+            sqs::TYPES,
+            kms::TYPES,
         ]
         .concat()
         {
