@@ -460,7 +460,11 @@ fn unchecked_resources_are_named_and_never_pass_as_in_sync() {
         "{}",
         md.stdout
     );
-    assert!(md.stdout.contains("aws_dynamodb_table.jobs"), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("aws_dynamodb_table.jobs"),
+        "{}",
+        md.stdout
+    );
     let r = run(
         d.path(),
         &["scan", ".", "--live", "live.json", "--format", "json"],

@@ -59,7 +59,8 @@ fn instance_options_and_attachments() {
 }
 
 /// Then the gateway endpoint loses a table an association manages and gains one by hand:
-/// the association is missing, and the hand-added table is the endpoint's change, once each.
+/// the association is missing, and the hand-added table is the endpoint's change. The transit
+/// gateway's table loses a static route, gains one by hand and a tag: each found once.
 #[test]
 fn network_routes_nat_and_interfaces() {
     let s = Scenario::new("nodrift/network_routes");
@@ -70,6 +71,7 @@ fn network_routes_nat_and_interfaces() {
         s.id("aws_route_table.private"),
         s.id("aws_route_table.empty"),
     );
+    let table = s.id("aws_ec2_transit_gateway_route_table.spokes");
     common::block_on(async {
         s.ec2()
             .modify_vpc_endpoint()
@@ -79,13 +81,31 @@ fn network_routes_nat_and_interfaces() {
             .send()
             .await
             .unwrap();
+        let c = s.ec2();
+        c.delete_transit_gateway_route()
+            .transit_gateway_route_table_id(&table)
+            .destination_cidr_block("10.99.0.0/16")
+            .send()
+            .await
+            .unwrap();
+        c.create_transit_gateway_route()
+            .transit_gateway_route_table_id(&table)
+            .destination_cidr_block("10.55.0.0/16")
+            .blackhole(true)
+            .send()
+            .await
+            .unwrap();
+        common::add_tags(&c, &table, &[("Owner", "someone")]).await;
     });
     let expected = [
+        ("changed", "aws_ec2_transit_gateway_route_table.spokes"),
         ("changed", "aws_vpc_endpoint.dynamodb"),
+        ("missing", "aws_ec2_transit_gateway_route.to_main"),
         (
             "missing",
             "aws_vpc_endpoint_route_table_association.dynamodb[\"private\"]",
         ),
+        ("unmanaged", "aws_ec2_transit_gateway_route"),
     ];
     for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
         let (code, report, _) = s.scan_json(args);

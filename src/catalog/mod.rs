@@ -25,6 +25,7 @@ mod aws_ebs_volume;
 mod aws_ec2_managed_prefix_list;
 mod aws_ec2_tag;
 mod aws_ec2_transit_gateway;
+mod aws_ec2_transit_gateway_route_table;
 mod aws_ec2_transit_gateway_vpc_attachment;
 mod aws_ecr_policy;
 mod aws_ecr_repository;
@@ -201,6 +202,9 @@ const ALL: &[&TypeRules] = &[
     &aws_customer_gateway::RULES,
     &aws_vpc_peering_connection::RULES,
     &aws_ec2_transit_gateway::RULES,
+    &aws_ec2_transit_gateway_route_table::RULES,
+    &aws_ec2_transit_gateway_route_table::ROUTE,
+    &aws_ec2_transit_gateway_route_table::ASSOCIATION,
     &aws_ec2_transit_gateway_vpc_attachment::RULES,
     &aws_ec2_managed_prefix_list::RULES,
     &aws_ebs_snapshot::RULES,
@@ -421,7 +425,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 78);
+        assert_eq!(types.len(), 81);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

@@ -1054,3 +1054,63 @@ pub(super) fn ami(i: &t::Image, region: &str) -> Option<Resource> {
     a.insert("tags".into(), tags(i.tags()));
     Some(r)
 }
+
+/// A transit gateway route table, with its static routes (`_routes`) and associations
+/// (`_associations`) for the types checked against it. The tables AWS makes with a gateway
+/// (its default association and propagation tables) are AWS's.
+pub(super) fn transit_gateway_route_table(
+    table: &t::TransitGatewayRouteTable,
+    routes: &[t::TransitGatewayRoute],
+    associations: &[t::TransitGatewayRouteTableAssociation],
+    region: &str,
+) -> Option<Resource> {
+    let id = table.transit_gateway_route_table_id()?;
+    let mut r = Resource::live("aws_ec2_transit_gateway_route_table", id, region);
+    let (association, propagation) = (
+        table.default_association_route_table(),
+        table.default_propagation_route_table(),
+    );
+    r.aws_default = association == Some(true) || propagation == Some(true);
+    let a = r.attributes.make_mut();
+    put(a, "transit_gateway_id", table.transit_gateway_id());
+    put(a, "default_association_route_table", association);
+    put(a, "default_propagation_route_table", propagation);
+    a.insert("tags".into(), tags(table.tags()));
+    let routes: Vec<Value> = routes
+        .iter()
+        .filter(|x| !matches!(x.state().map(|s| s.as_str()), Some("deleted" | "deleting")))
+        .filter_map(|x| {
+            let attachment = x
+                .transit_gateway_attachments()
+                .first()
+                .and_then(|a| a.transit_gateway_attachment_id())
+                .unwrap_or("");
+            Some(json!({
+                "destination_cidr_block": x.destination_cidr_block()?,
+                "transit_gateway_attachment_id": attachment,
+                // As the provider reads it: a route with no attachment drops traffic.
+                "blackhole": x.state().map(|s| s.as_str()) == Some("blackhole")
+                    || attachment.is_empty(),
+            }))
+        })
+        .collect();
+    a.insert("_routes".into(), Value::Array(routes));
+    let associations: Vec<Value> = associations
+        .iter()
+        .filter(|x| {
+            !matches!(
+                x.state().map(|s| s.as_str()),
+                Some("disassociated" | "disassociating")
+            )
+        })
+        .filter_map(|x| {
+            Some(json!({
+                "transit_gateway_attachment_id": x.transit_gateway_attachment_id()?,
+                "resource_id": x.resource_id().unwrap_or(""),
+                "resource_type": x.resource_type().map_or("", |t| t.as_str()),
+            }))
+        })
+        .collect();
+    a.insert("_associations".into(), Value::Array(associations));
+    Some(r)
+}

@@ -485,6 +485,53 @@ pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Reso
         .iter()
         .filter_map(|x| transit_gateway_vpc_attachment(x, r))
         .collect(),
+        "aws_ec2_transit_gateway_route_table" => {
+            let tables = paginate!(
+                client
+                    .describe_transit_gateway_route_tables()
+                    .max_results(1000),
+                transit_gateway_route_tables
+            );
+            // Static routes and associations need two calls per table (accounts hold a
+            // few), one table after the other inside this listing's slot.
+            let mut out = Vec::new();
+            for table in &tables {
+                let Some(id) = table.transit_gateway_route_table_id() else {
+                    continue;
+                };
+                if matches!(
+                    table.state().map(|s| s.as_str()),
+                    Some("deleted" | "deleting")
+                ) {
+                    continue;
+                }
+                let routes = client
+                    .search_transit_gateway_routes()
+                    .transit_gateway_route_table_id(id)
+                    .filters(t::Filter::builder().name("type").values("static").build())
+                    // No MaxResults: AWS returns up to 1,000 routes without it, and moto
+                    // fails on it.
+                    .send()
+                    .await
+                    .map_err(ListError::from_sdk)?
+                    .routes()
+                    .to_vec();
+                let associations = paginate!(
+                    client
+                        .get_transit_gateway_route_table_associations()
+                        .transit_gateway_route_table_id(id)
+                        .max_results(1000),
+                    associations
+                );
+                out.extend(transit_gateway_route_table(
+                    table,
+                    &routes,
+                    &associations,
+                    r,
+                ));
+            }
+            out
+        }
         "aws_ec2_managed_prefix_list" => {
             let lists = paginate!(
                 client.describe_managed_prefix_lists().max_results(100),
