@@ -86,6 +86,21 @@ pub fn ec2(url: &str, region: &str) -> Client {
     Client::from_conf(conf)
 }
 
+/// A client of an AWS SDK crate (`aws_sdk_sqs`, …) for out-of-band changes, talking to the
+/// moto at `url` in `region`.
+macro_rules! moto_client {
+    ($sdk:ident, $url:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new($region.to_string()))
+                .endpoint_url($url)
+                .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+                .build(),
+        )
+    };
+}
+
 /// An IAM client for out-of-band changes, talking to `url`.
 pub fn iam(url: &str) -> aws_sdk_iam::Client {
     let conf = aws_sdk_iam::Config::builder()
@@ -377,68 +392,32 @@ impl Scenario {
 
     /// A Lambda client on this scenario's moto in `region`.
     pub fn lambda_in(&self, region: &str) -> aws_sdk_lambda::Client {
-        let conf = aws_sdk_lambda::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .endpoint_url(&self.moto.url)
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        aws_sdk_lambda::Client::from_conf(conf)
+        moto_client!(aws_sdk_lambda, &self.moto.url, region)
     }
 
     /// An ELBv2 client on this scenario's moto in `region`.
     pub fn elb_in(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
-        let conf = aws_sdk_elasticloadbalancingv2::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .endpoint_url(&self.moto.url)
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
+        moto_client!(aws_sdk_elasticloadbalancingv2, &self.moto.url, region)
     }
 
     /// An SQS client on this scenario's moto in `region`.
     pub fn sqs_in(&self, region: &str) -> aws_sdk_sqs::Client {
-        let conf = aws_sdk_sqs::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .endpoint_url(&self.moto.url)
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        aws_sdk_sqs::Client::from_conf(conf)
+        moto_client!(aws_sdk_sqs, &self.moto.url, region)
     }
 
     /// A KMS client on this scenario's moto in `region`.
     pub fn kms_in(&self, region: &str) -> aws_sdk_kms::Client {
-        let conf = aws_sdk_kms::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .endpoint_url(&self.moto.url)
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        aws_sdk_kms::Client::from_conf(conf)
+        moto_client!(aws_sdk_kms, &self.moto.url, region)
     }
 
     /// An ECR client on this scenario's moto in `region`.
     pub fn ecr_in(&self, region: &str) -> aws_sdk_ecr::Client {
-        let conf = aws_sdk_ecr::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .endpoint_url(&self.moto.url)
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        aws_sdk_ecr::Client::from_conf(conf)
+        moto_client!(aws_sdk_ecr, &self.moto.url, region)
     }
 
     /// A CloudWatch Logs client on this scenario's moto in `region`.
     pub fn logs_in(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
-        let conf = aws_sdk_cloudwatchlogs::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .endpoint_url(&self.moto.url)
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+        moto_client!(aws_sdk_cloudwatchlogs, &self.moto.url, region)
     }
 
     /// Runs the binary with this scenario's credentials.

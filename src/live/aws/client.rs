@@ -1,5 +1,6 @@
-//! The EC2 client: timeouts, retries and endpoints from the options, every call counted,
-//! and SDK failures classified into one line per cause.
+//! What every service's client shares: timeouts, retries and endpoints from the options,
+//! every call counted, SDK failures classified into one line per cause, per-object reads at a
+//! bound, and tags as the provider writes them.
 
 use super::*;
 
@@ -197,4 +198,57 @@ pub(super) async fn client(opts: &AwsOptions, region: &str, calls: &CallCounter)
         .interceptor(calls.clone())
         .build();
     Client::from_conf(conf)
+}
+
+/// A service's client on the configuration every client shares (see [`sdk_config`]), each
+/// call counted: `service_client!(aws_sdk_sqs, opts, region, calls, "AWS_ENDPOINT_URL_SQS",
+/// "sqs")`, the last two being the service's endpoint variable and provider endpoint key.
+macro_rules! service_client {
+    ($sdk:ident, $opts:expr, $region:expr, $calls:expr, $env:literal, $key:literal) => {{
+        let conf = sdk_config($opts, $region, $env, $opts.endpoint($key)).await;
+        let conf = $sdk::config::Builder::from(&conf)
+            .interceptor($calls.clone())
+            .build();
+        $sdk::Client::from_conf(conf)
+    }};
+}
+pub(super) use service_client;
+
+/// Per-object reads in flight in one listing (tags, policies, attributes the bulk call leaves
+/// out).
+pub(super) const PER_OBJECT_READS: usize = 8;
+
+/// Reads each of `items` with `read`, [`PER_OBJECT_READS`] at a time and in order; `None`s
+/// (objects gone meanwhile, or not the account's) are left out, the first error is the
+/// listing's.
+///
+/// `read` takes its item by value and returns a future owning what it uses: futures borrowing
+/// through a closure's reference argument are not provably `Send`, and the server spawns
+/// scans on its runtime.
+pub(super) async fn read_each<T, F, Fut>(items: Vec<T>, read: F) -> Result<Vec<Resource>, ListError>
+where
+    F: FnMut(T) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<Resource>, ListError>>,
+{
+    let listed: Vec<Result<Option<Resource>, ListError>> =
+        futures::stream::iter(items.into_iter().map(read))
+            .buffered(PER_OBJECT_READS)
+            .collect()
+            .await;
+    listed.into_iter().filter_map(Result::transpose).collect()
+}
+
+/// The error for a type a service's lister does not list.
+pub(super) fn unsupported(rtype: &str) -> ListError {
+    ListError {
+        kind: AlertKind::ListFailed,
+        code: None,
+        message: format!("the AWS lister does not support {rtype}"),
+    }
+}
+
+/// Tags as the provider writes them, AWS's own (`aws:`) left out.
+pub(super) fn own_tags<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
+    let tags: BTreeMap<&str, &str> = pairs.filter(|(k, _)| !k.starts_with("aws:")).collect();
+    json!(tags)
 }

@@ -19,20 +19,20 @@ pub fn used_by(rtype: &str) -> bool {
     rtype.starts_with("aws_ecr_")
 }
 
-/// Per-repository reads in flight per listing.
-const READS: usize = 8;
-
 /// An ECR client on the same configuration as the EC2 ones.
 pub(super) async fn client(
     opts: &AwsOptions,
     region: &str,
     calls: &CallCounter,
 ) -> aws_sdk_ecr::Client {
-    let conf = sdk_config(opts, region, "AWS_ENDPOINT_URL_ECR", opts.endpoint("ecr")).await;
-    let conf = aws_sdk_ecr::config::Builder::from(&conf)
-        .interceptor(calls.clone())
-        .build();
-    aws_sdk_ecr::Client::from_conf(conf)
+    service_client!(
+        aws_sdk_ecr,
+        opts,
+        region,
+        calls,
+        "AWS_ENDPOINT_URL_ECR",
+        "ecr"
+    )
 }
 
 /// Lists one ECR type in one region.
@@ -42,11 +42,7 @@ pub(super) async fn list(
     region: &str,
 ) -> Result<Vec<Resource>, ListError> {
     if !TYPES.contains(&rtype) {
-        return Err(ListError {
-            kind: AlertKind::ListFailed,
-            code: None,
-            message: format!("the AWS lister does not support {rtype}"),
-        });
+        return Err(unsupported(rtype));
     }
     let mut repos = Vec::new();
     let mut pages = client
@@ -62,15 +58,11 @@ pub(super) async fn list(
                 .cloned(),
         );
     }
-    // Owned futures: ones borrowing through the closure's argument are not provably `Send`,
-    // and the server spawns scans on its runtime.
-    let reads = repos.into_iter().map(|repo| {
+    read_each(repos, |repo| {
         let (client, rtype, region) = (client.clone(), rtype.to_string(), region.to_string());
         async move { read(&client, &rtype, &repo, &region).await }
-    });
-    let listed: Vec<Result<Option<Resource>, ListError>> =
-        futures::stream::iter(reads).buffered(READS).collect().await;
-    listed.into_iter().filter_map(Result::transpose).collect()
+    })
+    .await
 }
 
 /// The `rtype` object of one repository: the repository itself, or its policy (`None` when
@@ -163,12 +155,10 @@ fn repository(repo: &Repository, tags: &[aws_sdk_ecr::types::Tag], region: &str)
             }]),
         );
     }
-    let tags: BTreeMap<&str, &str> = tags
-        .iter()
-        .filter(|t| !t.key().starts_with("aws:"))
-        .map(|t| (t.key(), t.value()))
-        .collect();
-    a.insert("tags".into(), json!(tags));
+    a.insert(
+        "tags".into(),
+        own_tags(tags.iter().map(|t| (t.key(), t.value()))),
+    );
     r
 }
 

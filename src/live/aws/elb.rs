@@ -19,25 +19,19 @@ pub fn used_by(rtype: &str) -> bool {
     rtype.starts_with("aws_lb") || rtype.starts_with("aws_alb")
 }
 
-/// Per-object reads in flight per listing.
-const READS: usize = 8;
-
 /// DescribeTags takes at most this many ARNs.
 const TAGS_PER_CALL: usize = 20;
 
 /// An ELBv2 client on the same configuration as the EC2 ones.
 pub(super) async fn client(opts: &AwsOptions, region: &str, calls: &CallCounter) -> ElbClient {
-    let conf = sdk_config(
+    service_client!(
+        aws_sdk_elasticloadbalancingv2,
         opts,
         region,
+        calls,
         "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
-        opts.endpoint("elbv2"),
+        "elbv2"
     )
-    .await;
-    let conf = aws_sdk_elasticloadbalancingv2::config::Builder::from(&conf)
-        .interceptor(calls.clone())
-        .build();
-    ElbClient::from_conf(conf)
 }
 
 /// Lists one ELBv2 type in one region.
@@ -93,7 +87,7 @@ pub(super) async fn list(
                 }
             });
             let targets: HashMap<String, Vec<Value>> = futures::stream::iter(reads)
-                .buffered(READS)
+                .buffered(PER_OBJECT_READS)
                 .collect::<Vec<_>>()
                 .await
                 .into_iter()
@@ -128,7 +122,7 @@ pub(super) async fn list(
                 }
             });
             let listeners: Vec<Listener> = futures::stream::iter(reads)
-                .buffered(READS)
+                .buffered(PER_OBJECT_READS)
                 .collect::<Vec<_>>()
                 .await
                 .into_iter()
@@ -142,11 +136,7 @@ pub(super) async fn list(
                 .filter_map(|l| listener(l, &tags, region))
                 .collect())
         }
-        other => Err(ListError {
-            kind: AlertKind::ListFailed,
-            code: None,
-            message: format!("the AWS lister does not support {other}"),
-        }),
+        other => Err(unsupported(other)),
     }
 }
 
@@ -192,7 +182,7 @@ async fn tags(
     });
     let mut out = HashMap::new();
     for page in futures::stream::iter(reads)
-        .buffered(READS)
+        .buffered(PER_OBJECT_READS)
         .collect::<Vec<_>>()
         .await
     {

@@ -16,20 +16,20 @@ pub fn used_by(rtype: &str) -> bool {
     rtype.starts_with("aws_kms_")
 }
 
-/// Keys read at once per listing.
-const READS: usize = 8;
-
 /// A KMS client on the same configuration as the EC2 ones.
 pub(super) async fn client(
     opts: &AwsOptions,
     region: &str,
     calls: &CallCounter,
 ) -> aws_sdk_kms::Client {
-    let conf = sdk_config(opts, region, "AWS_ENDPOINT_URL_KMS", opts.endpoint("kms")).await;
-    let conf = aws_sdk_kms::config::Builder::from(&conf)
-        .interceptor(calls.clone())
-        .build();
-    aws_sdk_kms::Client::from_conf(conf)
+    service_client!(
+        aws_sdk_kms,
+        opts,
+        region,
+        calls,
+        "AWS_ENDPOINT_URL_KMS",
+        "kms"
+    )
 }
 
 /// Lists one KMS type in one region.
@@ -51,15 +51,11 @@ pub(super) async fn list(
                         .map(String::from),
                 );
             }
-            // Owned futures: ones borrowing through the closure's argument are not provably
-            // `Send`, and the server spawns scans on its runtime.
-            let reads = ids.into_iter().map(|id| {
+            read_each(ids, |id| {
                 let (client, region) = (client.clone(), region.to_string());
                 async move { key(&client, &id, &region).await }
-            });
-            let listed: Vec<Result<Option<Resource>, ListError>> =
-                futures::stream::iter(reads).buffered(READS).collect().await;
-            listed.into_iter().filter_map(Result::transpose).collect()
+            })
+            .await
         }
         "aws_kms_alias" => {
             let mut out = Vec::new();
@@ -84,11 +80,7 @@ pub(super) async fn list(
             }
             Ok(out)
         }
-        other => Err(ListError {
-            kind: AlertKind::ListFailed,
-            code: None,
-            message: format!("the AWS lister does not support {other}"),
-        }),
+        other => Err(unsupported(other)),
     }
 }
 
@@ -158,12 +150,9 @@ async fn key(
         rotation.rotation_period_in_days(),
     );
     put(a, "policy", policy.policy());
-    let tags: BTreeMap<&str, &str> = tags
-        .tags()
-        .iter()
-        .filter(|t| !t.tag_key().starts_with("aws:"))
-        .map(|t| (t.tag_key(), t.tag_value()))
-        .collect();
-    a.insert("tags".into(), json!(tags));
+    a.insert(
+        "tags".into(),
+        own_tags(tags.tags().iter().map(|t| (t.tag_key(), t.tag_value()))),
+    );
     Ok(Some(r))
 }

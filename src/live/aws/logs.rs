@@ -18,26 +18,20 @@ pub fn used_by(rtype: &str) -> bool {
     rtype.starts_with("aws_cloudwatch_log_")
 }
 
-/// Tag reads in flight per listing.
-const TAG_READS: usize = 8;
-
 /// A Logs client on the same configuration as the EC2 ones.
 pub(super) async fn client(
     opts: &AwsOptions,
     region: &str,
     calls: &CallCounter,
 ) -> aws_sdk_cloudwatchlogs::Client {
-    let conf = sdk_config(
+    service_client!(
+        aws_sdk_cloudwatchlogs,
         opts,
         region,
+        calls,
         "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
-        opts.endpoint("logs"),
+        "logs"
     )
-    .await;
-    let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&conf)
-        .interceptor(calls.clone())
-        .build();
-    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
 }
 
 /// Lists one Logs type in one region.
@@ -62,9 +56,7 @@ pub(super) async fn list(
                         .cloned(),
                 );
             }
-            // Owned futures: ones borrowing through the closure's argument are not provably
-            // `Send`, and the server spawns scans on its runtime.
-            let reads = groups.into_iter().map(|g| {
+            read_each(groups, |g| {
                 let (client, region) = (client.clone(), region.to_string());
                 async move {
                     let Some(arn) = g.arn().map(group_arn) else {
@@ -78,12 +70,8 @@ pub(super) async fn list(
                         .map_err(ListError::from_sdk)?;
                     Ok(log_group(&g, tags.tags(), &region))
                 }
-            });
-            let listed: Vec<Result<Option<Resource>, ListError>> = futures::stream::iter(reads)
-                .buffered(TAG_READS)
-                .collect()
-                .await;
-            listed.into_iter().filter_map(Result::transpose).collect()
+            })
+            .await
         }
         "aws_cloudwatch_log_metric_filter" => {
             let mut out = Vec::new();
@@ -102,11 +90,7 @@ pub(super) async fn list(
             }
             Ok(out)
         }
-        other => Err(ListError {
-            kind: AlertKind::ListFailed,
-            code: None,
-            message: format!("the AWS lister does not support {other}"),
-        }),
+        other => Err(unsupported(other)),
     }
 }
 
@@ -158,13 +142,11 @@ fn log_group(
         "log_group_class",
         g.log_group_class().map(|c| c.as_str()),
     );
-    let tags: BTreeMap<&str, &str> = tags
-        .into_iter()
-        .flatten()
-        .filter(|(k, _)| !k.starts_with("aws:"))
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    a.insert("tags".into(), json!(tags));
+    let tags = tags.into_iter().flatten();
+    a.insert(
+        "tags".into(),
+        own_tags(tags.map(|(k, v)| (k.as_str(), v.as_str()))),
+    );
     Some(r)
 }
 

@@ -17,20 +17,20 @@ pub fn used_by(rtype: &str) -> bool {
     rtype.starts_with("aws_sqs_")
 }
 
-/// Queues read at once per listing.
-const READS: usize = 8;
-
 /// An SQS client on the same configuration as the EC2 ones.
 pub(super) async fn client(
     opts: &AwsOptions,
     region: &str,
     calls: &CallCounter,
 ) -> aws_sdk_sqs::Client {
-    let conf = sdk_config(opts, region, "AWS_ENDPOINT_URL_SQS", opts.endpoint("sqs")).await;
-    let conf = aws_sdk_sqs::config::Builder::from(&conf)
-        .interceptor(calls.clone())
-        .build();
-    aws_sdk_sqs::Client::from_conf(conf)
+    service_client!(
+        aws_sdk_sqs,
+        opts,
+        region,
+        calls,
+        "AWS_ENDPOINT_URL_SQS",
+        "sqs"
+    )
 }
 
 /// Lists one SQS type in one region.
@@ -40,11 +40,7 @@ pub(super) async fn list(
     region: &str,
 ) -> Result<Vec<Resource>, ListError> {
     if !TYPES.contains(&rtype) {
-        return Err(ListError {
-            kind: AlertKind::ListFailed,
-            code: None,
-            message: format!("the AWS lister does not support {rtype}"),
-        });
+        return Err(unsupported(rtype));
     }
     let mut urls = Vec::new();
     let mut pages = client
@@ -60,9 +56,7 @@ pub(super) async fn list(
                 .cloned(),
         );
     }
-    // Owned futures: ones borrowing through the closure's argument are not provably `Send`,
-    // and the server spawns scans on its runtime.
-    let reads = urls.into_iter().map(|url| {
+    read_each(urls, |url| {
         let (client, region) = (client.clone(), region.to_string());
         async move {
             let attributes = client
@@ -92,10 +86,8 @@ pub(super) async fn list(
                 &region,
             )))
         }
-    });
-    let listed: Vec<Result<Option<Resource>, ListError>> =
-        futures::stream::iter(reads).buffered(READS).collect().await;
-    listed.into_iter().filter_map(Result::transpose).collect()
+    })
+    .await
 }
 
 fn queue(
@@ -153,13 +145,11 @@ fn queue(
     ] {
         a.insert(key.into(), json!(get(attr).unwrap_or("")));
     }
-    let tags: BTreeMap<&str, &str> = tags
-        .into_iter()
-        .flatten()
-        .filter(|(k, _)| !k.starts_with("aws:"))
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    a.insert("tags".into(), json!(tags));
+    let tags = tags.into_iter().flatten();
+    a.insert(
+        "tags".into(),
+        own_tags(tags.map(|(k, v)| (k.as_str(), v.as_str()))),
+    );
     r
 }
 
