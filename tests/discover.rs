@@ -68,9 +68,10 @@ fn discover_lists_everything_and_scan_reads_the_snapshot() {
     );
     let v: Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
     assert_eq!(v["format_version"], "1");
-    // The EC2 types with a listing of their own (IAM is listed only for states that hold it;
-    // routes, rules and the like are read from their parents).
-    assert_eq!(v["types"].as_array().unwrap().len(), 28);
+    // The EC2 types with a listing of their own (IAM, Logs, ECR, Lambda, ELBv2, SQS and KMS
+    // are listed only for states that hold some of theirs; routes, rules and the like are read
+    // from their parents).
+    assert_eq!(v["types"].as_array().unwrap().len(), 29);
     let count = |t: &str| {
         v["resources"]
             .as_array()
