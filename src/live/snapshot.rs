@@ -113,6 +113,20 @@ pub fn from_inventory(inv: &LiveInventory, regions: &[String]) -> Snapshot {
         .filter(|t| regions.iter().all(|r| inv.coverage.covers(t, Some(r))))
         .collect();
     let mut resources = inv.resources.clone();
+    // A value marked sensitive (a Lambda function's environment) is never written to a file:
+    // its whole top-level attribute is left out, and a scan of the snapshot, which compares
+    // only what is there, does not judge it.
+    for r in resources.iter_mut().filter(|r| !r.sensitive.is_empty()) {
+        let roots: Vec<String> = r
+            .sensitive
+            .iter()
+            .filter_map(|p| p.root().map(String::from))
+            .collect();
+        let attrs = r.attributes.make_mut();
+        for root in roots {
+            attrs.remove(&root);
+        }
+    }
     resources.sort_by(|a, b| (&a.rtype, &a.region, &a.id).cmp(&(&b.rtype, &b.region, &b.id)));
     Snapshot {
         format_version: "1".into(),
@@ -148,6 +162,26 @@ mod tests {
         assert!(inv.resources[0].aws_default);
         let round = from_inventory(&inv, &["us-east-1".to_string()]);
         assert_eq!(round.types.as_deref(), Some(&["aws_vpc".to_string()][..]));
+    }
+
+    #[test]
+    fn sensitive_values_are_never_written() {
+        let mut f = Resource::live("aws_lambda_function", "resize", "eu-west-1");
+        let a = f.attributes.make_mut();
+        a.insert(
+            "environment".into(),
+            serde_json::json!([{"variables": {"TOKEN": "s3cr3t"}}]),
+        );
+        a.insert("runtime".into(), serde_json::json!("python3.12"));
+        f.sensitive
+            .push(crate::model::AttrPath::attr("environment"));
+        let inv = LiveInventory {
+            resources: vec![f],
+            ..Default::default()
+        };
+        let text = serde_json::to_string(&from_inventory(&inv, &["eu-west-1".into()])).unwrap();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains("python3.12"), "{text}");
     }
 
     #[test]
