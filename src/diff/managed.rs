@@ -294,6 +294,11 @@ impl Managed {
                 };
                 self.created.insert(r.id.clone(), listed);
             }
+            // Keys Terraform manages under other types (a replica, imported key material):
+            // ListKeys shows them as keys like any other.
+            "aws_kms_replica_key" | "aws_kms_external_key" | "aws_kms_replica_external_key" => {
+                self.created.insert(r.id.clone(), "aws_kms_key");
+            }
             // The instance a fulfilled spot request launched is the request's, never unmanaged.
             "aws_spot_instance_request" => {
                 if let Some(instance) = text(r, "spot_instance_id") {
@@ -514,6 +519,18 @@ mod tests {
         assert!(m.created("aws_instance", "i-9"));
         assert!(m.created("aws_network_interface", "eni-7"));
         assert!(!m.created("aws_instance", "i-1"));
+    }
+
+    #[test]
+    fn objects_managed_under_another_name_are_accounted_for() {
+        let state = vec![
+            res("aws_alb", "arn:lb", json!({})),
+            res("aws_kms_replica_key", "mrk-1", json!({})),
+        ];
+        let m = Managed::from_state(&state);
+        assert!(m.created("aws_lb", "arn:lb"));
+        assert!(m.created("aws_kms_key", "mrk-1"));
+        assert!(!m.created("aws_kms_key", "arn:lb"));
     }
 
     #[test]
