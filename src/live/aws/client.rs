@@ -252,3 +252,17 @@ pub(super) fn own_tags<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> V
     let tags: BTreeMap<&str, &str> = pairs.filter(|(k, _)| !k.starts_with("aws:")).collect();
     json!(tags)
 }
+
+/// Every item of a paginated request, the first failed page being the listing's error:
+/// `paginate!(client.describe_vpcs().max_results(1000), vpcs)`.
+macro_rules! paginate {
+    ($req:expr, $items:ident) => {{
+        let mut out = Vec::new();
+        let mut pages = $req.into_paginator().send();
+        while let Some(page) = pages.next().await {
+            out.extend(page.map_err(ListError::from_sdk)?.$items().iter().cloned());
+        }
+        out
+    }};
+}
+pub(super) use paginate;

@@ -44,20 +44,10 @@ pub(super) async fn list(
     if !TYPES.contains(&rtype) {
         return Err(unsupported(rtype));
     }
-    let mut repos = Vec::new();
-    let mut pages = client
-        .describe_repositories()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        repos.extend(
-            page.map_err(ListError::from_sdk)?
-                .repositories()
-                .iter()
-                .cloned(),
-        );
-    }
+    let repos = paginate!(
+        client.describe_repositories().max_results(1000),
+        repositories
+    );
     read_each(repos, |repo| {
         let (client, rtype, region) = (client.clone(), rtype.to_string(), region.to_string());
         async move { read(&client, &rtype, &repo, &region).await }

@@ -50,20 +50,10 @@ pub(super) async fn list(
                 .collect())
         }
         "aws_lb_target_group" => {
-            let mut groups = Vec::new();
-            let mut pages = client
-                .describe_target_groups()
-                .page_size(400)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                groups.extend(
-                    page.map_err(ListError::from_sdk)?
-                        .target_groups()
-                        .iter()
-                        .cloned(),
-                );
-            }
+            let groups = paginate!(
+                client.describe_target_groups().page_size(400),
+                target_groups
+            );
             let group_arns = arns(groups.iter().map(|g| g.target_group_arn()));
             let tags = tags(client, group_arns.clone()).await?;
             // Owned futures: ones borrowing through the closure's argument are not provably
@@ -103,21 +93,13 @@ pub(super) async fn list(
             let reads = lb_arns.into_iter().map(|arn| {
                 let client = client.clone();
                 async move {
-                    let mut out = Vec::new();
-                    let mut pages = client
-                        .describe_listeners()
-                        .load_balancer_arn(arn)
-                        .page_size(400)
-                        .into_paginator()
-                        .send();
-                    while let Some(page) = pages.next().await {
-                        out.extend(
-                            page.map_err(ListError::from_sdk)?
-                                .listeners()
-                                .iter()
-                                .cloned(),
-                        );
-                    }
+                    let out = paginate!(
+                        client
+                            .describe_listeners()
+                            .load_balancer_arn(arn)
+                            .page_size(400),
+                        listeners
+                    );
                     Ok::<_, ListError>(out)
                 }
             });
@@ -141,20 +123,10 @@ pub(super) async fn list(
 }
 
 async fn load_balancers(client: &ElbClient) -> Result<Vec<LoadBalancer>, ListError> {
-    let mut out = Vec::new();
-    let mut pages = client
-        .describe_load_balancers()
-        .page_size(400)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        out.extend(
-            page.map_err(ListError::from_sdk)?
-                .load_balancers()
-                .iter()
-                .cloned(),
-        );
-    }
+    let out = paginate!(
+        client.describe_load_balancers().page_size(400),
+        load_balancers
+    );
     Ok(out)
 }
 

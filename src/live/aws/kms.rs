@@ -40,17 +40,10 @@ pub(super) async fn list(
 ) -> Result<Vec<Resource>, ListError> {
     match rtype {
         "aws_kms_key" => {
-            let mut ids = Vec::new();
-            let mut pages = client.list_keys().limit(1000).into_paginator().send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(ListError::from_sdk)?;
-                ids.extend(
-                    page.keys()
-                        .iter()
-                        .filter_map(|k| k.key_id())
-                        .map(String::from),
-                );
-            }
+            let ids: Vec<String> = paginate!(client.list_keys().limit(1000), keys)
+                .iter()
+                .filter_map(|k| k.key_id().map(String::from))
+                .collect();
             read_each(ids, |id| {
                 let (client, region) = (client.clone(), region.to_string());
                 async move { key(&client, &id, &region).await }

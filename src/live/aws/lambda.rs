@@ -42,20 +42,7 @@ pub(super) async fn list(
 ) -> Result<Vec<Resource>, ListError> {
     match rtype {
         "aws_lambda_function" => {
-            let mut functions = Vec::new();
-            let mut pages = client
-                .list_functions()
-                .max_items(50)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                functions.extend(
-                    page.map_err(ListError::from_sdk)?
-                        .functions()
-                        .iter()
-                        .cloned(),
-                );
-            }
+            let functions = paginate!(client.list_functions().max_items(50), functions);
             read_each(functions, |f| {
                 let (client, region) = (client.clone(), region.to_string());
                 async move {
@@ -73,23 +60,13 @@ pub(super) async fn list(
             })
             .await
         }
-        "aws_lambda_event_source_mapping" => {
-            let mut out = Vec::new();
-            let mut pages = client
-                .list_event_source_mappings()
-                .max_items(100)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(ListError::from_sdk)?;
-                out.extend(
-                    page.event_source_mappings()
-                        .iter()
-                        .filter_map(|m| event_source_mapping(m, region)),
-                );
-            }
-            Ok(out)
-        }
+        "aws_lambda_event_source_mapping" => Ok(paginate!(
+            client.list_event_source_mappings().max_items(100),
+            event_source_mappings
+        )
+        .iter()
+        .filter_map(|m| event_source_mapping(m, region))
+        .collect()),
         other => Err(unsupported(other)),
     }
 }

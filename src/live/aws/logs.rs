@@ -42,20 +42,7 @@ pub(super) async fn list(
 ) -> Result<Vec<Resource>, ListError> {
     match rtype {
         "aws_cloudwatch_log_group" => {
-            let mut groups = Vec::new();
-            let mut pages = client
-                .describe_log_groups()
-                .limit(50)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                groups.extend(
-                    page.map_err(ListError::from_sdk)?
-                        .log_groups()
-                        .iter()
-                        .cloned(),
-                );
-            }
+            let groups = paginate!(client.describe_log_groups().limit(50), log_groups);
             read_each(groups, |g| {
                 let (client, region) = (client.clone(), region.to_string());
                 async move {
@@ -73,23 +60,13 @@ pub(super) async fn list(
             })
             .await
         }
-        "aws_cloudwatch_log_metric_filter" => {
-            let mut out = Vec::new();
-            let mut pages = client
-                .describe_metric_filters()
-                .limit(50)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(ListError::from_sdk)?;
-                out.extend(
-                    page.metric_filters()
-                        .iter()
-                        .filter_map(|f| metric_filter(f, region)),
-                );
-            }
-            Ok(out)
-        }
+        "aws_cloudwatch_log_metric_filter" => Ok(paginate!(
+            client.describe_metric_filters().limit(50),
+            metric_filters
+        )
+        .iter()
+        .filter_map(|f| metric_filter(f, region))
+        .collect()),
         other => Err(unsupported(other)),
     }
 }

@@ -297,16 +297,6 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
 
 /// Lists one EC2 type in one region.
 pub async fn list(client: &Client, rtype: &str, region: &str) -> Result<Vec<Resource>, ListError> {
-    macro_rules! paginate {
-        ($req:expr, $items:ident) => {{
-            let mut out = Vec::new();
-            let mut pages = $req.into_paginator().send();
-            while let Some(page) = pages.next().await {
-                out.extend(page.map_err(ListError::from_sdk)?.$items().iter().cloned());
-            }
-            out
-        }};
-    }
     let r = region;
     Ok(match rtype {
         "aws_instance" => {

@@ -42,20 +42,7 @@ pub(super) async fn list(
     if !TYPES.contains(&rtype) {
         return Err(unsupported(rtype));
     }
-    let mut urls = Vec::new();
-    let mut pages = client
-        .list_queues()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        urls.extend(
-            page.map_err(ListError::from_sdk)?
-                .queue_urls()
-                .iter()
-                .cloned(),
-        );
-    }
+    let urls = paginate!(client.list_queues().max_results(1000), queue_urls);
     read_each(urls, |url| {
         let (client, region) = (client.clone(), region.to_string());
         async move {
