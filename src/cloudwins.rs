@@ -135,6 +135,7 @@ pub fn codify(
                 skip: rules.skip,
                 keep_computed: rules.keep,
                 as_blocks: rules.blocks,
+                secret: catalog::secret_attributes(&o.drift.rtype),
             }
         })
         .collect();

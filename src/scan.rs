@@ -468,7 +468,8 @@ async fn scan_with_providers(
         let keys: Vec<_> = wanted.iter().map(|(_, k)| k.clone()).collect();
         for ((i, _), full) in wanted.iter().zip(pool.import_all(&keys).await) {
             if let Some((attrs, sensitive)) = full {
-                report.drift[*i].live_attributes = Some(diff::redact(&attrs, &sensitive).into());
+                let shown = diff::redact(&report.drift[*i].rtype, &attrs, &sensitive);
+                report.drift[*i].live_attributes = Some(shown.into());
             }
         }
         Ok::<_, anyhow::Error>((report, live))

@@ -1109,8 +1109,8 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .function_name("resize-images")
             .environment(
                 aws_sdk_lambda::types::Environment::builder()
-                    .variables("BUCKET", "images-staging")
-                    .variables("API_TOKEN", "leaked-if-you-can-read-this")
+                    .variables("BUCKET", "bucket-leaked-if-you-can-read-this")
+                    .variables("API_TOKEN", "not-a-real-token-0042")
                     .build(),
             )
             .send()
@@ -1129,6 +1129,11 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .role(role.as_str().unwrap())
             .handler("index.handler")
             .runtime(aws_sdk_lambda::types::Runtime::Python312)
+            .environment(
+                aws_sdk_lambda::types::Environment::builder()
+                    .variables("DATABASE_URL", "postgres://app:hunter2-in-the-clear@db")
+                    .build(),
+            )
             .code(
                 aws_sdk_lambda::types::FunctionCode::builder()
                     .zip_file(aws_sdk_lambda::primitives::Blob::new(code))
@@ -1207,7 +1212,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             ("aws_ecr_repository_policy.pull", "policy"),
             (
                 "aws_lambda_function.resize",
-                "environment[0].variables.API_TOKEN",
+                "environment[0].variables.BUCKET",
             ),
             ("aws_lambda_event_source_mapping.uploads", "enabled"),
             ("aws_sqs_queue.uploads", "visibility_timeout_seconds"),
@@ -1252,13 +1257,35 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
         ],
         "{report:#}"
     );
-    // The environment's values are compared, never shown: not the old, not the new.
+    // The environment's values are compared, never shown: not the old, not the new, not those
+    // of a hand-made function, whatever the variables' names.
+    let secrets = [
+        "not-a-real-token-0042",
+        "images-staging",
+        "bucket-leaked-if-you-can-read-this",
+        "hunter2-in-the-clear",
+    ];
     for (label, report, run) in &runs {
-        for secret in ["not-a-real-token-0042", "leaked-if-you-can-read-this"] {
+        for secret in secrets {
             assert!(
                 !report.to_string().contains(secret) && !run.stderr.contains(secret),
                 "{label} shows an environment value"
             );
+        }
+    }
+    // Adopting the hand-made function leaves its environment to the person, in the preview and
+    // in the file.
+    let codify = s.drift(&["codify", ".", "--id", "hand-made", "--write"]);
+    assert_eq!(codify.code, 0, "{}\n{}", codify.stdout, codify.stderr);
+    let hcl = std::fs::read_to_string(s.path().join("drift_imports.tf")).unwrap();
+    assert!(
+        hcl.contains("resource \"aws_lambda_function\"")
+            && hcl.contains("# TODO: set environment (sensitive)"),
+        "{hcl}"
+    );
+    for secret in secrets {
+        for text in [&hcl, &codify.stdout, &codify.stderr] {
+            assert!(!text.contains(secret), "codify shows {secret}:\n{text}");
         }
     }
 }

@@ -21,4 +21,5 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &["metric_transformation"],
     },
     security: false,
+    secret: &[],
 };

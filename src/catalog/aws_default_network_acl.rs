@@ -29,6 +29,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: Some(&DERIVED),
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };
 
 static DERIVED: Derived = Derived {

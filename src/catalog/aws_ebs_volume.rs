@@ -37,4 +37,5 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &[],
     },
     security: false,
+    secret: &[],
 };

@@ -30,4 +30,5 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &["entry"],
     },
     security: true,
+    secret: &[],
 };

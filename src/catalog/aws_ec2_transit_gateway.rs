@@ -29,4 +29,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };

@@ -30,6 +30,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: false,
+    secret: &[],
 };
 
 /// Rules for static routes.
@@ -51,6 +52,7 @@ pub(super) const ROUTE: TypeRules = TypeRules {
     derived: Some(&ROUTE_DERIVED),
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };
 
 /// Rules for route table associations.
@@ -71,6 +73,7 @@ pub(super) const ASSOCIATION: TypeRules = TypeRules {
     derived: Some(&ASSOCIATION_DERIVED),
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };
 
 static ROUTE_DERIVED: Derived = Derived {

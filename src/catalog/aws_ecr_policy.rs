@@ -20,6 +20,7 @@ pub(super) const LIFECYCLE: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: false,
+    secret: &[],
 };
 
 /// Rules for repository policies: who may pull and push.
@@ -35,6 +36,7 @@ pub(super) const REPOSITORY: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -31,4 +31,5 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &["image_scanning_configuration", "encryption_configuration"],
     },
     security: false,
+    secret: &[],
 };

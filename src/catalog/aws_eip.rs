@@ -43,6 +43,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &[],
     },
     security: true,
+    secret: &[],
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -25,6 +25,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: Some(&DERIVED),
     codify: CodifyRules::NONE,
     security: false,
+    secret: &[],
 };
 
 static DERIVED: Derived = Derived {

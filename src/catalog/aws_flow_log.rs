@@ -44,6 +44,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };
 
 /// Logs sent elsewhere, or fewer of them, is an audit question.

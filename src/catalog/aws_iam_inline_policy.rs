@@ -27,6 +27,7 @@ const fn rules(
         derived: Some(derived),
         codify: CodifyRules::NONE,
         security: true,
+        secret: &[],
     }
 }
 

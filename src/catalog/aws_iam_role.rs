@@ -27,6 +27,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -22,6 +22,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: Some(&DERIVED),
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };
 
 static DERIVED: Derived = Derived {

@@ -85,6 +85,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &[],
     },
     security: false,
+    secret: &[],
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

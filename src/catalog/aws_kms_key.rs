@@ -40,6 +40,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &[],
     },
     security: true,
+    secret: &[],
 };
 
 /// Who may use the key, whether it rotates, whether it works at all.

@@ -66,6 +66,8 @@ pub(super) const RULES: TypeRules = TypeRules {
         ],
     },
     security: false,
+    // Connection strings and keys live here under names no word list catches.
+    secret: &["environment"],
 };
 
 /// Code and the role it runs as decide what a function can do.

@@ -43,6 +43,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &[],
     },
     security: true,
+    secret: &[],
 };
 
 /// `aws_alb`: the same resource under its older name, checked against the `aws_lb` listed.

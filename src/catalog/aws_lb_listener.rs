@@ -33,6 +33,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &["default_action"],
     },
     security: true,
+    secret: &[],
 };
 
 /// `aws_alb_listener`: the same resource under its older name.

@@ -33,6 +33,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &["health_check"],
     },
     security: false,
+    secret: &[],
 };
 
 /// `aws_alb_target_group`: the same resource under its older name.

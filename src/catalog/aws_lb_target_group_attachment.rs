@@ -23,6 +23,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: Some(&DERIVED),
     codify: CodifyRules::NONE,
     security: false,
+    secret: &[],
 };
 
 /// `aws_alb_target_group_attachment`: the same resource under its older name.

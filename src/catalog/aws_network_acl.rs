@@ -30,6 +30,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &["ingress", "egress"],
     },
     security: true,
+    secret: &[],
 };
 
 /// A changed entry, or a subnet moved to another ACL, changes what reaches a subnet.

@@ -32,6 +32,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: false,
+    secret: &[],
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

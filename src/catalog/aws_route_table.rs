@@ -18,6 +18,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: false,
+    secret: &[],
 };
 
 pub(super) fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -18,4 +18,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };

@@ -32,6 +32,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &["ingress", "egress"],
     },
     security: true,
+    secret: &[],
 };
 
 pub(super) fn severity(path: &AttrPath, state: &Value, live: &Value) -> Option<Severity> {

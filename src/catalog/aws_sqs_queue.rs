@@ -45,6 +45,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &[],
     },
     security: false,
+    secret: &[],
 };
 
 /// Who may send and read, and whether messages are encrypted.

@@ -33,6 +33,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         blocks: &[],
     },
     security: false,
+    secret: &[],
 };
 
 fn severity(path: &AttrPath, _: &Value, live: &Value) -> Option<Severity> {

@@ -34,6 +34,7 @@ pub(super) const INGRESS: TypeRules = TypeRules {
     derived: Some(&DERIVED),
     codify: CodifyRules::NONE,
     security: true,
+    secret: &[],
 };
 
 /// Rules for `aws_vpc_security_group_egress_rule`.

@@ -111,6 +111,10 @@ pub struct TypeRules {
     /// True when the very existence of one outside Terraform (or a change to it) is a security
     /// question: who can reach, assume or route what.
     pub security: bool,
+    /// Top-level attributes whose values are secrets whatever the provider's schema says (a
+    /// Lambda function's environment holds connection strings and keys under any name): never
+    /// shown in a report, a log or a snapshot, and never written by `codify`.
+    pub secret: &'static [&'static str],
 }
 
 /// State attributes every reader keeps besides `compared`: identity and region.
@@ -256,6 +260,7 @@ pub static GENERIC: TypeRules = TypeRules {
     derived: None,
     codify: CodifyRules::NONE,
     security: false,
+    secret: &[],
 };
 
 /// How `codify` writes a type.
@@ -290,6 +295,16 @@ pub fn codify_rules(rtype: &str) -> CodifyRules {
 /// True when `rtype`'s existence outside Terraform is a security question.
 pub fn is_security_type(rtype: &str) -> bool {
     rules(rtype).is_some_and(|r| r.security)
+}
+
+/// The top-level attributes of `rtype` that are always secret ([`TypeRules::secret`]).
+pub fn secret_attributes(rtype: &str) -> &'static [&'static str] {
+    rules(rtype).map_or(&[], |r| r.secret)
+}
+
+/// [`secret_attributes`] as the paths a resource's `sensitive` marks hold.
+pub fn secret_paths(rtype: &str) -> impl Iterator<Item = AttrPath> {
+    secret_attributes(rtype).iter().map(|a| AttrPath::attr(a))
 }
 
 /// The rules for a type, if the catalog knows it.

@@ -29,6 +29,9 @@ pub struct Object<'a> {
     /// Top-level list or set of object attributes to write as repeated blocks
     /// (`ingress { … }`); written even when computed, `name = []` when empty.
     pub as_blocks: &'a [&'a str],
+    /// Top-level attributes or blocks that hold secrets whatever the schema says (a Lambda
+    /// function's environment): left to the person, like schema-sensitive ones.
+    pub secret: &'a [&'a str],
 }
 
 /// Settings shared by all objects of one run.
@@ -233,6 +236,12 @@ fn write_body(
             continue;
         }
         let v = values.get(&a.name).unwrap_or(&Value::Null);
+        if top && obj.secret.contains(&a.name.as_str()) {
+            if !is_empty(v) {
+                lines.text(depth, format!("# TODO: set {} (sensitive)", a.name));
+            }
+            continue;
+        }
         if top && obj.as_blocks.contains(&a.name.as_str()) {
             as_blocks.push((a, v));
             continue;
@@ -260,6 +269,12 @@ fn write_body(
 
     for nb in &schema.blocks {
         if reserved(&nb.name) || listed(obj.skip, &nb.name) {
+            continue;
+        }
+        if top && obj.secret.contains(&nb.name.as_str()) {
+            if values.get(&nb.name).is_some_and(|v| !is_empty(v)) {
+                lines.text(depth, format!("# TODO: set {} (sensitive)", nb.name));
+            }
             continue;
         }
         let label = |k: &str| format!(" {}", string_lit(k));
@@ -536,6 +551,7 @@ mod tests {
             skip: &[],
             keep_computed: KEEP,
             as_blocks: &[],
+            secret: &[],
         }
     }
 
@@ -713,6 +729,56 @@ resource "aws_instance" "web_server_1" {
         assert!(out.hcl.ends_with(want), "{}", out.hcl);
     }
 
+    #[test]
+    fn secret_blocks_and_attributes_are_left_to_the_person() {
+        // Nothing in the schema marks them; the type's rules say they hold secrets.
+        let schema = Block {
+            attributes: vec![
+                attr("function_name", s(), "r"),
+                attr("kms_key_arn", s(), "o"),
+            ],
+            blocks: vec![
+                nested(
+                    "environment",
+                    Nesting::List,
+                    vec![attr("variables", Type::Map(Box::new(Type::String)), "o")],
+                    0,
+                ),
+                nested(
+                    "tracing_config",
+                    Nesting::List,
+                    vec![attr("mode", s(), "o")],
+                    0,
+                ),
+            ],
+        };
+        let v = json!({"function_name": "f", "kms_key_arn": "arn:aws:kms:k",
+            "environment": [{"variables": {"DATABASE_URL": "postgres://u:hunter2@db"}}],
+            "tracing_config": [{"mode": "Active"}]});
+        let attrs = v.as_object().cloned().unwrap_or_default();
+        let (refs, taken) = (HashMap::new(), BTreeSet::new());
+        let mut obj = object(&attrs, &schema, "f");
+        obj.rtype = "aws_lambda_function";
+        obj.secret = &["environment", "kms_key_arn"];
+        let opts = Options {
+            references: &refs,
+            import_blocks: true,
+            taken: &taken,
+        };
+        let out = generate(&[obj], &opts);
+        let want = r#"resource "aws_lambda_function" "f" {
+  function_name = "f"
+  # TODO: set kms_key_arn (sensitive)
+  # TODO: set environment (sensitive)
+  tracing_config {
+    mode = "Active"
+  }
+}
+"#;
+        assert!(out.hcl.ends_with(want), "{}", out.hcl);
+        assert!(!out.hcl.contains("hunter2"), "{}", out.hcl);
+    }
+
     fn security_group_schema() -> Block {
         let strings = |t: fn(Box<Type>) -> Type| t(Box::new(Type::String));
         let rule = Type::Object(
@@ -769,6 +835,7 @@ resource "aws_instance" "web_server_1" {
             skip: &[],
             keep_computed: &["name", "vpc_id"],
             as_blocks: &["ingress", "egress"],
+            secret: &[],
         }
     }
 

@@ -535,13 +535,14 @@ fn redact_attributes(r: &Resource) -> crate::model::Attributes {
     // Text with no secret word anywhere in it has no secret-named key to redact: keep it as
     // it is instead of parsing it into a map for every unmanaged resource.
     if r.sensitive.is_empty()
+        && catalog::secret_attributes(&r.rtype).is_empty()
         && let Some(text) = r.attributes.raw_text()
         && !has_secret_key(text)
         && !text.contains("\"_")
     {
         return r.attributes.clone();
     }
-    let mut shown = redact(&r.attributes.map(), &r.sensitive);
+    let mut shown = redact(&r.rtype, &r.attributes.map(), &r.sensitive);
     // `_`-members are the lister's notes for derived types, not attributes.
     shown.retain(|k, _| !k.starts_with('_'));
     shown.into()
@@ -578,11 +579,25 @@ fn has_secret_key(text: &str) -> bool {
     false
 }
 
-/// `attrs` with every value under a `marked` path or a secret-looking name redacted.
+/// `attrs` of an `rtype` object with every value under a `marked` path, a secret-looking name or
+/// an attribute the catalog holds secret for the type redacted.
 pub fn redact(
+    rtype: &str,
     attrs: &serde_json::Map<String, Value>,
     marked: &[AttrPath],
 ) -> serde_json::Map<String, Value> {
+    let secret = catalog::secret_attributes(rtype);
+    let with_secret: Vec<AttrPath>;
+    let marked = if secret.is_empty() {
+        marked
+    } else {
+        with_secret = marked
+            .iter()
+            .cloned()
+            .chain(catalog::secret_paths(rtype))
+            .collect();
+        &with_secret
+    };
     attrs
         .iter()
         .map(|(k, v)| {
@@ -679,7 +694,10 @@ pub fn compare(
     // Reports list changes by path, whatever order the maps kept.
     out.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, change) in &mut out {
-        if is_sensitive(path, &state.sensitive) || is_sensitive(path, &live.sensitive) {
+        if is_sensitive(path, &state.sensitive)
+            || is_sensitive(path, &live.sensitive)
+            || path.root().is_some_and(|root| rules.secret.contains(&root))
+        {
             change.state = Value::String(REDACTED.into());
             change.live = Value::String(REDACTED.into());
             change.sensitive = true;

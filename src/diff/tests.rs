@@ -318,6 +318,28 @@ fn partial_alerts_make_the_report_partial() {
 }
 
 #[test]
+fn attributes_the_catalog_holds_secret_are_redacted_unmarked() {
+    // A Lambda environment read through a provider carries no mark and no secret-looking name.
+    let env =
+        |v: &str| json!({"function_name": "f", "environment": [{"variables": {"DB_URL": v}}]});
+    let s = state("aws_lambda_function", "f", "f", env("SECRET-MARKER-1"));
+    let inv = inventory(vec![
+        live("aws_lambda_function", "f", env("SECRET-MARKER-2")),
+        live("aws_lambda_function", "g", env("SECRET-MARKER-3")),
+    ]);
+    let r = run(&[s], &inv, &Config::default(), "");
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(!text.contains("SECRET-MARKER"), "{text}");
+    let changed = r.drift.iter().find(|d| d.kind == Kind::Changed).unwrap();
+    assert!(changed.changes[0].sensitive, "{text}");
+    assert!(
+        r.drift
+            .iter()
+            .any(|d| d.kind == Kind::Unmanaged && d.id == "g")
+    );
+}
+
+#[test]
 fn unmanaged_attributes_are_redacted_at_any_depth() {
     let inv = inventory(vec![live(
         "aws_instance",

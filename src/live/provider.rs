@@ -450,11 +450,14 @@ fn sort_sets(
     }
 }
 
+/// What the schema marks sensitive, and what the catalog holds secret whatever the schema says.
 fn sensitive_paths(provider: &Provider, rtype: &str) -> Vec<AttrPath> {
-    provider
+    let mut paths = provider
         .resource_schema(rtype)
         .map(|s| s.block.sensitive_paths())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    paths.extend(crate::catalog::secret_paths(rtype));
+    paths
 }
 
 impl Pool {

@@ -7,7 +7,6 @@
 use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionConfiguration};
 
 use super::*;
-use crate::model::AttrPath;
 
 /// The Lambda types listed here.
 pub const TYPES: &[&str] = &["aws_lambda_function", "aws_lambda_event_source_mapping"];
@@ -79,7 +78,8 @@ fn function(
     let name = f.function_name()?;
     let mut r = Resource::live("aws_lambda_function", name, region);
     // Environment values are configuration people keep secrets in, whatever their names.
-    r.sensitive.push(AttrPath::attr("environment"));
+    r.sensitive
+        .extend(crate::catalog::secret_paths("aws_lambda_function"));
     let a = r.attributes.make_mut();
     put(a, "function_name", Some(name));
     put(a, "arn", f.function_arn());
@@ -196,7 +196,7 @@ mod tests {
             )
             .build();
         let r = function(&f, None, "eu-west-1").unwrap();
-        assert_eq!(r.sensitive, [AttrPath::attr("environment")]);
+        assert_eq!(r.sensitive, [crate::model::AttrPath::attr("environment")]);
         let a = r.attributes.map();
         assert_eq!(a["runtime"], "python3.12");
         assert_eq!(a["environment"], json!([{"variables": {"TOKEN": "abc"}}]));
