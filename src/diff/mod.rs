@@ -312,6 +312,7 @@ pub fn diff(input: &Input) -> Report {
         }
     }
 
+    let owned_by_attr = managed_by_attribute(input, &managed_ids);
     for (i, live) in input.live.resources.iter().enumerate() {
         if matched[i]
             || (live.aws_default && !input.options.include_defaults)
@@ -320,10 +321,14 @@ pub fn diff(input: &Input) -> Report {
             continue;
         }
         if let Some(c) = &live.companion_of {
-            let owner_live = by_id.contains_key(&(c.owner_type.as_str(), c.owner_id.as_str()));
-            if managed_ids.contains(&(c.owner_type.as_str(), c.owner_id.as_str()))
-                || (c.dies_with_owner && owner_live)
-            {
+            let owner = (c.owner_type.as_str(), c.owner_id.as_str());
+            let managed = match &c.owner_attr {
+                None => managed_ids.contains(&owner),
+                Some(attr) => owned_by_attr
+                    .get(&(owner.0, attr.as_str()))
+                    .is_some_and(|values| values.contains(owner.1)),
+            };
+            if managed || (c.dies_with_owner && by_id.contains_key(&owner)) {
                 continue;
             }
         }
@@ -496,6 +501,33 @@ fn finding(kind: Kind, s: &Resource, region: Option<String>, input: &Input) -> D
         changes: Vec::new(),
         live_attributes: None,
     }
+}
+
+/// The values of the attributes live companions name their owners by
+/// ([`crate::model::Companion::owner_attr`]), by (owner type, attribute), over the managed
+/// resources; empty when no companion does.
+fn managed_by_attribute<'a>(
+    input: &Input<'a>,
+    managed: &HashSet<(&str, &str)>,
+) -> HashMap<(&'a str, &'a str), HashSet<String>> {
+    let mut out: HashMap<(&str, &str), HashSet<String>> = input
+        .live
+        .resources
+        .iter()
+        .filter_map(|r| r.companion_of.as_ref())
+        .filter_map(|c| Some((c.owner_type.as_str(), c.owner_attr.as_deref()?)))
+        .map(|key| (key, HashSet::new()))
+        .collect();
+    for ((rtype, attr), values) in &mut out {
+        for s in input.state.iter().filter(|s| s.rtype == *rtype) {
+            if managed.contains(&(s.rtype.as_str(), s.id.as_str()))
+                && let Some(Value::String(v)) = s.attributes.map().get(*attr)
+            {
+                values.insert(v.clone());
+            }
+        }
+    }
+    out
 }
 
 /// True when a value at `path` must never be shown: it is marked, it lies under a mark, a mark

@@ -164,12 +164,14 @@ fn defaults_and_companions_are_not_unmanaged() {
         owner_type: "aws_instance".into(),
         owner_id: "i-1".into(),
         dies_with_owner: false,
+        owner_attr: None,
     });
     let mut other_root = live("aws_ebs_volume", "vol-other", json!({}));
     other_root.companion_of = Some(Companion {
         owner_type: "aws_instance".into(),
         owner_id: "i-unmanaged".into(),
         dies_with_owner: true,
+        owner_attr: None,
     });
     let inv = inventory(vec![
         live("aws_instance", "i-1", json!({})),
@@ -192,6 +194,35 @@ fn defaults_and_companions_are_not_unmanaged() {
         },
     });
     assert_eq!(with_defaults.drift.len(), 2);
+}
+
+#[test]
+fn companions_named_by_an_owner_attribute_follow_that_attribute() {
+    // Terraform's ID of an RDS instance is its resource ID; the log group AWS made for it
+    // names its identifier.
+    let st = vec![state(
+        "aws_db_instance",
+        "orders",
+        "db-ABC",
+        json!({"identifier": "orders"}),
+    )];
+    let group = |name: &str, owner: &str| {
+        let mut g = live("aws_cloudwatch_log_group", name, json!({"name": name}));
+        g.companion_of = Some(Companion {
+            owner_type: "aws_db_instance".into(),
+            owner_id: owner.into(),
+            dies_with_owner: false,
+            owner_attr: Some("identifier".into()),
+        });
+        g
+    };
+    let inv = inventory(vec![
+        group("/aws/rds/instance/orders/postgresql", "orders"),
+        group("/aws/rds/instance/db-ABC/postgresql", "db-ABC"),
+    ]);
+    let r = run(&st, &inv, &Config::default(), "");
+    let ids: Vec<&str> = r.drift.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["/aws/rds/instance/db-ABC/postgresql"]);
 }
 
 #[test]

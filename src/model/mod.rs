@@ -285,6 +285,11 @@ pub struct Companion {
     pub owner_id: String,
     /// True when the companion is deleted together with its owner (root volume, primary ENI).
     pub dies_with_owner: bool,
+    /// The owner's attribute `owner_id` is the value of, where the name AWS gives a companion
+    /// holds a name and Terraform's ID is an ARN or a generated ID (`identifier` of an
+    /// `aws_db_instance`); `None`: `owner_id` is the owner's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_attr: Option<String>,
 }
 
 /// A resource as seen by one side (state or cloud), with attributes named as in Terraform state.

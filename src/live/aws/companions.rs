@@ -41,6 +41,7 @@ pub fn link_companions(resources: &mut [Resource]) {
                             owner_type: "aws_instance".into(),
                             owner_id: r.id.clone(),
                             dies_with_owner: bd["delete_on_termination"] == Value::Bool(true),
+                            owner_attr: None,
                         },
                     ));
                     if bd["root"] == Value::Bool(true) {
@@ -75,6 +76,7 @@ pub fn link_companions(resources: &mut [Resource]) {
                             owner_type: "aws_nat_gateway".into(),
                             owner_id: r.id.clone(),
                             dies_with_owner: true,
+                            owner_attr: None,
                         },
                     ));
                 }

@@ -81,19 +81,44 @@ fn group_arn(arn: &str) -> &str {
 /// create on first use: the group is that resource's, never unmanaged while the state
 /// manages it.
 fn made_for(name: &str) -> Option<Companion> {
-    let (owner_type, owner_id) = if let Some(function) = name.strip_prefix("/aws/lambda/") {
-        ("aws_lambda_function", function)
+    // (owner type, the owner's attribute the name holds (None: its ID), the name in the group)
+    let (owner_type, attr, owner) = if let Some(function) = name.strip_prefix("/aws/lambda/") {
+        // Lambda@Edge writes to `/aws/lambda/REGION.NAME` in each region it runs in; a function
+        // name never holds a dot.
+        let function = function.split_once('.').map_or(function, |(_, f)| f);
+        ("aws_lambda_function", None, function)
     } else if let Some(rest) = name.strip_prefix("/aws/eks/") {
-        ("aws_eks_cluster", rest.strip_suffix("/cluster")?)
+        ("aws_eks_cluster", None, rest.strip_suffix("/cluster")?)
+    } else if let Some(rest) = name.strip_prefix("/aws/containerinsights/") {
+        ("aws_eks_cluster", None, rest.split_once('/')?.0)
     } else if let Some(project) = name.strip_prefix("/aws/codebuild/") {
-        ("aws_codebuild_project", project)
+        ("aws_codebuild_project", Some("name"), project)
+    } else if let Some(rest) = name.strip_prefix("/aws/rds/instance/") {
+        (
+            "aws_db_instance",
+            Some("identifier"),
+            rest.split_once('/')?.0,
+        )
+    } else if let Some(rest) = name.strip_prefix("/aws/rds/cluster/") {
+        ("aws_rds_cluster", None, rest.split_once('/')?.0)
+    } else if let Some(rest) = name.strip_prefix("/aws/ecs/containerinsights/") {
+        (
+            "aws_ecs_cluster",
+            Some("name"),
+            rest.strip_suffix("/performance")?,
+        )
+    } else if let Some(rest) = name.strip_prefix("API-Gateway-Execution-Logs_") {
+        ("aws_api_gateway_rest_api", None, rest.split_once('/')?.0)
+    } else if let Some(api) = name.strip_prefix("/aws/appsync/apis/") {
+        ("aws_appsync_graphql_api", None, api)
     } else {
         return None;
     };
-    (!owner_id.is_empty() && !owner_id.contains('/')).then(|| Companion {
+    (!owner.is_empty() && !owner.contains('/')).then(|| Companion {
         owner_type: owner_type.into(),
-        owner_id: owner_id.into(),
+        owner_id: owner.into(),
         dies_with_owner: false,
+        owner_attr: attr.map(Into::into),
     })
 }
 
@@ -169,18 +194,54 @@ mod tests {
 
     #[test]
     fn groups_aws_services_make_belong_to_their_resource() {
-        let owner = |name: &str| made_for(name).map(|c| (c.owner_type, c.owner_id));
-        assert_eq!(
-            owner("/aws/lambda/resize"),
-            Some(("aws_lambda_function".into(), "resize".into()))
-        );
-        assert_eq!(
-            owner("/aws/eks/prod/cluster"),
-            Some(("aws_eks_cluster".into(), "prod".into()))
-        );
-        assert_eq!(owner("/aws/eks/prod/other"), None);
-        assert_eq!(owner("/aws/lambda/"), None);
-        assert_eq!(owner("/app/web"), None);
+        let owner = |name: &str| {
+            made_for(name).map(|c| format!("{} {:?}={}", c.owner_type, c.owner_attr, c.owner_id))
+        };
+        let cases = [
+            ("/aws/lambda/resize", "aws_lambda_function None=resize"),
+            (
+                "/aws/lambda/us-east-1.edge",
+                "aws_lambda_function None=edge",
+            ),
+            ("/aws/eks/prod/cluster", "aws_eks_cluster None=prod"),
+            (
+                "/aws/containerinsights/prod/performance",
+                "aws_eks_cluster None=prod",
+            ),
+            (
+                "/aws/codebuild/ci",
+                "aws_codebuild_project Some(\"name\")=ci",
+            ),
+            (
+                "/aws/rds/instance/orders/postgresql",
+                "aws_db_instance Some(\"identifier\")=orders",
+            ),
+            (
+                "/aws/rds/cluster/orders/audit",
+                "aws_rds_cluster None=orders",
+            ),
+            (
+                "/aws/ecs/containerinsights/web/performance",
+                "aws_ecs_cluster Some(\"name\")=web",
+            ),
+            (
+                "API-Gateway-Execution-Logs_a1b2c3/prod",
+                "aws_api_gateway_rest_api None=a1b2c3",
+            ),
+            ("/aws/appsync/apis/xyz", "aws_appsync_graphql_api None=xyz"),
+        ];
+        for (name, want) in cases {
+            assert_eq!(owner(name).as_deref(), Some(want), "{name}");
+        }
+        for name in [
+            "/aws/eks/prod/other",
+            "/aws/lambda/",
+            "/app/web",
+            "/aws/rds/instance/orders",
+            "/aws/ecs/containerinsights/web/other",
+        ] {
+            assert_eq!(owner(name), None, "{name}");
+        }
     }
 
     #[test]

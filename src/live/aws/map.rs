@@ -37,6 +37,7 @@ fn launched_by(tags: &[Tag]) -> Option<Companion> {
         owner_type: owner_type.into(),
         owner_id,
         dies_with_owner: true,
+        owner_attr: None,
     })
 }
 
@@ -296,6 +297,7 @@ pub(super) fn volume(v: &t::Volume, region: &str) -> Option<Resource> {
             owner_type: "aws_instance".into(),
             owner_id: att.instance_id().unwrap_or_default().to_string(),
             dies_with_owner: att.delete_on_termination() == Some(true),
+            owner_attr: None,
         });
     }
     let a = r.attributes.make_mut();
@@ -521,6 +523,7 @@ pub(super) fn network_interface(n: &t::NetworkInterface, region: &str) -> Option
             owner_type: "aws_instance".into(),
             owner_id: inst.to_string(),
             dies_with_owner: att.device_index() == Some(0),
+            owner_attr: None,
         });
     }
     let a = r.attributes.make_mut();
