@@ -38,24 +38,141 @@ fn nested_modules_with_count_and_for_each() {
 // Terraform's own `plan -refresh-only`) returns `vpc_security_group_ids = []` after the apply
 // while DescribeInstances still lists both groups. That is moto's disagreement with itself,
 // not drift; with the argument left out all three paths must be silent.
+//
+/// Then Auto Scaling changes by hand, each found once on every path: a group's size and a
+/// propagated tag, a policy deleted, a schedule and a group made by hand. The instances a
+/// group launches are silent while the state manages the group; without it, the group is
+/// unmanaged (and its instances still its own).
 #[test]
 fn instance_options_and_attachments() {
     let s = Scenario::new("nodrift/instance_options");
     s.apply();
     s.assert_no_drift_anywhere();
-    // The Auto Scaling group's instances were silent because the state manages the group:
-    // without it, they are instances nobody manages.
+    let workers = s.id("aws_autoscaling_group.workers");
+    let subnet = s.id("aws_subnet.a");
+    let config = s.id("aws_launch_configuration.legacy");
+    common::block_on(async {
+        use aws_sdk_autoscaling::types::Tag;
+        let c = s.autoscaling_in("us-east-1");
+        c.update_auto_scaling_group()
+            .auto_scaling_group_name("legacy")
+            .max_size(2)
+            .send()
+            .await
+            .unwrap();
+        c.create_or_update_tags()
+            .tags(
+                Tag::builder()
+                    .resource_id(&workers)
+                    .resource_type("auto-scaling-group")
+                    .key("Team")
+                    .value("someone-else")
+                    .propagate_at_launch(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        c.delete_policy()
+            .auto_scaling_group_name(&workers)
+            .policy_name("step-up")
+            .send()
+            .await
+            .unwrap();
+        c.put_scheduled_update_group_action()
+            .auto_scaling_group_name(&workers)
+            .scheduled_action_name("weekend")
+            .recurrence("0 8 * * 6")
+            .desired_capacity(1)
+            .send()
+            .await
+            .unwrap();
+        c.create_auto_scaling_group()
+            .auto_scaling_group_name("click-ops")
+            .launch_configuration_name(&config)
+            .min_size(0)
+            .max_size(1)
+            .vpc_zone_identifier(&subnet)
+            .send()
+            .await
+            .unwrap();
+    });
+    let expected = [
+        ("changed", "aws_autoscaling_group.legacy"),
+        ("changed", "aws_autoscaling_group.workers"),
+        ("missing", "aws_autoscaling_policy.step_up"),
+        ("unmanaged", "aws_autoscaling_group"),
+        ("unmanaged", "aws_autoscaling_schedule"),
+    ];
+    let want: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, a)| (k.to_string(), a.to_string()))
+        .collect();
+    for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
+        let (code, report, _) = s.scan_json(args);
+        assert_eq!(
+            (code, &by_address(&report)),
+            (2, &want),
+            "{label}: {report:#}"
+        );
+        for (address, path) in [
+            ("aws_autoscaling_group.legacy", "max_size"),
+            ("aws_autoscaling_group.workers", "tag"),
+        ] {
+            assert_eq!(
+                common::change_paths(&report, address),
+                [path],
+                "{label}: {report:#}"
+            );
+        }
+    }
+    // Made by hand, they are named by the IDs `terraform import` takes.
+    let (_, report, _) = s.scan_json(&["--live", "aws"]);
+    let mut ids: Vec<&str> = report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "unmanaged")
+        .filter_map(|d| d["id"].as_str())
+        .collect();
+    ids.sort_unstable();
+    let weekend = format!("{workers}/weekend");
+    assert_eq!(ids, ["click-ops", weekend.as_str()], "{report:#}");
+
+    // The group's instances were silent because the state manages the group: without it, the
+    // group is unmanaged, and what it launched is still its own.
     s.terraform_ok(&["state", "rm", "aws_autoscaling_group.workers"]);
     let (code, report, _) = s.scan_json(&["--live", "aws"]);
     assert_eq!(code, 2, "{report:#}");
+    let unmanaged: Vec<(String, String)> = common::findings(&report)
+        .into_iter()
+        .filter(|(kind, _)| kind == "unmanaged")
+        .collect();
     assert_eq!(
-        common::findings(&report),
+        unmanaged,
         [
-            ("unmanaged".to_string(), "aws_instance".to_string()),
-            ("unmanaged".to_string(), "aws_instance".to_string()),
+            ("unmanaged".to_string(), "aws_autoscaling_group".to_string()),
+            ("unmanaged".to_string(), "aws_autoscaling_group".to_string()),
+            (
+                "unmanaged".to_string(),
+                "aws_autoscaling_schedule".to_string()
+            ),
         ],
         "{report:#}"
     );
+}
+
+/// (kind, address or, for an unmanaged resource, type) of every finding, in report order.
+fn by_address(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let what = d["address"].as_str().or(d["type"].as_str()).unwrap();
+            (d["kind"].as_str().unwrap().to_string(), what.to_string())
+        })
+        .collect()
 }
 
 /// Then the gateway endpoint loses a table an association manages and gains one by hand:
@@ -109,15 +226,7 @@ fn network_routes_nat_and_interfaces() {
     ];
     for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
         let (code, report, _) = s.scan_json(args);
-        let found: Vec<(String, String)> = report["drift"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                let what = d["address"].as_str().or(d["type"].as_str()).unwrap();
-                (d["kind"].as_str().unwrap().to_string(), what.to_string())
-            })
-            .collect();
+        let found = by_address(&report);
         let want: Vec<(String, String)> = expected
             .iter()
             .map(|(k, a)| (k.to_string(), a.to_string()))

@@ -13,6 +13,10 @@ use crate::model::{AttrPath, Severity};
 pub mod derive;
 
 mod aws_ami;
+mod aws_autoscaling_attachment;
+mod aws_autoscaling_group;
+mod aws_autoscaling_policy;
+mod aws_autoscaling_schedule;
 mod aws_cloudwatch_log_group;
 mod aws_cloudwatch_log_metric_filter;
 mod aws_customer_gateway;
@@ -52,6 +56,7 @@ mod aws_kms_alias;
 mod aws_kms_key;
 mod aws_lambda_event_source_mapping;
 mod aws_lambda_function;
+mod aws_launch_configuration;
 mod aws_launch_template;
 mod aws_lb;
 mod aws_lb_listener;
@@ -236,6 +241,11 @@ const ALL: &[&TypeRules] = &[
     &aws_sqs_queue_policy::RULES,
     &aws_kms_key::RULES,
     &aws_kms_alias::RULES,
+    &aws_autoscaling_group::RULES,
+    &aws_autoscaling_attachment::RULES,
+    &aws_autoscaling_policy::RULES,
+    &aws_autoscaling_schedule::RULES,
+    &aws_launch_configuration::RULES,
     &aws_iam_principal_policy_attachment::USER,
     &aws_iam_principal_policy_attachment::GROUP,
     &aws_iam_inline_policy::ROLE,
@@ -440,7 +450,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 81);
+        assert_eq!(types.len(), 86);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

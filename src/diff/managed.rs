@@ -271,6 +271,22 @@ impl Managed {
                     self.created.insert(snapshot, "aws_ebs_snapshot");
                 }
             }
+            // A target group or classic load balancer attached to a group by its own resource:
+            // the group's copy of its list was written without it.
+            "aws_autoscaling_attachment" => {
+                if let Some(group) = text(r, "autoscaling_group_name") {
+                    let covers = [
+                        ("target_group_arns", text(r, "lb_target_group_arn")),
+                        ("load_balancers", text(r, "elb")),
+                    ];
+                    for (attr, value) in covers {
+                        if let Some(value) = value.filter(|v| !v.is_empty()) {
+                            let cover = Cover::Member { attr, value };
+                            self.add(&["aws_autoscaling_group"], &group, cover);
+                        }
+                    }
+                }
+            }
             // A queue's documents written as their own resources.
             "aws_sqs_queue_policy"
             | "aws_sqs_queue_redrive_policy"

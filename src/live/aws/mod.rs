@@ -21,6 +21,7 @@ use super::Progress;
 use crate::catalog;
 use crate::model::{Alert, AlertKind, Companion, LiveInventory, Resource};
 
+pub mod autoscaling;
 mod client;
 mod companions;
 pub mod ecr;
@@ -69,13 +70,13 @@ impl AwsOptions {
 }
 
 /// The types a scan lists when `--type` does not say: every EC2 type, and those of the other
-/// services (IAM, Logs, ECR, Lambda, ELBv2, SQS, KMS) only when the state manages some of
+/// services (IAM, Logs, ECR, Lambda, ELBv2, SQS, KMS, Auto Scaling) only when the state manages some of
 /// theirs. Each of those needs its own
 /// permissions, which an estate that does not use the service need not grant.
 pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<String> {
     /// A service's types, and whether a state type is one of its.
     type Service = (&'static [&'static str], fn(&str) -> bool);
-    let services: [Service; 7] = [
+    let services: [Service; 8] = [
         (iam::TYPES, |t| t.starts_with("aws_iam_")),
         (logs::TYPES, logs::used_by),
         (ecr::TYPES, ecr::used_by),
@@ -83,8 +84,9 @@ pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<Stri
         (elb::TYPES, elb::used_by),
         (sqs::TYPES, sqs::used_by),
         (kms::TYPES, kms::used_by),
+        (autoscaling::TYPES, autoscaling::used_by),
     ];
-    let mut used = [false; 7];
+    let mut used = [false; 8];
     for t in state_types {
         for (u, (_, used_by)) in used.iter_mut().zip(&services) {
             *u |= used_by(t);
@@ -112,6 +114,7 @@ struct Regional {
     elb: Option<aws_sdk_elasticloadbalancingv2::Client>,
     sqs: Option<aws_sdk_sqs::Client>,
     kms: Option<aws_sdk_kms::Client>,
+    autoscaling: Option<aws_sdk_autoscaling::Client>,
 }
 
 impl Regional {
@@ -144,6 +147,10 @@ impl Regional {
                 true => Some(kms::client(opts, region, calls).await),
                 false => None,
             },
+            autoscaling: match wants(autoscaling::TYPES) {
+                true => Some(autoscaling::client(opts, region, calls).await),
+                false => None,
+            },
         }
     }
 
@@ -167,6 +174,9 @@ impl Regional {
         }
         if let (Some(c), true) = (&self.kms, of(kms::TYPES)) {
             return kms::list(c, rtype, region).await;
+        }
+        if let (Some(c), true) = (&self.autoscaling, of(autoscaling::TYPES)) {
+            return autoscaling::list(c, rtype, region).await;
         }
         list(&self.ec2, rtype, region).await
     }
@@ -632,6 +642,7 @@ mod tests {
             elb: Some(unreachable_client!(aws_sdk_elasticloadbalancingv2)),
             sqs: Some(unreachable_client!(aws_sdk_sqs)),
             kms: Some(unreachable_client!(aws_sdk_kms)),
+            autoscaling: Some(unreachable_client!(aws_sdk_autoscaling)),
         };
         for t in catalog::listed_types() {
             if iam::TYPES.contains(&t) {
@@ -652,6 +663,7 @@ mod tests {
             elb::TYPES,
             sqs::TYPES,
             kms::TYPES,
+            autoscaling::TYPES,
         ]
         .concat()
         {

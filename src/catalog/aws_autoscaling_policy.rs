@@ -1,0 +1,43 @@
+//! `aws_autoscaling_policy`: listed with DescribePolicies. Terraform's ID is the policy's name;
+//! one made by hand is named by the import ID `GROUP/NAME`.
+
+use super::{CodifyRules, TypeRules};
+use crate::model::Severity;
+
+/// Rules for scaling policies.
+pub(super) const RULES: TypeRules = TypeRules {
+    name: "aws_autoscaling_policy",
+    compared: &[
+        "name",
+        "autoscaling_group_name",
+        "policy_type",
+        "adjustment_type",
+        "scaling_adjustment",
+        "cooldown",
+        "min_adjustment_magnitude",
+        "estimated_instance_warmup",
+        "enabled",
+        "target_tracking_configuration",
+    ],
+    ignored: &["metric_aggregation_type"],
+    sets: &[],
+    maps: &[],
+    // Zero in the state is "not set", which AWS reads back as nothing.
+    when_set: &[
+        "adjustment_type",
+        "scaling_adjustment",
+        "cooldown",
+        "min_adjustment_magnitude",
+        "estimated_instance_warmup",
+    ],
+    severity: |_, _, _| None,
+    unmanaged: Severity::Low,
+    derived: None,
+    codify: CodifyRules {
+        keep: &["policy_type"],
+        skip: &[],
+        blocks: &[],
+    },
+    security: false,
+    secret: &[],
+};
