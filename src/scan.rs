@@ -662,10 +662,16 @@ fn combine(native: LiveInventory, read: LiveInventory) -> LiveInventory {
 fn merge(mut native: LiveInventory, read: LiveInventory, state: &[Resource]) -> LiveInventory {
     // What the lister's parents hold that no state object claims (a policy attached by hand).
     catalog::derive::add_unclaimed_children(state, &mut native);
-    let managed: std::collections::HashSet<(&str, &str)> = state
+    let mut managed: std::collections::HashSet<(&str, &str)> = state
         .iter()
         .map(|r| (r.rtype.as_str(), r.id.as_str()))
         .collect();
+    // The lister names some objects otherwise than Terraform's ID (a record by its full name).
+    let listed: Vec<(&str, String)> = state
+        .iter()
+        .filter_map(|r| Some((r.rtype.as_str(), catalog::listed_id(r)?)))
+        .collect();
+    managed.extend(listed.iter().map(|(t, id)| (*t, id.as_str())));
     let mut out = read;
     out.resources.extend(
         native

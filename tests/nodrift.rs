@@ -111,7 +111,7 @@ fn instance_options_and_attachments() {
     for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
         let (code, report, _) = s.scan_json(args);
         assert_eq!(
-            (code, &by_address(&report)),
+            (code, &common::findings(&report)),
             (2, &want),
             "{label}: {report:#}"
         );
@@ -160,19 +160,6 @@ fn instance_options_and_attachments() {
         ],
         "{report:#}"
     );
-}
-
-/// (kind, address or, for an unmanaged resource, type) of every finding, in report order.
-fn by_address(report: &serde_json::Value) -> Vec<(String, String)> {
-    report["drift"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            let what = d["address"].as_str().or(d["type"].as_str()).unwrap();
-            (d["kind"].as_str().unwrap().to_string(), what.to_string())
-        })
-        .collect()
 }
 
 /// Then the gateway endpoint loses a table an association manages and gains one by hand:
@@ -226,7 +213,7 @@ fn network_routes_nat_and_interfaces() {
     ];
     for (label, args) in common::PATHS.iter().chain([&common::NATIVE_ONLY]) {
         let (code, report, _) = s.scan_json(args);
-        let found = by_address(&report);
+        let found = common::findings(&report);
         let want: Vec<(String, String)> = expected
             .iter()
             .map(|(k, a)| (k.to_string(), a.to_string()))

@@ -1290,6 +1290,106 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
     }
 }
 
+/// Route 53, listed once per account: a zone's tag, a record's TTL and a weight changed by hand,
+/// a record deleted, a record and a zone made by hand (the new zone's own SOA and NS records
+/// are the zone's, silent).
+#[test]
+fn dns_zones_and_records_are_listed_natively_and_each_change_found_once() {
+    let s = Scenario::new("nodrift/dns");
+    s.apply();
+    s.assert_no_drift_anywhere();
+    let (public, internal) = (
+        s.id("aws_route53_zone.public"),
+        s.id("aws_route53_zone.internal"),
+    );
+    common::block_on(async {
+        use aws_sdk_route53::types::{
+            Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType, Tag,
+            TagResourceType,
+        };
+        let r53 = s.route53();
+        let set = |name: &str, rtype: RrType, ttl: i64, value: &str| {
+            ResourceRecordSet::builder()
+                .name(name)
+                .r#type(rtype)
+                .ttl(ttl)
+                .resource_records(ResourceRecord::builder().value(value).build().unwrap())
+        };
+        let change = |zone: &str, action: ChangeAction, set: ResourceRecordSet| {
+            let change = Change::builder()
+                .action(action)
+                .resource_record_set(set)
+                .build()
+                .unwrap();
+            r53.change_resource_record_sets()
+                .hosted_zone_id(zone)
+                .change_batch(ChangeBatch::builder().changes(change).build().unwrap())
+                .send()
+        };
+        let db = set("db.internal.example", RrType::A, 120, "10.20.1.5");
+        change(&internal, ChangeAction::Upsert, db.build().unwrap())
+            .await
+            .unwrap();
+        let api = set("api.shop.example.com", RrType::A, 300, "203.0.113.20");
+        change(&public, ChangeAction::Delete, api.build().unwrap())
+            .await
+            .unwrap();
+        let promo = set("promo.shop.example.com", RrType::A, 300, "198.51.100.7");
+        change(&public, ChangeAction::Create, promo.build().unwrap())
+            .await
+            .unwrap();
+        let green = set(
+            "app.shop.example.com",
+            RrType::Cname,
+            60,
+            "green.shop.example.com",
+        )
+        .set_identifier("green")
+        .weight(50);
+        change(&public, ChangeAction::Upsert, green.build().unwrap())
+            .await
+            .unwrap();
+        r53.change_tags_for_resource()
+            .resource_type(TagResourceType::Hostedzone)
+            .resource_id(&public)
+            .add_tags(Tag::builder().key("Owner").value("someone").build())
+            .send()
+            .await
+            .unwrap();
+        r53.create_hosted_zone()
+            .name("scratch.example")
+            .caller_reference("hand-made")
+            .send()
+            .await
+            .unwrap();
+    });
+    let expected = pairs(&[
+        ("changed", "aws_route53_record.canary[\"green\"]"),
+        ("changed", "aws_route53_record.db"),
+        ("changed", "aws_route53_zone.public"),
+        ("missing", "aws_route53_record.host[\"api\"]"),
+        ("unmanaged", "aws_route53_record"),
+        ("unmanaged", "aws_route53_zone"),
+    ]);
+    found_once_on_every_path(
+        &s,
+        &expected,
+        &[
+            ("aws_route53_record.db", "ttl"),
+            (
+                "aws_route53_record.canary[\"green\"]",
+                "weighted_routing_policy[0].weight",
+            ),
+            ("aws_route53_zone.public", "tags.Owner"),
+        ],
+        &[],
+    );
+    // The hand-made record is named by the ID `terraform import` takes.
+    let (_, report, _) = s.scan_json(&["--live", "aws"]);
+    let record = drift_of_id(&report, &format!("{public}_promo.shop.example.com_A"));
+    assert_eq!(record["kind"], "unmanaged", "{report:#}");
+}
+
 /// Load balancers, target groups, listeners and attachments, under both names Terraform gives
 /// them: a health check, tags and security groups changed by hand, a listener deleted, a
 /// target deregistered, a target group and a listener made by hand.

@@ -77,6 +77,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 /// What the group launches and as whom.

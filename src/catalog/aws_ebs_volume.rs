@@ -38,4 +38,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: false,
     secret: &[],
+    match_id: None,
 };

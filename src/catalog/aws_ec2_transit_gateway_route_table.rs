@@ -31,6 +31,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 /// Rules for static routes.
@@ -53,6 +54,7 @@ pub(super) const ROUTE: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 /// Rules for route table associations.
@@ -74,6 +76,7 @@ pub(super) const ASSOCIATION: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 static ROUTE_DERIVED: Derived = Derived {

@@ -21,6 +21,7 @@ pub(super) const LIFECYCLE: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 /// Rules for repository policies: who may pull and push.
@@ -37,6 +38,7 @@ pub(super) const REPOSITORY: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -44,6 +44,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -45,6 +45,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 /// Logs sent elsewhere, or fewer of them, is an audit question.

@@ -28,6 +28,7 @@ const fn rules(
         codify: CodifyRules::NONE,
         security: true,
         secret: &[],
+        match_id: None,
     }
 }
 

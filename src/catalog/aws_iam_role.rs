@@ -28,6 +28,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

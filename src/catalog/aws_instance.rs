@@ -86,6 +86,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -17,4 +17,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: true,
     secret: &[],
+    match_id: None,
 };

@@ -41,6 +41,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 /// Who may use the key, whether it rotates, whether it works at all.

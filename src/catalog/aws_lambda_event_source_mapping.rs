@@ -33,4 +33,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: false,
     secret: &[],
+    match_id: None,
 };

@@ -68,6 +68,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     // Connection strings and keys live here under names no word list catches.
     secret: &["environment"],
+    match_id: None,
 };
 
 /// Code and the role it runs as decide what a function can do.

@@ -41,6 +41,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 /// The image, the network access and the role an instance starts with.

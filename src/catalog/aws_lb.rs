@@ -44,6 +44,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 /// `aws_alb`: the same resource under its older name, checked against the `aws_lb` listed.

@@ -34,6 +34,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 /// `aws_alb_listener`: the same resource under its older name.

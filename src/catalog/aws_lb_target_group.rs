@@ -34,6 +34,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 /// `aws_alb_target_group`: the same resource under its older name.

@@ -24,6 +24,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 /// `aws_alb_target_group_attachment`: the same resource under its older name.

@@ -31,6 +31,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 /// A changed entry, or a subnet moved to another ACL, changes what reaches a subnet.

@@ -33,6 +33,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -19,6 +19,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 pub(super) fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

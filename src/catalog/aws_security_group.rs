@@ -33,6 +33,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 pub(super) fn severity(path: &AttrPath, state: &Value, live: &Value) -> Option<Severity> {

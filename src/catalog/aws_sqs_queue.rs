@@ -46,6 +46,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 /// Who may send and read, and whether messages are encrypted.

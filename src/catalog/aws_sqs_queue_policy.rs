@@ -22,6 +22,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 static DERIVED: Derived = Derived {

@@ -35,6 +35,7 @@ pub(super) const INGRESS: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: true,
     secret: &[],
+    match_id: None,
 };
 
 /// Rules for `aws_vpc_security_group_egress_rule`.

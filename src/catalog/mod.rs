@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use crate::model::{AttrPath, Severity};
+use crate::model::{AttrPath, Resource, Severity};
 
 pub mod derive;
 
@@ -69,6 +69,8 @@ pub(crate) mod aws_network_acl_rule;
 mod aws_network_interface;
 mod aws_network_interface_attachment;
 mod aws_route;
+mod aws_route53_record;
+mod aws_route53_zone;
 mod aws_route_table;
 mod aws_route_table_association;
 mod aws_security_group;
@@ -120,6 +122,10 @@ pub struct TypeRules {
     /// Lambda function's environment holds connection strings and keys under any name): never
     /// shown in a report, a log or a snapshot, and never written by `codify`.
     pub secret: &'static [&'static str],
+    /// The ID the lister gives the object a state object stands for, where Terraform's own ID
+    /// depends on how the configuration was written (a record named `www` or in full); `None`,
+    /// or a function returning `None`: the state's ID.
+    pub match_id: Option<fn(&Resource) -> Option<String>>,
 }
 
 /// State attributes every reader keeps besides `compared`: identity and region.
@@ -246,6 +252,8 @@ const ALL: &[&TypeRules] = &[
     &aws_autoscaling_policy::RULES,
     &aws_autoscaling_schedule::RULES,
     &aws_launch_configuration::RULES,
+    &aws_route53_zone::RULES,
+    &aws_route53_record::RULES,
     &aws_iam_principal_policy_attachment::USER,
     &aws_iam_principal_policy_attachment::GROUP,
     &aws_iam_inline_policy::ROLE,
@@ -271,6 +279,7 @@ pub static GENERIC: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: false,
     secret: &[],
+    match_id: None,
 };
 
 /// How `codify` writes a type.
@@ -315,6 +324,12 @@ pub fn secret_attributes(rtype: &str) -> &'static [&'static str] {
 /// [`secret_attributes`] as the paths a resource's `sensitive` marks hold.
 pub fn secret_paths(rtype: &str) -> impl Iterator<Item = AttrPath> {
     secret_attributes(rtype).iter().map(|a| AttrPath::attr(a))
+}
+
+/// The ID the lister gives the object `state` stands for, when it is not the state's own
+/// ([`TypeRules::match_id`]).
+pub fn listed_id(state: &Resource) -> Option<String> {
+    rules(&state.rtype)?.match_id?(state).filter(|id| *id != state.id)
 }
 
 /// The rules for a type, if the catalog knows it.
@@ -450,7 +465,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 86);
+        assert_eq!(types.len(), 88);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

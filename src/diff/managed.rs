@@ -287,6 +287,18 @@ impl Managed {
                     }
                 }
             }
+            // A VPC associated with a private zone by its own resource: the zone's copy of its
+            // VPCs was written without it.
+            "aws_route53_zone_association" => {
+                if let (Some(zone), Some(vpc)) = (text(r, "zone_id"), text(r, "vpc_id")) {
+                    let cover = Cover::Element {
+                        attr: "vpc",
+                        key: "vpc_id",
+                        value: vpc,
+                    };
+                    self.add(&["aws_route53_zone"], &zone, cover);
+                }
+            }
             // A queue's documents written as their own resources.
             "aws_sqs_queue_policy"
             | "aws_sqs_queue_redrive_policy"

@@ -430,7 +430,14 @@ fn judge(
     if input.ignore.ignores_resource(&s.rtype, &s.id) {
         return Outcome::Skip;
     }
-    let found = by_id.get(&(s.rtype.as_str(), s.id.as_str())).and_then(|c| {
+    // A provider read carries the state's ID; a listing, the one `match_id` gives.
+    let listed_id = rules.match_id.and_then(|f| f(s));
+    // (`rules` is GENERIC for a type outside the catalog: no `match_id`.)
+    let candidates = by_id.get(&(s.rtype.as_str(), s.id.as_str())).or_else(|| {
+        let id = listed_id.as_deref()?;
+        by_id.get(&(s.rtype.as_str(), id))
+    });
+    let found = candidates.and_then(|c| {
         c.iter()
             .copied()
             // A provider read carries no region of its own: it read the object where the

@@ -405,6 +405,11 @@ impl Scenario {
         moto_client!(aws_sdk_sqs, &self.moto.url, region)
     }
 
+    /// A Route 53 client on this scenario's moto (the service is global).
+    pub fn route53(&self) -> aws_sdk_route53::Client {
+        moto_client!(aws_sdk_route53, &self.moto.url, "us-east-1")
+    }
+
     /// An Auto Scaling client on this scenario's moto in `region`.
     pub fn autoscaling_in(&self, region: &str) -> aws_sdk_autoscaling::Client {
         moto_client!(aws_sdk_autoscaling, &self.moto.url, region)

@@ -220,17 +220,17 @@ pub(super) const PER_OBJECT_READS: usize = 8;
 
 /// Reads each of `items` with `read`, [`PER_OBJECT_READS`] at a time and in order; `None`s
 /// (objects gone meanwhile, or not the account's) are left out, the first error is the
-/// listing's.
+/// listing's. A read yields a resource, or what a listing puts together (a zone's records).
 ///
 /// `read` takes its item by value and returns a future owning what it uses: futures borrowing
 /// through a closure's reference argument are not provably `Send`, and the server spawns
 /// scans on its runtime.
-pub(super) async fn read_each<T, F, Fut>(items: Vec<T>, read: F) -> Result<Vec<Resource>, ListError>
+pub(super) async fn read_each<T, O, F, Fut>(items: Vec<T>, read: F) -> Result<Vec<O>, ListError>
 where
     F: FnMut(T) -> Fut,
-    Fut: std::future::Future<Output = Result<Option<Resource>, ListError>>,
+    Fut: std::future::Future<Output = Result<Option<O>, ListError>>,
 {
-    let listed: Vec<Result<Option<Resource>, ListError>> =
+    let listed: Vec<Result<Option<O>, ListError>> =
         futures::stream::iter(items.into_iter().map(read))
             .buffered(PER_OBJECT_READS)
             .collect()

@@ -31,6 +31,7 @@ pub mod kms;
 pub mod lambda;
 pub mod logs;
 mod map;
+pub mod route53;
 pub mod sqs;
 
 use client::*;
@@ -70,14 +71,16 @@ impl AwsOptions {
 }
 
 /// The types a scan lists when `--type` does not say: every EC2 type, and those of the other
-/// services (IAM, Logs, ECR, Lambda, ELBv2, SQS, KMS, Auto Scaling) only when the state manages some of
+/// services (IAM, Route 53, Logs, ECR, Lambda, ELBv2, SQS, KMS, Auto Scaling) only when the
+/// state manages some of
 /// theirs. Each of those needs its own
 /// permissions, which an estate that does not use the service need not grant.
 pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<String> {
     /// A service's types, and whether a state type is one of its.
     type Service = (&'static [&'static str], fn(&str) -> bool);
-    let services: [Service; 8] = [
+    let services: [Service; 9] = [
         (iam::TYPES, |t| t.starts_with("aws_iam_")),
+        (route53::TYPES, route53::used_by),
         (logs::TYPES, logs::used_by),
         (ecr::TYPES, ecr::used_by),
         (lambda::TYPES, lambda::used_by),
@@ -86,7 +89,7 @@ pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<Stri
         (kms::TYPES, kms::used_by),
         (autoscaling::TYPES, autoscaling::used_by),
     ];
-    let mut used = [false; 8];
+    let mut used = [false; 9];
     for t in state_types {
         for (u, (_, used_by)) in used.iter_mut().zip(&services) {
             *u |= used_by(t);
@@ -192,10 +195,9 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     } else {
         opts.types.clone()
     };
-    // IAM is global: listed once, with the first region's configuration.
-    let (global, types): (Vec<String>, Vec<String>) = types
-        .into_iter()
-        .partition(|t| iam::TYPES.contains(&t.as_str()));
+    // IAM and Route 53 are global: listed once, with the first region's configuration.
+    let is_global = |t: &str| iam::TYPES.contains(&t) || route53::TYPES.contains(&t);
+    let (global, types): (Vec<String>, Vec<String>) = types.into_iter().partition(|t| is_global(t));
     let calls = CallCounter::default();
     let mut clients = Vec::new();
     for region in &opts.regions {
@@ -204,9 +206,9 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
             Regional::new(opts, region, &types, &calls).await,
         ));
     }
-    let iam_client = match (global.is_empty(), opts.regions.first()) {
-        (false, Some(region)) => Some(iam::client(opts, region, &calls).await),
-        _ => None,
+    let global_listings = match opts.regions.first() {
+        Some(region) => global_jobs(opts, region, &global, &calls).await,
+        None => Vec::new(),
     };
     // Owned jobs: futures that borrow through a closure's reference argument are not provably
     // `Send`, and the server spawns scans on its runtime.
@@ -228,20 +230,14 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
     // Failures grouped by cause: twelve types in two regions failing for want of credentials
     // are one line, not twenty-four.
     let mut failures: BTreeMap<(AlertKind, String), Vec<String>> = BTreeMap::new();
-    let global_listing = async {
-        let client = iam_client.as_ref()?;
-        let wanted: Vec<&str> = global.iter().map(String::as_str).collect();
-        Some(iam::list(client, &wanted).await)
-    };
-    let mut global_listing = std::pin::pin!(global_listing);
+    let mut globals = futures::stream::iter(global_listings).buffer_unordered(2);
     let (mut global_done, mut regional_done) = (false, false);
     loop {
         let (region, rtype, result) = tokio::select! {
-            listed = &mut global_listing, if !global_done => {
-                global_done = true;
+            listed = globals.next(), if !global_done => {
                 match listed {
-                    Some(Ok(resources)) => {
-                        for t in &global {
+                    Some((types, Ok(resources))) => {
+                        for t in &types {
                             progress(Progress::Listed {
                                 rtype: t.clone(),
                                 region: "global".into(),
@@ -251,11 +247,11 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
                         }
                         inv.resources.extend(resources);
                     }
-                    Some(Err(e)) => failures
+                    Some((types, Err(e))) => failures
                         .entry((e.kind, e.message))
                         .or_default()
-                        .push(format!("{} (global)", global.join(", "))),
-                    None => {}
+                        .push(format!("{} (global)", types.join(", "))),
+                    None => global_done = true,
                 }
                 continue;
             }
@@ -303,6 +299,47 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         .sort_by(|a, b| (&a.rtype, &a.region, &a.id).cmp(&(&b.rtype, &b.region, &b.id)));
     inv.alerts.sort_by(|a, b| a.message.cmp(&b.message));
     inv
+}
+
+/// A global service's listing: the types it lists, and what it found.
+type GlobalJob = std::pin::Pin<
+    Box<dyn std::future::Future<Output = (Vec<String>, Result<Vec<Resource>, ListError>)> + Send>,
+>;
+
+/// One listing per global service `global` asks for, on the configuration of `region`.
+async fn global_jobs(
+    opts: &AwsOptions,
+    region: &str,
+    global: &[String],
+    calls: &CallCounter,
+) -> Vec<GlobalJob> {
+    let of = |service: &[&str]| -> Vec<String> {
+        global
+            .iter()
+            .filter(|t| service.contains(&t.as_str()))
+            .cloned()
+            .collect()
+    };
+    let mut jobs: Vec<GlobalJob> = Vec::new();
+    let types = of(iam::TYPES);
+    if !types.is_empty() {
+        let client = iam::client(opts, region, calls).await;
+        jobs.push(Box::pin(async move {
+            let wanted: Vec<&str> = types.iter().map(String::as_str).collect();
+            let listed = iam::list(&client, &wanted).await;
+            (types, listed)
+        }));
+    }
+    let types = of(route53::TYPES);
+    if !types.is_empty() {
+        let client = route53::client(opts, region, calls).await;
+        jobs.push(Box::pin(async move {
+            let wanted: Vec<&str> = types.iter().map(String::as_str).collect();
+            let listed = route53::list(&client, &wanted).await;
+            (types, listed)
+        }));
+    }
+    jobs
 }
 
 /// Lists one EC2 type in one region.
@@ -645,7 +682,7 @@ mod tests {
             autoscaling: Some(unreachable_client!(aws_sdk_autoscaling)),
         };
         for t in catalog::listed_types() {
-            if iam::TYPES.contains(&t) {
+            if iam::TYPES.contains(&t) || route53::TYPES.contains(&t) {
                 continue;
             }
             let e = regional.list(t, "us-east-1").await.unwrap_err();
@@ -657,6 +694,7 @@ mod tests {
         }
         for t in [
             iam::TYPES,
+            route53::TYPES,
             logs::TYPES,
             ecr::TYPES,
             lambda::TYPES,
