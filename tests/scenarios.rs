@@ -993,7 +993,8 @@ fn found_once_on_every_path(
 /// for one nobody manages (unmanaged). ECR: tag mutability and a pull policy changed, a
 /// lifecycle policy deleted, a repository and a policy made by hand. Lambda: an environment
 /// value changed (reported, never shown), a mapping switched off, a function made by hand.
-/// SQS: a timeout changed, the policy its own resource sets deleted, a queue made by hand.
+/// SQS: a timeout changed, the policy its own resource sets deleted, the receive count of a
+/// redrive policy written as its own resource changed, a queue made by hand.
 /// KMS: rotation switched off, the alias pointed at a key made by hand.
 #[test]
 fn regional_services_are_listed_natively_and_each_change_found_once() {
@@ -1013,6 +1014,8 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
     let lambda = s.lambda_in("eu-west-1");
     let (sqs, kms) = (s.sqs_in("eu-west-1"), s.kms_in("eu-west-1"));
     let queue = s.id("aws_sqs_queue.uploads");
+    let orders = s.id("aws_sqs_queue.orders");
+    let orders_dlq = s.state_value("aws_sqs_queue.orders_dlq", "arn");
     let key = s.id("aws_kms_key.logs");
     let mapping = s.id("aws_lambda_event_source_mapping.uploads");
     let role = s.state_value("aws_iam_role.resize", "arn");
@@ -1155,6 +1158,13 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .send()
             .await
             .unwrap();
+        let redrive = serde_json::json!({"deadLetterTargetArn": orders_dlq, "maxReceiveCount": 9});
+        sqs.set_queue_attributes()
+            .queue_url(&orders)
+            .attributes(Q::RedrivePolicy, redrive.to_string())
+            .send()
+            .await
+            .unwrap();
         kms.disable_key_rotation()
             .key_id(&key)
             .send()
@@ -1194,6 +1204,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
         ("unmanaged", "aws_lambda_function"),
         ("changed", "aws_sqs_queue.uploads"),
         ("missing", "aws_sqs_queue_policy.uploads"),
+        ("changed", "aws_sqs_queue_redrive_policy.orders"),
         ("unmanaged", "aws_sqs_queue"),
         ("changed", "aws_kms_key.logs"),
         ("changed", "aws_kms_alias.logs"),
@@ -1216,6 +1227,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             ),
             ("aws_lambda_event_source_mapping.uploads", "enabled"),
             ("aws_sqs_queue.uploads", "visibility_timeout_seconds"),
+            ("aws_sqs_queue_redrive_policy.orders", "redrive_policy"),
             ("aws_kms_key.logs", "enable_key_rotation"),
             ("aws_kms_alias.logs", "target_key_id"),
         ],

@@ -245,6 +245,7 @@ const ALL: &[&TypeRules] = &[
     &aws_lb_target_group_attachment::ALB,
     &aws_sqs_queue::RULES,
     &aws_sqs_queue_policy::RULES,
+    &aws_sqs_queue_policy::REDRIVE,
     &aws_kms_key::RULES,
     &aws_kms_alias::RULES,
     &aws_autoscaling_group::RULES,
@@ -465,7 +466,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 88);
+        assert_eq!(types.len(), 89);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

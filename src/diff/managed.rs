@@ -562,6 +562,47 @@ mod tests {
     }
 
     #[test]
+    fn attached_targets_and_associated_vpcs_are_taken_out_of_their_lists() {
+        let state = vec![
+            res(
+                "aws_autoscaling_attachment",
+                "workers-1",
+                json!({"autoscaling_group_name": "workers", "lb_target_group_arn": "arn:tg/2"}),
+            ),
+            res(
+                "aws_route53_zone_association",
+                "Z1:vpc-2",
+                json!({"zone_id": "Z1", "vpc_id": "vpc-2"}),
+            ),
+        ];
+        let m = Managed::from_state(&state);
+        let group = res(
+            "aws_autoscaling_group",
+            "workers",
+            json!({"target_group_arns": ["arn:tg/1", "arn:tg/2"], "load_balancers": []}),
+        );
+        let cut = m.without_parts(&group);
+        assert_eq!(
+            cut.attributes
+                .get("target_group_arns")
+                .unwrap()
+                .into_owned(),
+            json!(["arn:tg/1"])
+        );
+        let zone = res(
+            "aws_route53_zone",
+            "Z1",
+            json!({"vpc": [{"vpc_id": "vpc-1", "vpc_region": "us-east-1"},
+                           {"vpc_id": "vpc-2", "vpc_region": "us-east-1"}]}),
+        );
+        let cut = m.without_parts(&zone);
+        assert_eq!(
+            cut.attributes.get("vpc").unwrap().into_owned(),
+            json!([{"vpc_id": "vpc-1", "vpc_region": "us-east-1"}])
+        );
+    }
+
+    #[test]
     fn acl_rules_are_taken_out_by_number_and_an_images_snapshots_are_its_own() {
         let state = vec![
             res(
