@@ -1402,9 +1402,10 @@ fn dns_zones_and_records_are_listed_natively_and_each_change_found_once() {
     assert_eq!(record["kind"], "unmanaged", "{report:#}");
 }
 
-/// Load balancers, target groups, listeners and attachments, under both names Terraform gives
-/// them: a health check, tags and security groups changed by hand, a listener deleted, a
-/// target deregistered, a target group and a listener made by hand.
+/// Load balancers, target groups, listeners, listener rules and attachments, under both names
+/// Terraform gives them: a health check, tags, security groups and a rule's priority changed
+/// by hand, a listener and a rule deleted, a target deregistered, a target group, a listener
+/// and a rule made by hand.
 #[test]
 fn load_balancers_are_listed_natively_and_each_change_found_once() {
     let s = Scenario::new("nodrift/load_balancer");
@@ -1417,13 +1418,56 @@ fn load_balancers_are_listed_natively_and_each_change_found_once() {
         s.id("aws_lb_target_group.this[\"web\"]"),
     );
     let listener = s.id("aws_alb_listener.admin");
+    let http = s.id("aws_lb_listener.http");
+    let (api_rule, maintenance) = (
+        s.id("aws_lb_listener_rule.api"),
+        s.id("aws_lb_listener_rule.maintenance"),
+    );
     let instance = s.id("aws_instance.web[1]");
     let default_group = s.state_value("aws_vpc.this", "default_security_group_id");
     let vpc = s.id("aws_vpc.this");
     block_on(async {
         use aws_sdk_elasticloadbalancingv2::types::{
-            Action, ActionTypeEnum, ProtocolEnum, Tag, TargetDescription,
+            Action, ActionTypeEnum, PathPatternConditionConfig, ProtocolEnum, RuleCondition,
+            RulePriorityPair, Tag, TargetDescription,
         };
+        elb.set_rule_priorities()
+            .rule_priorities(
+                RulePriorityPair::builder()
+                    .rule_arn(&api_rule)
+                    .priority(15)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        elb.delete_rule()
+            .rule_arn(&maintenance)
+            .send()
+            .await
+            .unwrap();
+        elb.create_rule()
+            .listener_arn(&http)
+            .priority(99)
+            .conditions(
+                RuleCondition::builder()
+                    .field("path-pattern")
+                    .path_pattern_config(
+                        PathPatternConditionConfig::builder()
+                            .values("/debug/*")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::Forward)
+                    .target_group_arn(&web)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
         elb.modify_target_group()
             .target_group_arn(&api)
             .health_check_path("/changed")
@@ -1485,6 +1529,9 @@ fn load_balancers_are_listed_natively_and_each_change_found_once() {
         ("changed", "aws_lb_target_group.this[\"api\"]"),
         ("unmanaged", "aws_lb_target_group"),
         ("missing", "aws_lb_target_group_attachment.web[1]"),
+        ("changed", "aws_lb_listener_rule.api"),
+        ("missing", "aws_lb_listener_rule.maintenance"),
+        ("unmanaged", "aws_lb_listener_rule"),
     ]);
     found_once_on_every_path(
         &s,
@@ -1493,6 +1540,7 @@ fn load_balancers_are_listed_natively_and_each_change_found_once() {
             ("aws_alb.internal", "security_groups"),
             ("aws_lb.this", "tags.Owner"),
             ("aws_lb_target_group.this[\"api\"]", "health_check[0].path"),
+            ("aws_lb_listener_rule.api", "priority"),
         ],
         &["aws_alb.internal"],
     );

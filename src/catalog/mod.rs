@@ -60,6 +60,7 @@ mod aws_launch_configuration;
 mod aws_launch_template;
 mod aws_lb;
 mod aws_lb_listener;
+mod aws_lb_listener_rule;
 mod aws_lb_target_group;
 mod aws_lb_target_group_attachment;
 mod aws_main_route_table_association;
@@ -241,6 +242,8 @@ const ALL: &[&TypeRules] = &[
     &aws_lb_target_group::ALB,
     &aws_lb_listener::RULES,
     &aws_lb_listener::ALB,
+    &aws_lb_listener_rule::RULES,
+    &aws_lb_listener_rule::ALB,
     &aws_lb_target_group_attachment::RULES,
     &aws_lb_target_group_attachment::ALB,
     &aws_sqs_queue::RULES,
@@ -466,7 +469,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 89);
+        assert_eq!(types.len(), 91);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

@@ -314,11 +314,12 @@ impl Managed {
             }
             // The same object under its older name: the state accounts for the one listed
             // under the newer.
-            "aws_alb" | "aws_alb_target_group" | "aws_alb_listener" => {
+            "aws_alb" | "aws_alb_target_group" | "aws_alb_listener" | "aws_alb_listener_rule" => {
                 let listed = match r.rtype.as_str() {
                     "aws_alb" => "aws_lb",
                     "aws_alb_target_group" => "aws_lb_target_group",
-                    _ => "aws_lb_listener",
+                    "aws_alb_listener" => "aws_lb_listener",
+                    _ => "aws_lb_listener_rule",
                 };
                 self.created.insert(r.id.clone(), listed);
             }

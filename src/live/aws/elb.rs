@@ -1,17 +1,25 @@
 //! Elastic Load Balancing v2, per region: DescribeLoadBalancers and DescribeTargetGroups list
 //! every load balancer and target group in bulk, DescribeTags reads the tags of 20 at a time;
-//! listeners need one DescribeListeners per load balancer and a target group's targets one
-//! DescribeTargetHealth each (the API has no bulk form), made at a bounded concurrency.
+//! listeners need one DescribeListeners per load balancer, their rules one DescribeRules per
+//! listener, and a target group's targets one DescribeTargetHealth each (the API has no bulk
+//! form), made at a bounded concurrency.
 
 use std::collections::HashMap;
 
 use aws_sdk_elasticloadbalancingv2::Client as ElbClient;
-use aws_sdk_elasticloadbalancingv2::types::{Listener, LoadBalancer, TargetGroup};
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, Listener, LoadBalancer, Rule, RuleCondition, TargetGroup,
+};
 
 use super::*;
 
 /// The ELBv2 types listed here (target group attachments are checked against their group).
-pub const TYPES: &[&str] = &["aws_lb", "aws_lb_target_group", "aws_lb_listener"];
+pub const TYPES: &[&str] = &[
+    "aws_lb",
+    "aws_lb_target_group",
+    "aws_lb_listener",
+    "aws_lb_listener_rule",
+];
 
 /// True when the state manages something of this service (under either name Terraform
 /// gives it): it is listed then (or when `--type` asks).
@@ -88,38 +96,73 @@ pub(super) async fn list(
                 .collect())
         }
         "aws_lb_listener" => {
-            let lbs = load_balancers(client).await?;
-            let lb_arns = arns(lbs.iter().map(|l| l.load_balancer_arn()));
-            let reads = lb_arns.into_iter().map(|arn| {
-                let client = client.clone();
-                async move {
-                    let out = paginate!(
-                        client
-                            .describe_listeners()
-                            .load_balancer_arn(arn)
-                            .page_size(400),
-                        listeners
-                    );
-                    Ok::<_, ListError>(out)
-                }
-            });
-            let listeners: Vec<Listener> = futures::stream::iter(reads)
-                .buffered(PER_OBJECT_READS)
-                .collect::<Vec<_>>()
-                .await
-                .into_iter()
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .flatten()
-                .collect();
+            let listeners = listeners(client).await?;
             let tags = tags(client, arns(listeners.iter().map(|l| l.listener_arn()))).await?;
             Ok(listeners
                 .iter()
                 .filter_map(|l| listener(l, &tags, region))
                 .collect())
         }
+        "aws_lb_listener_rule" => {
+            let listener_arns = arns(listeners(client).await?.iter().map(|l| l.listener_arn()));
+            let reads = listener_arns.into_iter().map(|arn| {
+                let client = client.clone();
+                async move {
+                    let rules = paginate!(
+                        client.describe_rules().listener_arn(&arn).page_size(400),
+                        rules
+                    );
+                    Ok::<_, ListError>((arn, rules))
+                }
+            });
+            let per_listener: Vec<(String, Vec<Rule>)> = futures::stream::iter(reads)
+                .buffered(PER_OBJECT_READS)
+                .collect::<Vec<_>>()
+                .await
+                .into_iter()
+                .collect::<Result<_, _>>()?;
+            // A listener's default rule is its default action, not a rule of its own.
+            let rules: Vec<(&str, &Rule)> = per_listener
+                .iter()
+                .flat_map(|(arn, rules)| rules.iter().map(move |r| (arn.as_str(), r)))
+                .filter(|(_, r)| r.is_default() != Some(true))
+                .collect();
+            let tags = tags(client, arns(rules.iter().map(|(_, r)| r.rule_arn()))).await?;
+            Ok(rules
+                .iter()
+                .filter_map(|(listener, r)| rule(listener, r, &tags, region))
+                .collect())
+        }
         other => Err(unsupported(other)),
     }
+}
+
+/// Every listener of every load balancer: one DescribeListeners per load balancer.
+async fn listeners(client: &ElbClient) -> Result<Vec<Listener>, ListError> {
+    let lbs = load_balancers(client).await?;
+    let lb_arns = arns(lbs.iter().map(|l| l.load_balancer_arn()));
+    let reads = lb_arns.into_iter().map(|arn| {
+        let client = client.clone();
+        async move {
+            let out = paginate!(
+                client
+                    .describe_listeners()
+                    .load_balancer_arn(arn)
+                    .page_size(400),
+                listeners
+            );
+            Ok::<_, ListError>(out)
+        }
+    });
+    Ok(futures::stream::iter(reads)
+        .buffered(PER_OBJECT_READS)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 async fn load_balancers(client: &ElbClient) -> Result<Vec<LoadBalancer>, ListError> {
@@ -284,9 +327,14 @@ fn listener(
         .find(|c| c.is_default() != Some(false))
         .and_then(|c| c.certificate_arn());
     a.insert("certificate_arn".into(), json!(certificate.unwrap_or("")));
-    let actions: Vec<Value> = l
-        .default_actions()
-        .iter()
+    a.insert("default_action".into(), actions(l.default_actions()));
+    a.insert("tags".into(), tags_of(tags, arn));
+    Some(r)
+}
+
+/// Actions by type, target group and order: what the listings return of them.
+fn actions(list: &[Action]) -> Value {
+    list.iter()
         .map(|x| {
             let mut m = Map::new();
             put(&mut m, "type", x.r#type().map(|t| t.as_str()));
@@ -294,10 +342,83 @@ fn listener(
             put(&mut m, "order", x.order());
             Value::Object(m)
         })
-        .collect();
-    a.insert("default_action".into(), Value::Array(actions));
+        .collect()
+}
+
+fn rule(
+    listener: &str,
+    x: &Rule,
+    tags: &HashMap<String, BTreeMap<String, String>>,
+    region: &str,
+) -> Option<Resource> {
+    let arn = x.rule_arn()?;
+    let mut r = Resource::live("aws_lb_listener_rule", arn, region);
+    let a = r.attributes.make_mut();
+    put(a, "arn", Some(arn));
+    put(a, "listener_arn", Some(listener));
+    put(
+        a,
+        "priority",
+        x.priority().and_then(|p| p.parse::<i64>().ok()),
+    );
+    a.insert("action".into(), actions(x.actions()));
+    let conditions: Vec<Value> = x.conditions().iter().filter_map(condition).collect();
+    a.insert("condition".into(), Value::Array(conditions));
     a.insert("tags".into(), tags_of(tags, arn));
     Some(r)
+}
+
+/// A rule's condition as the provider writes it: one block of six, the others empty. A
+/// condition AWS returns in its older form (a field and values) reads the same.
+fn condition(c: &RuleCondition) -> Option<Value> {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        json!([{ "values": v }])
+    };
+    let mut block = json!({
+        "host_header": [], "http_header": [], "http_request_method": [],
+        "path_pattern": [], "query_string": [], "source_ip": [],
+    });
+    let legacy = c.values();
+    match c.field()? {
+        "host-header" => {
+            let v = c.host_header_config().map_or(legacy, |h| h.values());
+            block["host_header"] = sorted(v);
+        }
+        "path-pattern" => {
+            let v = c.path_pattern_config().map_or(legacy, |p| p.values());
+            block["path_pattern"] = sorted(v);
+        }
+        "http-request-method" => {
+            let v = c
+                .http_request_method_config()
+                .map_or(legacy, |m| m.values());
+            block["http_request_method"] = sorted(v);
+        }
+        "source-ip" => {
+            let v = c.source_ip_config().map_or(legacy, |s| s.values());
+            block["source_ip"] = sorted(v);
+        }
+        "http-header" => {
+            let h = c.http_header_config()?;
+            let mut v = h.values().to_vec();
+            v.sort();
+            block["http_header"] = json!([{"http_header_name": h.http_header_name(), "values": v}]);
+        }
+        "query-string" => {
+            let mut pairs: Vec<Value> = c
+                .query_string_config()?
+                .values()
+                .iter()
+                .map(|p| json!({"key": p.key().unwrap_or(""), "value": p.value()}))
+                .collect();
+            pairs.sort_by_key(|p| p.to_string());
+            block["query_string"] = json!(pairs);
+        }
+        _ => return None,
+    }
+    Some(block)
 }
 
 #[cfg(test)]
@@ -349,6 +470,49 @@ mod tests {
         );
         assert_eq!(a["_targets"], json!([{"target_id": "i-1", "port": 80}]));
         assert_eq!(a["tags"], json!({}));
+    }
+
+    #[test]
+    fn rule_conditions_read_as_the_provider_writes_them() {
+        use aws_sdk_elasticloadbalancingv2::types::{
+            HostHeaderConditionConfig, QueryStringConditionConfig, QueryStringKeyValuePair,
+        };
+        let host = RuleCondition::builder()
+            .field("host-header")
+            .host_header_config(
+                HostHeaderConditionConfig::builder()
+                    .values("b.example.com")
+                    .values("a.example.com")
+                    .build(),
+            )
+            .build();
+        let c = condition(&host).unwrap();
+        assert_eq!(
+            c["host_header"],
+            json!([{"values": ["a.example.com", "b.example.com"]}])
+        );
+        assert_eq!(c["path_pattern"], json!([]));
+        // The older form: a field and its values.
+        let legacy = RuleCondition::builder()
+            .field("path-pattern")
+            .values("/api/*")
+            .build();
+        assert_eq!(
+            condition(&legacy).unwrap()["path_pattern"],
+            json!([{"values": ["/api/*"]}])
+        );
+        let query = RuleCondition::builder()
+            .field("query-string")
+            .query_string_config(
+                QueryStringConditionConfig::builder()
+                    .values(QueryStringKeyValuePair::builder().value("on").build())
+                    .build(),
+            )
+            .build();
+        assert_eq!(
+            condition(&query).unwrap()["query_string"],
+            json!([{"key": "", "value": "on"}])
+        );
     }
 
     #[test]
