@@ -697,7 +697,8 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
 
 /// The rest of the EC2 family, in the style of the public VPC, peering and transit gateway
 /// modules: a secondary range, an egress-only gateway, the default network ACL taken over, an
-/// ACL with separate rules, a flow log, VPN and customer gateways, a prefix list, peering, a
+/// ACL with separate rules, a subnet put in an ACL and a gateway attached to a VPC by their
+/// own resources, a flow log, VPN and customer gateways, a prefix list, peering, a
 /// transit gateway with a VPC attachment and a main route table, a golden image from a
 /// snapshot; and IAM for people and machines in the style of the IAM modules: users in a group
 /// with an attached policy, memberships, user and group attachments, inline policies on a role,
@@ -734,6 +735,19 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
                     .to(22)
                     .build(),
             )
+            .send()
+            .await
+            .unwrap();
+        // The private subnet moved back to the default ACL; the shared gateway detached.
+        c.replace_network_acl_association()
+            .association_id(s.id("aws_network_acl_association.private"))
+            .network_acl_id(&default_acl)
+            .send()
+            .await
+            .unwrap();
+        c.detach_vpn_gateway()
+            .vpn_gateway_id(s.id("aws_vpn_gateway.shared"))
+            .vpc_id(s.id("aws_vpc.shared"))
             .send()
             .await
             .unwrap();
@@ -928,6 +942,8 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
         ("missing", "aws_egress_only_internet_gateway.this"),
         ("missing", "aws_flow_log.this"),
         ("missing", "aws_network_acl_rule.public_inbound[1]"),
+        ("missing", "aws_network_acl_association.private"),
+        ("missing", "aws_vpn_gateway_attachment.shared"),
         ("missing", "aws_vpc_peering_connection.shared"),
         ("unmanaged", "aws_customer_gateway"),
         ("unmanaged", "aws_ebs_snapshot"),

@@ -66,6 +66,7 @@ mod aws_lb_target_group_attachment;
 mod aws_main_route_table_association;
 mod aws_nat_gateway;
 mod aws_network_acl;
+mod aws_network_acl_association;
 pub(crate) mod aws_network_acl_rule;
 mod aws_network_interface;
 mod aws_network_interface_attachment;
@@ -90,6 +91,7 @@ mod aws_vpc_ipv4_cidr_block_association;
 mod aws_vpc_peering_connection;
 mod aws_vpc_security_group_rule;
 mod aws_vpn_gateway;
+mod aws_vpn_gateway_attachment;
 
 /// Everything the diff needs to know about one resource type.
 #[derive(Debug)]
@@ -244,6 +246,8 @@ const ALL: &[&TypeRules] = &[
     &aws_lb_listener::ALB,
     &aws_lb_listener_rule::RULES,
     &aws_lb_listener_rule::ALB,
+    &aws_network_acl_association::RULES,
+    &aws_vpn_gateway_attachment::RULES,
     &aws_lb_target_group_attachment::RULES,
     &aws_lb_target_group_attachment::ALB,
     &aws_sqs_queue::RULES,
@@ -469,7 +473,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 91);
+        assert_eq!(types.len(), 93);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }
