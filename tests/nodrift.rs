@@ -164,7 +164,8 @@ fn instance_options_and_attachments() {
 
 /// Then the gateway endpoint loses a table an association manages and gains one by hand:
 /// the association is missing, and the hand-added table is the endpoint's change. The transit
-/// gateway's table loses a static route, gains one by hand and a tag: each found once.
+/// gateway's table loses a static route, gains one by hand and a tag; the adopted default
+/// subnet gains a tag: each found once.
 #[test]
 fn network_routes_nat_and_interfaces() {
     let s = Scenario::new("nodrift/network_routes");
@@ -176,6 +177,7 @@ fn network_routes_nat_and_interfaces() {
         s.id("aws_route_table.empty"),
     );
     let table = s.id("aws_ec2_transit_gateway_route_table.spokes");
+    let default_subnet = s.id("aws_default_subnet.a");
     common::block_on(async {
         s.ec2()
             .modify_vpc_endpoint()
@@ -200,8 +202,10 @@ fn network_routes_nat_and_interfaces() {
             .await
             .unwrap();
         common::add_tags(&c, &table, &[("Owner", "someone")]).await;
+        common::add_tags(&c, &default_subnet, &[("Owner", "someone")]).await;
     });
     let expected = [
+        ("changed", "aws_default_subnet.a"),
         ("changed", "aws_ec2_transit_gateway_route_table.spokes"),
         ("changed", "aws_vpc_endpoint.dynamodb"),
         ("missing", "aws_ec2_transit_gateway_route.to_main"),

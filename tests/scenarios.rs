@@ -574,7 +574,8 @@ fn initialised_backend_is_read_with_state_pull() {
 
 /// The public-module style fixture, in the style of the public VPC, security-group and EC2
 /// modules: routes as `aws_route`, rules as separate resources of both kinds, gateway and
-/// interface endpoints, a DHCP options association, the VPC's default group and table taken
+/// interface endpoints (one given its subnets and group by associations), a DHCP options
+/// association, the VPC's default group and table taken
 /// over, an ENI attachment, an instance profile, a spot request; `region = local.region` in a
 /// region other than the environment's. Applied once (the parents' own state copies of the
 /// parts other resources manage are stale, as for everyone who applies such a configuration
@@ -593,8 +594,17 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
     let role = s.id("aws_iam_role.instance");
     let policy = s.id("aws_iam_policy.instance");
     let s3 = s.id("aws_vpc_endpoint.s3");
+    let logs = s.id("aws_vpc_endpoint.logs");
+    let private_b = s.id("aws_subnet.private[\"b\"]");
     let spot = s.id("aws_spot_instance_request.worker");
     block_on(async {
+        // An interface endpoint taken out of a subnet an association put it in.
+        c.modify_vpc_endpoint()
+            .vpc_endpoint_id(&logs)
+            .remove_subnet_ids(&private_b)
+            .send()
+            .await
+            .unwrap();
         // A gateway endpoint taken off one of its route tables.
         c.modify_vpc_endpoint()
             .vpc_endpoint_id(&s3)
@@ -677,6 +687,7 @@ fn module_style_parts_are_judged_on_the_resources_that_manage_them() {
         ("missing", "aws_iam_role_policy_attachment.instance"),
         ("missing", "aws_route.private_nat_gateway"),
         ("missing", "aws_spot_instance_request.worker"),
+        ("missing", "aws_vpc_endpoint_subnet_association.logs[\"b\"]"),
         ("unmanaged", "aws_vpc_dhcp_options"),
         (
             "missing",

@@ -23,6 +23,7 @@ mod aws_customer_gateway;
 mod aws_default_network_acl;
 mod aws_default_route_table;
 mod aws_default_security_group;
+mod aws_default_subnet;
 mod aws_default_vpc;
 mod aws_ebs_snapshot;
 mod aws_ebs_volume;
@@ -86,6 +87,7 @@ mod aws_vpc;
 mod aws_vpc_dhcp_options;
 mod aws_vpc_dhcp_options_association;
 mod aws_vpc_endpoint;
+mod aws_vpc_endpoint_association;
 mod aws_vpc_endpoint_route_table_association;
 mod aws_vpc_ipv4_cidr_block_association;
 mod aws_vpc_peering_connection;
@@ -247,6 +249,9 @@ const ALL: &[&TypeRules] = &[
     &aws_lb_listener_rule::RULES,
     &aws_lb_listener_rule::ALB,
     &aws_network_acl_association::RULES,
+    &aws_default_subnet::RULES,
+    &aws_vpc_endpoint_association::SUBNET,
+    &aws_vpc_endpoint_association::SECURITY_GROUP,
     &aws_vpn_gateway_attachment::RULES,
     &aws_lb_target_group_attachment::RULES,
     &aws_lb_target_group_attachment::ALB,
@@ -473,7 +478,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 93);
+        assert_eq!(types.len(), 96);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

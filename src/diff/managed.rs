@@ -168,6 +168,23 @@ impl Managed {
                     self.add(&["aws_vpc_endpoint"], &endpoint, cover);
                 }
             }
+            // A subnet or a security group an interface endpoint is given by its own
+            // resource: the endpoint's copy of its list was written without it.
+            "aws_vpc_endpoint_subnet_association"
+            | "aws_vpc_endpoint_security_group_association" => {
+                let (attr, member) = match r.rtype.as_str() {
+                    "aws_vpc_endpoint_subnet_association" => ("subnet_ids", "subnet_id"),
+                    _ => ("security_group_ids", "security_group_id"),
+                };
+                if let (Some(endpoint), Some(value)) = (text(r, "vpc_endpoint_id"), text(r, member))
+                {
+                    self.add(
+                        &["aws_vpc_endpoint"],
+                        &endpoint,
+                        Cover::Member { attr, value },
+                    );
+                }
+            }
             "aws_network_interface_attachment" => {
                 if let Some(eni) = text(r, "network_interface_id") {
                     let cover = Cover::Attribute("attachment");
