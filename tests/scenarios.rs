@@ -1019,7 +1019,8 @@ fn found_once_on_every_path(
 /// and a filter made by hand, and the groups Lambda makes for a managed function (silent) and
 /// for one nobody manages (unmanaged). ECR: tag mutability and a pull policy changed, a
 /// lifecycle policy deleted, a repository and a policy made by hand. Lambda: an environment
-/// value changed (reported, never shown), a mapping switched off, a function made by hand.
+/// value changed (reported, never shown), a mapping switched off, an alias's description
+/// changed, a function and an alias made by hand.
 /// SQS: a timeout changed, the policy its own resource sets deleted, the receive count of a
 /// redrive policy written as its own resource changed, a queue made by hand.
 /// KMS: rotation switched off, the alias pointed at a key made by hand.
@@ -1147,6 +1148,22 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .await
             .unwrap();
         lambda
+            .update_alias()
+            .function_name("resize-images")
+            .name("live")
+            .description("pointed elsewhere")
+            .send()
+            .await
+            .unwrap();
+        lambda
+            .create_alias()
+            .function_name("resize-images")
+            .name("canary")
+            .function_version("$LATEST")
+            .send()
+            .await
+            .unwrap();
+        lambda
             .update_event_source_mapping()
             .uuid(&mapping)
             .enabled(false)
@@ -1229,6 +1246,8 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
         ("changed", "aws_lambda_function.resize"),
         ("changed", "aws_lambda_event_source_mapping.uploads"),
         ("unmanaged", "aws_lambda_function"),
+        ("changed", "aws_lambda_alias.live"),
+        ("unmanaged", "aws_lambda_alias"),
         ("changed", "aws_sqs_queue.uploads"),
         ("missing", "aws_sqs_queue_policy.uploads"),
         ("changed", "aws_sqs_queue_redrive_policy.orders"),
@@ -1253,6 +1272,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
                 "environment[0].variables.BUCKET",
             ),
             ("aws_lambda_event_source_mapping.uploads", "enabled"),
+            ("aws_lambda_alias.live", "description"),
             ("aws_sqs_queue.uploads", "visibility_timeout_seconds"),
             ("aws_sqs_queue_redrive_policy.orders", "redrive_policy"),
             ("aws_kms_key.logs", "enable_key_rotation"),
@@ -1292,6 +1312,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             "hand-made",
             "http://127.0.0.1/123456789012/scratch",
             "platform/worker",
+            "resize-images/canary",
             "scratch"
         ],
         "{report:#}"

@@ -55,6 +55,7 @@ mod aws_internet_gateway;
 mod aws_key_pair;
 mod aws_kms_alias;
 mod aws_kms_key;
+mod aws_lambda_alias;
 mod aws_lambda_event_source_mapping;
 mod aws_lambda_function;
 mod aws_launch_configuration;
@@ -252,6 +253,7 @@ const ALL: &[&TypeRules] = &[
     &aws_default_subnet::RULES,
     &aws_vpc_endpoint_association::SUBNET,
     &aws_vpc_endpoint_association::SECURITY_GROUP,
+    &aws_lambda_alias::RULES,
     &aws_vpn_gateway_attachment::RULES,
     &aws_lb_target_group_attachment::RULES,
     &aws_lb_target_group_attachment::ALB,
@@ -478,7 +480,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 96);
+        assert_eq!(types.len(), 97);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

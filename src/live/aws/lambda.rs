@@ -1,15 +1,21 @@
 //! Lambda, per region: ListFunctions lists every function's configuration in bulk (the
 //! unpublished `$LATEST`, which is what Terraform manages) and ListEventSourceMappings every
-//! mapping; a function's tags need one ListTags each (the API has no bulk form), made at a
-//! bounded concurrency inside the listing. Function code and environment values are never
-//! shown: the environment is marked sensitive.
+//! mapping; a function's tags need one ListTags each and its aliases one ListAliases each (the
+//! API has no bulk form), made at a bounded concurrency inside the listing. Function code and
+//! environment values are never shown: the environment is marked sensitive.
 
-use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionConfiguration};
+use aws_sdk_lambda::types::{
+    AliasConfiguration, EventSourceMappingConfiguration, FunctionConfiguration,
+};
 
 use super::*;
 
 /// The Lambda types listed here.
-pub const TYPES: &[&str] = &["aws_lambda_function", "aws_lambda_event_source_mapping"];
+pub const TYPES: &[&str] = &[
+    "aws_lambda_function",
+    "aws_lambda_event_source_mapping",
+    "aws_lambda_alias",
+];
 
 /// True when the state manages something of this service: it is listed then (or when
 /// `--type` asks), so an estate without functions needs no `lambda:List*` permission.
@@ -58,6 +64,29 @@ pub(super) async fn list(
                 }
             })
             .await
+        }
+        "aws_lambda_alias" => {
+            let functions = paginate!(client.list_functions().max_items(50), functions);
+            let per_function = read_each(functions, |f| {
+                let (client, region) = (client.clone(), region.to_string());
+                async move {
+                    let Some(name) = f.function_name().map(String::from) else {
+                        return Ok(None);
+                    };
+                    let aliases = paginate!(
+                        client.list_aliases().function_name(&name).max_items(50),
+                        aliases
+                    );
+                    Ok(Some(
+                        aliases
+                            .iter()
+                            .filter_map(|a| alias(&name, a, &region))
+                            .collect::<Vec<_>>(),
+                    ))
+                }
+            })
+            .await?;
+            Ok(per_function.into_iter().flatten().collect())
         }
         "aws_lambda_event_source_mapping" => Ok(paginate!(
             client.list_event_source_mappings().max_items(100),
@@ -143,6 +172,30 @@ fn function(
     Some(r)
 }
 
+fn alias(function: &str, x: &AliasConfiguration, region: &str) -> Option<Resource> {
+    let (arn, name) = (x.alias_arn()?, x.name()?);
+    let mut r = Resource::live("aws_lambda_alias", arn, region);
+    r.import_id = Some(format!("{function}/{name}"));
+    let a = r.attributes.make_mut();
+    put(a, "arn", Some(arn));
+    put(a, "name", Some(name));
+    put(a, "function_version", x.function_version());
+    a.insert("description".into(), json!(x.description().unwrap_or("")));
+    let weights = x
+        .routing_config()
+        .and_then(|c| c.additional_version_weights())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w: BTreeMap<&str, f64> = w.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            json!([{ "additional_version_weights": w }])
+        });
+    a.insert(
+        "routing_config".into(),
+        weights.unwrap_or_else(|| json!([])),
+    );
+    Some(r)
+}
+
 fn event_source_mapping(m: &EventSourceMappingConfiguration, region: &str) -> Option<Resource> {
     let mut r = Resource::live("aws_lambda_event_source_mapping", m.uuid()?, region);
     let a = r.attributes.make_mut();
@@ -181,7 +234,29 @@ fn event_source_mapping(m: &EventSourceMappingConfiguration, region: &str) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_lambda::types::{EnvironmentResponse, Runtime};
+    use aws_sdk_lambda::types::{AliasRoutingConfiguration, EnvironmentResponse, Runtime};
+
+    #[test]
+    fn an_alias_reads_as_the_provider_writes_it() {
+        let x = AliasConfiguration::builder()
+            .alias_arn("arn:aws:lambda:eu-west-1:1:function:resize:live")
+            .name("live")
+            .function_version("3")
+            .routing_config(
+                AliasRoutingConfiguration::builder()
+                    .additional_version_weights("4", 0.1)
+                    .build(),
+            )
+            .build();
+        let r = alias("resize", &x, "eu-west-1").unwrap();
+        assert_eq!(r.import_id.as_deref(), Some("resize/live"));
+        let a = r.attributes.map();
+        assert_eq!(a["description"], "");
+        assert_eq!(
+            a["routing_config"],
+            json!([{"additional_version_weights": {"4": 0.1}}])
+        );
+    }
 
     #[test]
     fn a_function_reads_as_the_provider_writes_it_and_hides_its_environment() {
