@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::derive::{Derived, text, texts};
+use super::derive::{Derived, member_of, text};
 use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
@@ -36,13 +36,7 @@ static DERIVED: Derived = Derived {
 };
 
 fn derive(state: &Resource, acl: &Resource) -> Option<Map<String, Value>> {
-    let subnet = text(state, "subnet_id")?;
-    texts(acl, "subnet_ids").contains(&subnet).then(|| {
-        let mut m = Map::new();
-        m.insert("network_acl_id".into(), Value::String(acl.id.clone()));
-        m.insert("subnet_id".into(), Value::String(subnet));
-        m
-    })
+    member_of(state, acl, "network_acl_id", "subnet_id", "subnet_ids")
 }
 
 #[cfg(test)]

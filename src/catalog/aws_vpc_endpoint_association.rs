@@ -4,11 +4,9 @@
 //! added by hand is a change of the endpoint's list (those the state's associations manage
 //! are taken out of it: `diff::managed`), so it is found once, there.
 
-use serde_json::{Map, Value};
-
-use super::derive::{Derived, text, texts};
+use super::derive::{Derived, member_of, text};
 use super::{CodifyRules, TypeRules};
-use crate::model::{Resource, Severity};
+use crate::model::Severity;
 
 const fn rules(
     name: &'static str,
@@ -53,37 +51,38 @@ pub(super) const SECURITY_GROUP: TypeRules = rules(
 static SUBNET_DERIVED: Derived = Derived {
     parents: &["aws_vpc_endpoint"],
     parent_id: |r| text(r, "vpc_endpoint_id"),
-    derive: |state, endpoint| member(state, endpoint, "subnet_id", "subnet_ids"),
+    derive: |state, endpoint| {
+        member_of(
+            state,
+            endpoint,
+            "vpc_endpoint_id",
+            "subnet_id",
+            "subnet_ids",
+        )
+    },
     children: None,
 };
 
 static GROUP_DERIVED: Derived = Derived {
     parents: &["aws_vpc_endpoint"],
     parent_id: |r| text(r, "vpc_endpoint_id"),
-    derive: |state, endpoint| member(state, endpoint, "security_group_id", "security_group_ids"),
+    derive: |state, endpoint| {
+        member_of(
+            state,
+            endpoint,
+            "vpc_endpoint_id",
+            "security_group_id",
+            "security_group_ids",
+        )
+    },
     children: None,
 };
-
-/// The association while the endpoint's `list` holds the state's `attr`.
-fn member(
-    state: &Resource,
-    endpoint: &Resource,
-    attr: &str,
-    list: &str,
-) -> Option<Map<String, Value>> {
-    let value = text(state, attr)?;
-    texts(endpoint, list).contains(&value).then(|| {
-        let mut m = Map::new();
-        m.insert("vpc_endpoint_id".into(), Value::String(endpoint.id.clone()));
-        m.insert(attr.into(), Value::String(value));
-        m
-    })
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::model::Resource;
+    use serde_json::{Value, json};
 
     #[test]
     fn an_association_is_there_while_the_endpoint_lists_it() {

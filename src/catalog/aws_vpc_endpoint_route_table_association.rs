@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::derive::{Derived, text, texts};
+use super::derive::{Derived, member_of, text};
 use super::{CodifyRules, TypeRules};
 use crate::model::{Resource, Severity};
 
@@ -35,15 +35,13 @@ static DERIVED: Derived = Derived {
 };
 
 fn derive(state: &Resource, endpoint: &Resource) -> Option<Map<String, Value>> {
-    let table = text(state, "route_table_id")?;
-    texts(endpoint, "route_table_ids")
-        .contains(&table)
-        .then(|| {
-            let mut m = Map::new();
-            m.insert("vpc_endpoint_id".into(), Value::String(endpoint.id.clone()));
-            m.insert("route_table_id".into(), Value::String(table));
-            m
-        })
+    member_of(
+        state,
+        endpoint,
+        "vpc_endpoint_id",
+        "route_table_id",
+        "route_table_ids",
+    )
 }
 
 #[cfg(test)]

@@ -65,6 +65,25 @@ pub fn texts(r: &Resource, key: &str) -> Vec<String> {
     }
 }
 
+/// A member of a parent's list set by a resource of its own (a subnet an ACL association puts
+/// in its ACL, a table an endpoint association adds): `{parent_key: parent ID, attr: value}`
+/// while the parent's `list` holds the state's `attr`.
+pub fn member_of(
+    state: &Resource,
+    parent: &Resource,
+    parent_key: &str,
+    attr: &str,
+    list: &str,
+) -> Option<Map<String, Value>> {
+    let value = text(state, attr)?;
+    texts(parent, list).contains(&value).then(|| {
+        let mut m = Map::new();
+        m.insert(parent_key.into(), Value::String(parent.id.clone()));
+        m.insert(attr.into(), Value::String(value));
+        m
+    })
+}
+
 /// A number attribute (flatmap states keep numbers as strings).
 pub fn number(r: &Resource, key: &str) -> Option<i64> {
     match r.attributes.get(key).as_deref() {
