@@ -1,11 +1,9 @@
 //! `aws_default_subnet`: a default VPC's subnet in one zone, adopted into Terraform. The lister
 //! reads it as the `aws_subnet` it is (AWS's own, never unmanaged).
 
-use serde_json::{Map, Value};
-
 use super::derive::Derived;
-use super::{CodifyRules, TypeRules, no_opinion};
-use crate::model::{Resource, Severity};
+use super::{CodifyRules, TypeRules, alias, no_opinion};
+use crate::model::Severity;
 
 /// Rules for `aws_default_subnet`: those of `aws_subnet`, and Terraform's own arguments.
 pub(super) const RULES: TypeRules = TypeRules {
@@ -29,13 +27,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     match_id: None,
 };
 
-static DERIVED: Derived = Derived {
-    parents: &["aws_subnet"],
-    parent_id: |r| Some(r.id.clone()),
-    derive,
-    children: None,
-};
-
-fn derive(_: &Resource, subnet: &Resource) -> Option<Map<String, Value>> {
-    Some(subnet.attributes.map().into_owned())
-}
+// The same object the lister read under its ordinary type.
+static DERIVED: Derived = alias(&["aws_subnet"]);

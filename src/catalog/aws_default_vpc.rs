@@ -1,11 +1,9 @@
 //! `aws_default_vpc`: a region's default VPC adopted into Terraform. The lister reads it as the
 //! `aws_vpc` it is.
 
-use serde_json::{Map, Value};
-
 use super::derive::Derived;
-use super::{CodifyRules, TypeRules, no_opinion};
-use crate::model::{Resource, Severity};
+use super::{CodifyRules, TypeRules, alias, no_opinion};
+use crate::model::Severity;
 
 /// Rules for `aws_default_vpc`: those of `aws_vpc`, and Terraform's own arguments.
 pub(super) const RULES: TypeRules = TypeRules {
@@ -33,13 +31,5 @@ pub(super) const RULES: TypeRules = TypeRules {
     match_id: None,
 };
 
-static DERIVED: Derived = Derived {
-    parents: &["aws_vpc"],
-    parent_id: |r| Some(r.id.clone()),
-    derive,
-    children: None,
-};
-
-fn derive(_: &Resource, vpc: &Resource) -> Option<Map<String, Value>> {
-    Some(vpc.attributes.map().into_owned())
-}
+// The same object the lister read under its ordinary type.
+static DERIVED: Derived = alias(&["aws_vpc"]);
