@@ -121,7 +121,12 @@ async fn records(
                 .start_record_type(rtype)
                 .set_start_record_identifier(identifier);
         }
-        let page = req.send().await.map_err(ListError::from_sdk)?;
+        let page = match req.send().await {
+            Ok(page) => page,
+            // A zone deleted since the listing has no records left to judge.
+            Err(e) if e.code() == Some("NoSuchHostedZone") => return Ok(Vec::new()),
+            Err(e) => return Err(ListError::from_sdk(e)),
+        };
         sets.extend(page.resource_record_sets().iter().cloned());
         match (
             page.is_truncated(),
