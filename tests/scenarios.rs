@@ -1450,6 +1450,75 @@ fn dns_zones_and_records_are_listed_natively_and_each_change_found_once() {
     assert_eq!(record["kind"], "unmanaged", "{report:#}");
 }
 
+/// EKS in a region only the configuration's locals name: a cluster, two managed node groups
+/// over a map and a Fargate profile. A node group scaled by hand, a tag put on the cluster, the
+/// Fargate profile deleted and a cluster made by hand: each found once, on every path.
+#[test]
+fn eks_clusters_node_groups_and_profiles_are_listed_natively_and_each_change_found_once() {
+    let s = Scenario::new("nodrift/eks");
+    s.apply();
+    s.assert_no_drift_anywhere();
+    let eks = s.eks_in("eu-west-1");
+    let subnet = s.id("aws_subnet.private[\"a\"]");
+    let role = s.state_value("aws_iam_role.this[\"cluster\"]", "arn");
+    let cluster = s.state_value("aws_eks_cluster.this", "arn");
+    block_on(async {
+        use aws_sdk_eks::types::{NodegroupScalingConfig, VpcConfigRequest};
+        eks.update_nodegroup_config()
+            .cluster_name("platform")
+            .nodegroup_name("general")
+            .scaling_config(
+                NodegroupScalingConfig::builder()
+                    .min_size(1)
+                    .max_size(4)
+                    .desired_size(3)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        eks.tag_resource()
+            .resource_arn(cluster.as_str().unwrap())
+            .tags("Owner", "someone")
+            .send()
+            .await
+            .unwrap();
+        eks.delete_fargate_profile()
+            .cluster_name("platform")
+            .fargate_profile_name("system")
+            .send()
+            .await
+            .unwrap();
+        eks.create_cluster()
+            .name("scratch")
+            .role_arn(role.as_str().unwrap())
+            .resources_vpc_config(VpcConfigRequest::builder().subnet_ids(&subnet).build())
+            .send()
+            .await
+            .unwrap();
+    });
+    let expected = pairs(&[
+        ("changed", "aws_eks_cluster.this"),
+        ("changed", "aws_eks_node_group.this[\"general\"]"),
+        ("missing", "aws_eks_fargate_profile.system"),
+        ("unmanaged", "aws_eks_cluster"),
+    ]);
+    found_once_on_every_path(
+        &s,
+        &expected,
+        &[
+            ("aws_eks_cluster.this", "tags.Owner"),
+            (
+                "aws_eks_node_group.this[\"general\"]",
+                "scaling_config[0].desired_size",
+            ),
+        ],
+        &[],
+    );
+    let (_, report, _) = s.scan_json(&["--live", "aws"]);
+    assert_eq!(drift_of_id(&report, "scratch")["kind"], "unmanaged");
+}
+
 /// Load balancers, target groups, listeners, listener rules and attachments, under both names
 /// Terraform gives them: a health check, tags, security groups and a rule's priority changed
 /// by hand, a listener and a rule deleted, a target deregistered, a target group, a listener

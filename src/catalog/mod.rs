@@ -37,7 +37,18 @@ mod aws_ecr_repository;
 mod aws_egress_only_internet_gateway;
 mod aws_eip;
 mod aws_eip_association;
+mod aws_eks_addon;
+mod aws_eks_cluster;
+mod aws_eks_fargate_profile;
+mod aws_eks_node_group;
 mod aws_flow_log;
+mod aws_guardduty_address_list;
+mod aws_guardduty_detector;
+mod aws_guardduty_filter;
+mod aws_guardduty_member;
+mod aws_guardduty_organization_admin_account;
+mod aws_guardduty_organization_configuration;
+mod aws_guardduty_publishing_destination;
 mod aws_iam_group;
 mod aws_iam_inline_policy;
 mod aws_iam_instance_profile;
@@ -269,6 +280,18 @@ const ALL: &[&TypeRules] = &[
     &aws_launch_configuration::RULES,
     &aws_route53_zone::RULES,
     &aws_route53_record::RULES,
+    &aws_eks_cluster::RULES,
+    &aws_eks_node_group::RULES,
+    &aws_eks_addon::RULES,
+    &aws_eks_fargate_profile::RULES,
+    &aws_guardduty_detector::RULES,
+    &aws_guardduty_member::RULES,
+    &aws_guardduty_organization_configuration::RULES,
+    &aws_guardduty_address_list::IPSET,
+    &aws_guardduty_address_list::THREATINTELSET,
+    &aws_guardduty_filter::RULES,
+    &aws_guardduty_publishing_destination::RULES,
+    &aws_guardduty_organization_admin_account::RULES,
     &aws_iam_principal_policy_attachment::USER,
     &aws_iam_principal_policy_attachment::GROUP,
     &aws_iam_inline_policy::ROLE,
@@ -480,7 +503,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 97);
+        assert_eq!(types.len(), 109);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

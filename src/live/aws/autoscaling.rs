@@ -184,7 +184,31 @@ fn group(g: &AutoScalingGroup, region: &str) -> Option<Resource> {
         })
         .collect();
     a.insert("tag".into(), json!(tags));
+    r.companion_of = node_group_of(g);
     Some(r)
+}
+
+/// The EKS managed node group a group was made for (EKS tags its groups with the cluster's and
+/// the node group's names): the group is the node group's, never unmanaged while the state
+/// manages the node group.
+fn node_group_of(g: &AutoScalingGroup) -> Option<Companion> {
+    let tag = |k: &str| {
+        g.tags()
+            .iter()
+            .find(|t| t.key() == Some(k))
+            .and_then(|t| t.value())
+            .filter(|v| !v.is_empty())
+    };
+    Some(Companion {
+        owner_type: "aws_eks_node_group".into(),
+        owner_id: format!(
+            "{}:{}",
+            tag("eks:cluster-name")?,
+            tag("eks:nodegroup-name")?
+        ),
+        dies_with_owner: true,
+        owner_attr: None,
+    })
 }
 
 fn policy(p: &ScalingPolicy, region: &str) -> Option<Resource> {
@@ -334,6 +358,22 @@ mod tests {
         );
         assert_eq!(a["launch_configuration"], "");
         assert_eq!(a["max_instance_lifetime"], 0);
+        assert!(r.companion_of.is_none(), "nobody's but its own");
+    }
+
+    #[test]
+    fn a_group_eks_made_is_its_node_groups() {
+        let tag = |k: &str, v: &str| TagDescription::builder().key(k).value(v).build();
+        let g = AutoScalingGroup::builder()
+            .auto_scaling_group_name("eks-workers-1234")
+            .tags(tag("eks:cluster-name", "main"))
+            .tags(tag("eks:nodegroup-name", "workers"))
+            .build();
+        let owner = group(&g, "eu-west-1").unwrap().companion_of.unwrap();
+        assert_eq!(
+            (owner.owner_type.as_str(), owner.owner_id.as_str()),
+            ("aws_eks_node_group", "main:workers")
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ pub mod autoscaling;
 mod client;
 mod companions;
 pub mod ecr;
+pub mod eks;
 pub mod elb;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
@@ -71,14 +73,14 @@ impl AwsOptions {
 }
 
 /// The types a scan lists when `--type` does not say: every EC2 type, and those of the other
-/// services (IAM, Route 53, Logs, ECR, Lambda, ELBv2, SQS, KMS, Auto Scaling) only when the
+/// services (IAM, Route 53, Logs, ECR, Lambda, ELBv2, SQS, KMS, Auto Scaling, EKS, GuardDuty) only when the
 /// state manages some of
 /// theirs. Each of those needs its own
 /// permissions, which an estate that does not use the service need not grant.
 pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<String> {
     /// A service's types, and whether a state type is one of its.
     type Service = (&'static [&'static str], fn(&str) -> bool);
-    let services: [Service; 9] = [
+    let services: [Service; 11] = [
         (iam::TYPES, |t| t.starts_with("aws_iam_")),
         (route53::TYPES, route53::used_by),
         (logs::TYPES, logs::used_by),
@@ -88,8 +90,10 @@ pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<Stri
         (sqs::TYPES, sqs::used_by),
         (kms::TYPES, kms::used_by),
         (autoscaling::TYPES, autoscaling::used_by),
+        (eks::TYPES, eks::used_by),
+        (guardduty::TYPES, guardduty::used_by),
     ];
-    let mut used = [false; 9];
+    let mut used = [false; 11];
     for t in state_types {
         for (u, (_, used_by)) in used.iter_mut().zip(&services) {
             *u |= used_by(t);
@@ -118,6 +122,8 @@ struct Regional {
     sqs: Option<aws_sdk_sqs::Client>,
     kms: Option<aws_sdk_kms::Client>,
     autoscaling: Option<aws_sdk_autoscaling::Client>,
+    eks: Option<aws_sdk_eks::Client>,
+    guardduty: Option<aws_sdk_guardduty::Client>,
 }
 
 impl Regional {
@@ -154,6 +160,14 @@ impl Regional {
                 true => Some(autoscaling::client(opts, region, calls).await),
                 false => None,
             },
+            eks: match wants(eks::TYPES) {
+                true => Some(eks::client(opts, region, calls).await),
+                false => None,
+            },
+            guardduty: match wants(guardduty::TYPES) {
+                true => Some(guardduty::client(opts, region, calls).await),
+                false => None,
+            },
         }
     }
 
@@ -180,6 +194,12 @@ impl Regional {
         }
         if let (Some(c), true) = (&self.autoscaling, of(autoscaling::TYPES)) {
             return autoscaling::list(c, rtype, region).await;
+        }
+        if let (Some(c), true) = (&self.eks, of(eks::TYPES)) {
+            return eks::list(c, rtype, region).await;
+        }
+        if let (Some(c), true) = (&self.guardduty, of(guardduty::TYPES)) {
+            return guardduty::list(c, rtype, region).await;
         }
         list(&self.ec2, rtype, region).await
     }
@@ -680,6 +700,8 @@ mod tests {
             sqs: Some(unreachable_client!(aws_sdk_sqs)),
             kms: Some(unreachable_client!(aws_sdk_kms)),
             autoscaling: Some(unreachable_client!(aws_sdk_autoscaling)),
+            eks: Some(unreachable_client!(aws_sdk_eks)),
+            guardduty: Some(unreachable_client!(aws_sdk_guardduty)),
         };
         for t in catalog::listed_types() {
             if iam::TYPES.contains(&t) || route53::TYPES.contains(&t) {
@@ -702,6 +724,8 @@ mod tests {
             sqs::TYPES,
             kms::TYPES,
             autoscaling::TYPES,
+            eks::TYPES,
+            guardduty::TYPES,
         ]
         .concat()
         {
