@@ -167,5 +167,6 @@ fn the_native_lister_checks_most_of_real_estates() {
         share * 100.0
     );
     assert!(checked + unchecked > 500, "corpus too small");
-    assert!(share >= 0.60, "natively checked: {:.1}%", share * 100.0);
+    // Issue 17's bar: nine in ten instances of real estates checked natively.
+    assert!(share >= 0.90, "natively checked: {:.1}%", share * 100.0);
 }
