@@ -221,7 +221,28 @@ fn unmanaged_resources_without_their_companions() {
             .await
             .unwrap();
         c.create_key_pair().key_name("rogue").send().await.unwrap();
+        // A group made by hand in an estate whose state has no Auto Scaling types: its two
+        // instances are the group's, reported once as the group.
+        let asg = s.autoscaling_in("us-east-1");
+        asg.create_launch_configuration()
+            .launch_configuration_name("hand-made")
+            .image_id("ami-1e749f67")
+            .instance_type("t3.micro")
+            .send()
+            .await
+            .unwrap();
+        asg.create_auto_scaling_group()
+            .auto_scaling_group_name("hand-made-workers")
+            .launch_configuration_name("hand-made")
+            .min_size(2)
+            .max_size(2)
+            .desired_capacity(2)
+            .vpc_zone_identifier(&subnet)
+            .send()
+            .await
+            .unwrap();
         [
+            "hand-made-workers".to_string(),
             instance,
             sg.group_id().unwrap().to_string(),
             vol.volume_id().unwrap().to_string(),
@@ -234,6 +255,7 @@ fn unmanaged_resources_without_their_companions() {
     assert_eq!(
         findings(&report),
         pairs(&[
+            ("unmanaged", "aws_autoscaling_group"),
             ("unmanaged", "aws_ebs_volume"),
             ("unmanaged", "aws_eip"),
             ("unmanaged", "aws_instance"),

@@ -6,7 +6,7 @@ pub mod ignore;
 pub mod managed;
 pub mod normalize;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -313,6 +313,7 @@ pub fn diff(input: &Input) -> Report {
     }
 
     let owned_by_attr = managed_by_attribute(input, &managed_ids);
+    let mut unlisted_owners: BTreeMap<(&str, &str, Option<&str>), Vec<&Resource>> = BTreeMap::new();
     for (i, live) in input.live.resources.iter().enumerate() {
         if matched[i]
             || (live.aws_default && !input.options.include_defaults)
@@ -329,6 +330,22 @@ pub fn diff(input: &Input) -> Report {
                     .is_some_and(|values| values.contains(owner.1)),
             };
             if managed || (c.dies_with_owner && by_id.contains_key(&owner)) {
+                continue;
+            }
+            // Launched by a group whose type was not listed here (an estate whose state has no
+            // Auto Scaling types): the group is the one unmanaged thing, not each instance of
+            // its capacity. Its running instances are proof enough that it exists.
+            if c.owner_attr.is_none()
+                && c.dies_with_owner
+                && !input
+                    .live
+                    .coverage
+                    .covers(&c.owner_type, live.region.as_deref())
+            {
+                unlisted_owners
+                    .entry((owner.0, owner.1, live.region.as_deref()))
+                    .or_default()
+                    .push(live);
                 continue;
             }
         }
@@ -354,6 +371,34 @@ pub fn diff(input: &Input) -> Report {
             line: None,
             changes: Vec::new(),
             live_attributes: Some(redact_attributes(live)),
+        });
+    }
+
+    for ((rtype, id, region), companions) in unlisted_owners {
+        // Reported where one of its companions would have been: unless ignored, or the
+        // companions' own type is not judged here.
+        if input.ignore.ignores_resource(rtype, id)
+            || !companions.iter().any(|c| {
+                input.live.coverage.covers(&c.rtype, c.region.as_deref())
+                    && !input.ignore.ignores_resource(&c.rtype, shown_id(c))
+            })
+        {
+            continue;
+        }
+        report.drift.push(Drift {
+            kind: Kind::Unmanaged,
+            rtype: rtype.to_string(),
+            id: id.to_string(),
+            address: None,
+            region: region.map(String::from),
+            severity: catalog::rules(rtype)
+                .map(|r| r.unmanaged)
+                .unwrap_or_default(),
+            file: None,
+            line: None,
+            changes: Vec::new(),
+            // Not read: only what its companions say of it (its name) is known.
+            live_attributes: None,
         });
     }
 

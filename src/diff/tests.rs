@@ -197,6 +197,55 @@ fn defaults_and_companions_are_not_unmanaged() {
 }
 
 #[test]
+fn instances_of_a_group_whose_type_was_not_listed_are_that_group_once() {
+    // An estate whose state has no Auto Scaling types: groups are not listed, but their
+    // instances are, and say which group launched them.
+    let st = vec![state("aws_instance", "web", "i-1", json!({}))];
+    let launched = |id: &str, group: &str| {
+        let mut i = live("aws_instance", id, json!({}));
+        i.companion_of = Some(Companion {
+            owner_type: "aws_autoscaling_group".into(),
+            owner_id: group.into(),
+            dies_with_owner: true,
+            owner_attr: None,
+        });
+        i
+    };
+    let mut inv = inventory(vec![
+        live("aws_instance", "i-1", json!({})),
+        launched("i-a", "workers"),
+        launched("i-b", "workers"),
+        launched("i-c", "batch"),
+        live("aws_instance", "i-hand-made", json!({})),
+    ]);
+    inv.coverage = Coverage::default();
+    inv.coverage.add("aws_instance", Some("us-east-1"));
+    let r = run(&st, &inv, &Config::default(), "");
+    let found: Vec<(&str, &str)> = r
+        .drift
+        .iter()
+        .map(|d| (d.rtype.as_str(), d.id.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("aws_autoscaling_group", "batch"),
+            ("aws_autoscaling_group", "workers"),
+            ("aws_instance", "i-hand-made"),
+        ]
+    );
+    assert!(r.drift.iter().all(|d| d.kind == Kind::Unmanaged));
+    // A group ignored in .driftignore takes its instances with it.
+    let r = run(
+        &st,
+        &inv,
+        &Config::default(),
+        "aws_autoscaling_group.workers\n",
+    );
+    assert_eq!(r.drift.len(), 2, "{:?}", r.drift);
+}
+
+#[test]
 fn companions_named_by_an_owner_attribute_follow_that_attribute() {
     // Terraform's ID of an RDS instance is its resource ID; the log group AWS made for it
     // names its identifier.
