@@ -1042,7 +1042,7 @@ fn found_once_on_every_path(
 /// for one nobody manages (unmanaged). ECR: tag mutability and a pull policy changed, a
 /// lifecycle policy deleted, a repository and a policy made by hand. Lambda: an environment
 /// value changed (reported, never shown), a mapping switched off, an alias's description
-/// changed, a function and an alias made by hand.
+/// changed, a permission revoked, a function, an alias and a permission made by hand.
 /// SQS: a timeout changed, the policy its own resource sets deleted, the receive count of a
 /// redrive policy written as its own resource changed, a queue made by hand.
 /// KMS: rotation switched off, the alias pointed at a key made by hand.
@@ -1186,6 +1186,22 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .await
             .unwrap();
         lambda
+            .remove_permission()
+            .function_name("resize-images")
+            .statement_id("AllowNightlyRule")
+            .send()
+            .await
+            .unwrap();
+        lambda
+            .add_permission()
+            .function_name("resize-images")
+            .statement_id("hand-made")
+            .action("lambda:InvokeFunction")
+            .principal("sns.amazonaws.com")
+            .send()
+            .await
+            .unwrap();
+        lambda
             .update_event_source_mapping()
             .uuid(&mapping)
             .enabled(false)
@@ -1270,6 +1286,8 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
         ("unmanaged", "aws_lambda_function"),
         ("changed", "aws_lambda_alias.live"),
         ("unmanaged", "aws_lambda_alias"),
+        ("missing", "aws_lambda_permission.nightly"),
+        ("unmanaged", "aws_lambda_permission"),
         ("changed", "aws_sqs_queue.uploads"),
         ("missing", "aws_sqs_queue_policy.uploads"),
         ("changed", "aws_sqs_queue_redrive_policy.orders"),
@@ -1335,6 +1353,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             "http://127.0.0.1/123456789012/scratch",
             "platform/worker",
             "resize-images/canary",
+            "resize-images/hand-made",
             "scratch"
         ],
         "{report:#}"

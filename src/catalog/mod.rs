@@ -69,6 +69,7 @@ mod aws_kms_key;
 mod aws_lambda_alias;
 mod aws_lambda_event_source_mapping;
 mod aws_lambda_function;
+mod aws_lambda_permission;
 mod aws_launch_configuration;
 mod aws_launch_template;
 mod aws_lb;
@@ -160,6 +161,8 @@ pub const LINKS: &[(&str, &str)] = &[
         "aws_main_route_table_association",
         "original_route_table_id",
     ),
+    // The function whose resource policy holds the permission's statement (its listed ID).
+    ("aws_lambda_permission", "function_name"),
 ];
 
 /// The attributes a state reader must keep of a `rtype` resource, sorted: `None` for all.
@@ -265,6 +268,7 @@ const ALL: &[&TypeRules] = &[
     &aws_vpc_endpoint_association::SUBNET,
     &aws_vpc_endpoint_association::SECURITY_GROUP,
     &aws_lambda_alias::RULES,
+    &aws_lambda_permission::RULES,
     &aws_vpn_gateway_attachment::RULES,
     &aws_lb_target_group_attachment::RULES,
     &aws_lb_target_group_attachment::ALB,
@@ -503,7 +507,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 109);
+        assert_eq!(types.len(), 110);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

@@ -1,8 +1,9 @@
 //! Lambda, per region: ListFunctions lists every function's configuration in bulk (the
 //! unpublished `$LATEST`, which is what Terraform manages) and ListEventSourceMappings every
-//! mapping; a function's tags need one ListTags each and its aliases one ListAliases each (the
-//! API has no bulk form), made at a bounded concurrency inside the listing. Function code and
-//! environment values are never shown: the environment is marked sensitive.
+//! mapping; a function's tags need one ListTags each, its aliases one ListAliases each and its
+//! permissions one GetPolicy per function and alias (the API has no bulk form), made at a
+//! bounded concurrency inside the listing. Function code and environment values are never
+//! shown: the environment is marked sensitive.
 
 use aws_sdk_lambda::types::{
     AliasConfiguration, EventSourceMappingConfiguration, FunctionConfiguration,
@@ -15,6 +16,7 @@ pub const TYPES: &[&str] = &[
     "aws_lambda_function",
     "aws_lambda_event_source_mapping",
     "aws_lambda_alias",
+    "aws_lambda_permission",
 ];
 
 /// True when the state manages something of this service: it is listed then (or when
@@ -87,6 +89,54 @@ pub(super) async fn list(
             })
             .await?;
             Ok(per_function.into_iter().flatten().collect())
+        }
+        "aws_lambda_permission" => {
+            let functions = paginate!(client.list_functions().max_items(50), functions);
+            // Each function's resource policy, and each of its aliases' (a permission given
+            // on an alias lives in the alias's policy).
+            let targets = read_each(functions, |f| {
+                let client = client.clone();
+                async move {
+                    let Some(name) = f.function_name().map(String::from) else {
+                        return Ok(None);
+                    };
+                    let aliases = paginate!(
+                        client.list_aliases().function_name(&name).max_items(50),
+                        aliases
+                    );
+                    let mut targets = vec![(name.clone(), None)];
+                    targets.extend(
+                        aliases
+                            .iter()
+                            .filter_map(|a| Some((name.clone(), Some(a.name()?.to_string())))),
+                    );
+                    Ok(Some(targets))
+                }
+            })
+            .await?;
+            let targets: Vec<(String, Option<String>)> = targets.into_iter().flatten().collect();
+            let per_policy = read_each(targets, |(name, qualifier)| {
+                let (client, region) = (client.clone(), region.to_string());
+                async move {
+                    let got = client
+                        .get_policy()
+                        .function_name(&name)
+                        .set_qualifier(qualifier.clone())
+                        .send()
+                        .await;
+                    let policy = match got {
+                        Ok(out) => out.policy().map(String::from),
+                        // No permission given: no policy.
+                        Err(e) if e.code() == Some("ResourceNotFoundException") => None,
+                        Err(e) => return Err(ListError::from_sdk(e)),
+                    };
+                    Ok(Some(policy.map_or_else(Vec::new, |p| {
+                        permissions(&name, qualifier.as_deref(), &p, &region)
+                    })))
+                }
+            })
+            .await?;
+            Ok(per_policy.into_iter().flatten().collect())
         }
         "aws_lambda_event_source_mapping" => Ok(paginate!(
             client.list_event_source_mappings().max_items(100),
@@ -196,6 +246,107 @@ fn alias(function: &str, x: &AliasConfiguration, region: &str) -> Option<Resourc
     Some(r)
 }
 
+/// The permissions a function's (or an alias's) resource policy grants, as
+/// `aws_lambda_permission` writes them: one statement each, named by the import ID
+/// `FUNCTION/SID` (`FUNCTION:QUALIFIER/SID` on an alias). A statement whose resource is another
+/// qualifier's is that policy's, not this one's.
+fn permissions(
+    function: &str,
+    qualifier: Option<&str>,
+    policy: &str,
+    region: &str,
+) -> Vec<Resource> {
+    let Ok(policy) = serde_json::from_str::<Value>(policy) else {
+        return Vec::new();
+    };
+    let statements = match &policy["Statement"] {
+        Value::Array(items) => items.clone(),
+        one @ Value::Object(_) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    statements
+        .iter()
+        .filter_map(|st| {
+            let sid = st["Sid"].as_str()?;
+            let resource = st["Resource"].as_str().unwrap_or_default();
+            let suffix = resource
+                .rsplit_once(&format!("function:{function}"))
+                .map(|(_, q)| q);
+            let on = suffix
+                .and_then(|q| q.strip_prefix(':'))
+                .filter(|q| !q.is_empty());
+            if on != qualifier {
+                return None;
+            }
+            let id = match qualifier {
+                Some(q) => format!("{function}:{q}/{sid}"),
+                None => format!("{function}/{sid}"),
+            };
+            let mut r = Resource::live("aws_lambda_permission", id, region);
+            let a = r.attributes.make_mut();
+            put(a, "statement_id", Some(sid));
+            put(a, "qualifier", Some(qualifier.unwrap_or("")));
+            let action = match &st["Action"] {
+                Value::Array(items) => items.first().and_then(Value::as_str),
+                other => other.as_str(),
+            };
+            put(a, "action", action);
+            put(a, "principal", principal(&st["Principal"]));
+            // Terraform's arguments, from the statement's conditions ("" where none).
+            for (key, condition) in [
+                ("source_arn", "aws:sourcearn"),
+                ("source_account", "aws:sourceaccount"),
+                ("principal_org_id", "aws:principalorgid"),
+                ("event_source_token", "lambda:eventsourcetoken"),
+                ("function_url_auth_type", "lambda:functionurlauthtype"),
+            ] {
+                a.insert(
+                    key.into(),
+                    json!(condition_value(&st["Condition"], condition)),
+                );
+            }
+            Some(r)
+        })
+        .collect()
+}
+
+/// A statement's principal as the provider writes it: a service's name, `*`, or an account
+/// ID where the policy names the account's root.
+fn principal(p: &Value) -> Option<String> {
+    let one = match p {
+        Value::String(s) => s.as_str(),
+        Value::Object(m) => m
+            .get("Service")
+            .or_else(|| m.get("AWS"))
+            .or_else(|| m.get("Federated"))
+            .and_then(Value::as_str)?,
+        _ => return None,
+    };
+    let account = one
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.strip_suffix(":root"))
+        .filter(|id| id.chars().all(|c| c.is_ascii_digit()));
+    Some(account.unwrap_or(one).to_string())
+}
+
+/// The value a statement's conditions give `key` (case-insensitive, as IAM reads it), under
+/// any operator; "" where none does.
+fn condition_value(conditions: &Value, key: &str) -> String {
+    let Some(operators) = conditions.as_object() else {
+        return String::new();
+    };
+    operators
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(|m| m.iter())
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .and_then(|(_, v)| match v {
+            Value::Array(items) => items.first().and_then(Value::as_str).map(String::from),
+            other => other.as_str().map(String::from),
+        })
+        .unwrap_or_default()
+}
+
 fn event_source_mapping(m: &EventSourceMappingConfiguration, region: &str) -> Option<Resource> {
     let mut r = Resource::live("aws_lambda_event_source_mapping", m.uuid()?, region);
     let a = r.attributes.make_mut();
@@ -234,6 +385,42 @@ fn event_source_mapping(m: &EventSourceMappingConfiguration, region: &str) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permissions_are_the_statements_of_their_own_policy() {
+        let policy = json!({"Version": "2012-10-17", "Id": "default", "Statement": [
+            {"Sid": "s3", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+             "Action": "lambda:InvokeFunction",
+             "Resource": "arn:aws:lambda:eu-west-1:111111111111:function:resize",
+             "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"},
+                           "StringEquals": {"AWS:SourceAccount": "111111111111"}}},
+            {"Sid": "partner", "Effect": "Allow",
+             "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+             "Action": "lambda:InvokeFunction",
+             "Resource": "arn:aws:lambda:eu-west-1:111111111111:function:resize"},
+            {"Sid": "events", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+             "Action": "lambda:InvokeFunction",
+             "Resource": "arn:aws:lambda:eu-west-1:111111111111:function:resize:live"}
+        ]})
+        .to_string();
+        let own = permissions("resize", None, &policy, "eu-west-1");
+        let ids: Vec<&str> = own.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["resize/s3", "resize/partner"],
+            "the alias's is not the function's"
+        );
+        let s3 = own[0].attributes.map();
+        assert_eq!(s3["principal"], json!("s3.amazonaws.com"));
+        assert_eq!(s3["source_arn"], json!("arn:aws:s3:::uploads"));
+        assert_eq!(s3["source_account"], json!("111111111111"));
+        assert_eq!(s3["principal_org_id"], json!(""));
+        assert_eq!(own[1].attributes.map()["principal"], json!("222222222222"));
+        let live = permissions("resize", Some("live"), &policy, "eu-west-1");
+        let ids: Vec<&str> = live.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["resize:live/events"]);
+        assert_eq!(live[0].attributes.map()["qualifier"], json!("live"));
+    }
     use aws_sdk_lambda::types::{AliasRoutingConfiguration, EnvironmentResponse, Runtime};
 
     #[test]
