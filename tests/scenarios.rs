@@ -1042,7 +1042,7 @@ fn found_once_on_every_path(
 /// for one nobody manages (unmanaged). ECR: tag mutability and a pull policy changed, a
 /// lifecycle policy deleted, a repository and a policy made by hand. Lambda: an environment
 /// value changed (reported, never shown), a mapping switched off, an alias's description
-/// changed, a permission revoked, a function, an alias and a permission made by hand.
+/// changed, a permission revoked, a function, an alias, a permission and a layer made by hand.
 /// SQS: a timeout changed, the policy its own resource sets deleted, the receive count of a
 /// redrive policy written as its own resource changed, a queue made by hand.
 /// KMS: rotation switched off, the alias pointed at a key made by hand.
@@ -1186,6 +1186,17 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .await
             .unwrap();
         lambda
+            .publish_layer_version()
+            .layer_name("scratch-libs")
+            .content(
+                aws_sdk_lambda::types::LayerVersionContentInput::builder()
+                    .zip_file(aws_sdk_lambda::primitives::Blob::new(code.clone()))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        lambda
             .remove_permission()
             .function_name("resize-images")
             .statement_id("AllowNightlyRule")
@@ -1288,6 +1299,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
         ("unmanaged", "aws_lambda_alias"),
         ("missing", "aws_lambda_permission.nightly"),
         ("unmanaged", "aws_lambda_permission"),
+        ("unmanaged", "aws_lambda_layer_version"),
         ("changed", "aws_sqs_queue.uploads"),
         ("missing", "aws_sqs_queue_policy.uploads"),
         ("changed", "aws_sqs_queue_redrive_policy.orders"),
@@ -1349,6 +1361,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             "/platform/api:api-timeouts",
             "/platform/scratch",
             "5f0341e2",
+            "arn:aws:lambda:eu-west-1:123456789012:layer:scratch-libs:1",
             "hand-made",
             "http://127.0.0.1/123456789012/scratch",
             "platform/worker",

@@ -69,6 +69,7 @@ mod aws_kms_key;
 mod aws_lambda_alias;
 mod aws_lambda_event_source_mapping;
 mod aws_lambda_function;
+mod aws_lambda_layer_version;
 mod aws_lambda_permission;
 mod aws_launch_configuration;
 mod aws_launch_template;
@@ -269,6 +270,7 @@ const ALL: &[&TypeRules] = &[
     &aws_vpc_endpoint_association::SECURITY_GROUP,
     &aws_lambda_alias::RULES,
     &aws_lambda_permission::RULES,
+    &aws_lambda_layer_version::RULES,
     &aws_vpn_gateway_attachment::RULES,
     &aws_lb_target_group_attachment::RULES,
     &aws_lb_target_group_attachment::ALB,
@@ -507,7 +509,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 110);
+        assert_eq!(types.len(), 111);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

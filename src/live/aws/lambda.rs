@@ -2,8 +2,9 @@
 //! unpublished `$LATEST`, which is what Terraform manages) and ListEventSourceMappings every
 //! mapping; a function's tags need one ListTags each, its aliases one ListAliases each and its
 //! permissions one GetPolicy per function and alias (the API has no bulk form), made at a
-//! bounded concurrency inside the listing. Function code and environment values are never
-//! shown: the environment is marked sensitive.
+//! bounded concurrency inside the listing; ListLayers names the layers and ListLayerVersions
+//! lists each one's versions. Function code and environment values are never shown: the
+//! environment is marked sensitive.
 
 use aws_sdk_lambda::types::{
     AliasConfiguration, EventSourceMappingConfiguration, FunctionConfiguration,
@@ -17,6 +18,7 @@ pub const TYPES: &[&str] = &[
     "aws_lambda_event_source_mapping",
     "aws_lambda_alias",
     "aws_lambda_permission",
+    "aws_lambda_layer_version",
 ];
 
 /// True when the state manages something of this service: it is listed then (or when
@@ -138,6 +140,30 @@ pub(super) async fn list(
             .await?;
             Ok(per_policy.into_iter().flatten().collect())
         }
+        "aws_lambda_layer_version" => {
+            let layers = paginate!(client.list_layers().max_items(50), layers);
+            let per_layer = read_each(layers, |l| {
+                let (client, region) = (client.clone(), region.to_string());
+                async move {
+                    let Some(name) = l.layer_name().map(String::from) else {
+                        return Ok(None);
+                    };
+                    let versions = paginate!(
+                        client.list_layer_versions().layer_name(&name).max_items(50),
+                        layer_versions
+                    );
+                    let latest = versions.iter().map(|v| v.version()).max();
+                    Ok(Some(
+                        versions
+                            .iter()
+                            .filter_map(|v| layer_version(&name, v, latest, &region))
+                            .collect::<Vec<_>>(),
+                    ))
+                }
+            })
+            .await?;
+            Ok(per_layer.into_iter().flatten().collect())
+        }
         "aws_lambda_event_source_mapping" => Ok(paginate!(
             client.list_event_source_mappings().max_items(100),
             event_source_mappings
@@ -243,6 +269,38 @@ fn alias(function: &str, x: &AliasConfiguration, region: &str) -> Option<Resourc
         "routing_config".into(),
         weights.unwrap_or_else(|| json!([])),
     );
+    Some(r)
+}
+
+/// One version of a layer; Terraform's ID is the version's ARN. A layer's superseded versions
+/// are what `skip_destroy` keeps when the configuration publishes a new one: only the latest
+/// stands for a layer nobody manages.
+fn layer_version(
+    name: &str,
+    v: &aws_sdk_lambda::types::LayerVersionsListItem,
+    latest: Option<i64>,
+    region: &str,
+) -> Option<Resource> {
+    let arn = v.layer_version_arn()?;
+    let mut r = Resource::live("aws_lambda_layer_version", arn, region);
+    r.aws_default = Some(v.version()) != latest;
+    let a = r.attributes.make_mut();
+    put(a, "arn", Some(arn));
+    put(a, "layer_name", Some(name));
+    // The provider keeps the version number as a string.
+    put(a, "version", Some(v.version().to_string()));
+    a.insert("description".into(), json!(v.description().unwrap_or("")));
+    a.insert("license_info".into(), json!(v.license_info().unwrap_or("")));
+    let mut runtimes: Vec<&str> = v.compatible_runtimes().iter().map(|r| r.as_str()).collect();
+    runtimes.sort_unstable();
+    a.insert("compatible_runtimes".into(), json!(runtimes));
+    let mut archs: Vec<&str> = v
+        .compatible_architectures()
+        .iter()
+        .map(|x| x.as_str())
+        .collect();
+    archs.sort_unstable();
+    a.insert("compatible_architectures".into(), json!(archs));
     Some(r)
 }
 
@@ -385,6 +443,29 @@ fn event_source_mapping(m: &EventSourceMappingConfiguration, region: &str) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_layers_superseded_versions_are_never_unmanaged() {
+        use aws_sdk_lambda::types::LayerVersionsListItem;
+        let version = |n: i64| {
+            LayerVersionsListItem::builder()
+                .layer_version_arn(format!("arn:aws:lambda:eu-west-1:1:layer:libs:{n}"))
+                .version(n)
+                .compatible_runtimes(Runtime::Python312)
+                .compatible_runtimes(Runtime::Python311)
+                .build()
+        };
+        let old = layer_version("libs", &version(1), Some(2), "eu-west-1").unwrap();
+        let new = layer_version("libs", &version(2), Some(2), "eu-west-1").unwrap();
+        assert!(old.aws_default && !new.aws_default);
+        let a = new.attributes.map();
+        assert_eq!(a["version"], json!("2"));
+        assert_eq!(
+            a["compatible_runtimes"],
+            json!(["python3.11", "python3.12"])
+        );
+        assert_eq!(a["description"], json!(""));
+    }
 
     #[test]
     fn permissions_are_the_statements_of_their_own_policy() {
