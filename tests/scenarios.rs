@@ -1573,6 +1573,60 @@ fn eks_clusters_node_groups_and_profiles_are_listed_natively_and_each_change_fou
     assert_eq!(drift_of_id(&report, "scratch")["kind"], "unmanaged");
 }
 
+/// GuardDuty in two regions only the configuration's locals name: a detector's publishing
+/// frequency changed by hand, the other region's detector deleted and one made by hand in its
+/// place; each found once, on every path.
+#[test]
+fn guardduty_detectors_are_listed_natively_and_each_change_found_once() {
+    let s = Scenario::new("nodrift/guardduty");
+    s.apply();
+    s.assert_no_drift_anywhere();
+    let (primary, replica) = (
+        s.id("aws_guardduty_detector.primary"),
+        s.id("aws_guardduty_detector.replica"),
+    );
+    let made = block_on(async {
+        use aws_sdk_guardduty::types::FindingPublishingFrequency as F;
+        s.guardduty_in("eu-central-1")
+            .update_detector()
+            .detector_id(&primary)
+            .finding_publishing_frequency(F::FifteenMinutes)
+            .send()
+            .await
+            .unwrap();
+        let west = s.guardduty_in("eu-west-1");
+        west.delete_detector()
+            .detector_id(&replica)
+            .send()
+            .await
+            .unwrap();
+        west.create_detector()
+            .enable(true)
+            .send()
+            .await
+            .unwrap()
+            .detector_id()
+            .unwrap()
+            .to_string()
+    });
+    let expected = pairs(&[
+        ("changed", "aws_guardduty_detector.primary"),
+        ("missing", "aws_guardduty_detector.replica"),
+        ("unmanaged", "aws_guardduty_detector"),
+    ]);
+    found_once_on_every_path(
+        &s,
+        &expected,
+        &[(
+            "aws_guardduty_detector.primary",
+            "finding_publishing_frequency",
+        )],
+        &[],
+    );
+    let (_, report, _) = s.scan_json(&["--live", "aws"]);
+    assert_eq!(drift_of_id(&report, &made)["kind"], "unmanaged");
+}
+
 /// Load balancers, target groups, listeners, listener rules and attachments, under both names
 /// Terraform gives them: a health check, tags, security groups and a rule's priority changed
 /// by hand, a listener and a rule deleted, a target deregistered, a target group, a listener

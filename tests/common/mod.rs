@@ -418,6 +418,11 @@ impl Scenario {
         moto_client!(aws_sdk_autoscaling, &self.moto.url, region)
     }
 
+    /// A GuardDuty client on this scenario's moto in `region`.
+    pub fn guardduty_in(&self, region: &str) -> aws_sdk_guardduty::Client {
+        moto_client!(aws_sdk_guardduty, &self.moto.url, region)
+    }
+
     /// An EKS client on this scenario's moto in `region`.
     pub fn eks_in(&self, region: &str) -> aws_sdk_eks::Client {
         moto_client!(aws_sdk_eks, &self.moto.url, region)
