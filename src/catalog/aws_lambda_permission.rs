@@ -1,5 +1,5 @@
-//! `aws_lambda_permission`: a statement of a function's (or an alias's) resource policy, read
-//! with one GetPolicy per function and alias. Terraform's ID is the statement ID alone, which
+//! `aws_lambda_permission`: a statement of a function's (or an alias's, or a published
+//! version's) resource policy, read with one GetPolicy per function, alias and version. Terraform's ID is the statement ID alone, which
 //! repeats across functions: the lister names each by the import ID `FUNCTION/SID`
 //! (`FUNCTION:QUALIFIER/SID`), and a state object is matched by the same.
 
@@ -51,12 +51,15 @@ fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {
 /// name (from a name or an ARN, whose qualifier counts as one), its qualifier, the statement.
 fn listed_id(state: &Resource) -> Option<String> {
     let (function, sid) = (text(state, "function_name")?, text(state, "statement_id")?);
-    let (name, from_arn) = match function.strip_prefix("arn:") {
-        Some(_) => {
-            let mut parts = function.split(':').skip(6);
-            (parts.next()?.to_string(), parts.next().map(String::from))
-        }
-        None => (function, None),
+    // A name, a full ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`) or a
+    // partial one (`ACCOUNT:function:NAME[:QUALIFIER]`): the name follows `function`.
+    let parts: Vec<&str> = function.split(':').collect();
+    let (name, from_arn) = match parts.iter().position(|p| *p == "function") {
+        Some(i) if i + 1 < parts.len() => (
+            parts[i + 1].to_string(),
+            parts.get(i + 2).map(|q| q.to_string()),
+        ),
+        _ => (function.clone(), None),
     };
     Some(match text(state, "qualifier").or(from_arn) {
         Some(q) => format!("{name}:{q}/{sid}"),
@@ -89,5 +92,8 @@ mod tests {
             "function_name": "arn:aws:lambda:eu-west-1:111111111111:function:resize:live",
             "statement_id": "s3"}));
         assert_eq!(listed_id(&alias_arn).as_deref(), Some("resize:live/s3"));
+        let partial = state(json!({"function_name": "111111111111:function:resize",
+                                   "statement_id": "s3", "qualifier": "3"}));
+        assert_eq!(listed_id(&partial).as_deref(), Some("resize:3/s3"));
     }
 }

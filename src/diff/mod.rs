@@ -335,7 +335,7 @@ pub fn diff(input: &Input) -> Report {
             // Launched by a group whose type was not listed here (an estate whose state has no
             // Auto Scaling types): the group is the one unmanaged thing, not each instance of
             // its capacity. Its running instances are proof enough that it exists.
-            if c.owner_attr.is_none()
+            if GROUPS.contains(&c.owner_type.as_str())
                 && c.dies_with_owner
                 && !input
                     .live
@@ -425,6 +425,10 @@ pub fn diff(input: &Input) -> Report {
     report.partial = report.alerts.iter().any(|a| a.partial);
     report
 }
+
+/// Owners whose capacity AWS launches and replaces on its own: where their type was not listed,
+/// what they launched is reported as them, once.
+const GROUPS: &[&str] = &["aws_autoscaling_group", "aws_eks_node_group"];
 
 /// The ID an unmanaged finding names: Terraform's import ID.
 fn shown_id(live: &Resource) -> &str {

@@ -18,8 +18,12 @@ def _none(body, status=200, error=None, unless=None):
     """A handler answering `body` to a GET; other methods go to `unless` (moto's own)."""
 
     def handler(request, full_url, headers):
-        if request.method != "GET" and unless is not None:
-            return unless(request, full_url, headers)
+        if request.method != "GET":
+            if unless is not None:
+                return unless(request, full_url, headers)
+            # A write moto cannot do must not look done.
+            return 501, {"Content-Type": "application/json"}, '{"message": "not served by moto"}'
+
         out = {"Content-Type": "application/json"}
         if error:
             out["x-amzn-ErrorType"] = error

@@ -64,7 +64,8 @@ pub(super) async fn list(
 }
 
 /// Reads each of a detector's objects named by `ids` with one call (`get`), mapping the
-/// answer with `map`; an object deleted since the listing is left out.
+/// answer with `map` (`None`: not one to judge); an object deleted since the listing is left
+/// out.
 macro_rules! read_by_id {
     ($ids:expr, ($client:expr, $detector:expr, $region:expr),
      |$c:ident, $d:ident, $r:ident, $id:ident| $get:expr, |$o:ident| $map:expr) => {{
@@ -72,8 +73,8 @@ macro_rules! read_by_id {
             let ($c, $d, $r) = ($client.clone(), $detector.clone(), $region.to_string());
             async move {
                 Ok(match $get.send().await {
-                    Ok($o) => Some($map),
-                    Err(e) if gone(e.code()) => None,
+                    Ok($o) => $map,
+                    Err(e) if gone(e.code(), e.message()) => None,
                     Err(e) => return Err(ListError::from_sdk(e)),
                 })
             }
@@ -94,7 +95,7 @@ async fn read(
             let got = client.get_detector().detector_id(&detector).send().await;
             Ok(match got {
                 Ok(d) => vec![self::detector(&detector, &d, region)],
-                Err(e) if gone(e.code()) => Vec::new(),
+                Err(e) if gone(e.code(), e.message()) => Vec::new(),
                 Err(e) => return Err(ListError::from_sdk(e)),
             })
         }
@@ -108,7 +109,10 @@ async fn read(
                     .max_results(50),
                 members
             );
-            Ok(listed.iter().filter_map(|m| member(m, region)).collect())
+            Ok(listed
+                .iter()
+                .filter_map(|m| member(&detector, m, region))
+                .collect())
         }
         "aws_guardduty_ipset" => {
             let ids = paginate!(
@@ -163,7 +167,7 @@ async fn read(
                 names,
                 (client, detector, region),
                 |c, d, r, name| c.get_filter().detector_id(&d).filter_name(&name),
-                |o| filter(&d, &name, &o, &r)
+                |o| Some(filter(&d, &name, &o, &r))
             )
         }
         "aws_guardduty_publishing_destination" => {
@@ -185,7 +189,7 @@ async fn read(
                     .describe_publishing_destination()
                     .detector_id(&d)
                     .destination_id(&id),
-                |o| publishing_destination(&d, &o, &r)
+                |o| Some(publishing_destination(&d, &o, &r))
             )
         }
         _ => {
@@ -198,7 +202,7 @@ async fn read(
                 Ok(c) => vec![organization_configuration(&detector, &c, region)],
                 // Only an organization's delegated administrator has one: elsewhere the
                 // call is refused as a bad request, and there is nothing to judge.
-                Err(e) if gone(e.code()) || e.code() == Some("BadRequestException") => Vec::new(),
+                Err(e) if gone(e.code(), e.message()) || not_for_this_account(&e) => Vec::new(),
                 Err(e) => return Err(ListError::from_sdk(e)),
             })
         }
@@ -220,7 +224,7 @@ async fn admin_accounts(
     while let Some(page) = pages.next().await {
         let page = match page {
             Ok(page) => page,
-            Err(e) if e.code() == Some("BadRequestException") => return Ok(Vec::new()),
+            Err(e) if not_for_this_account(&e) => return Ok(Vec::new()),
             Err(e) => return Err(ListError::from_sdk(e)),
         };
         for admin in page.admin_accounts() {
@@ -247,18 +251,29 @@ fn list_of_addresses(
     (location, status): (Option<&str>, Option<&str>),
     tags: Option<&HashMap<String, String>>,
     region: &str,
-) -> Resource {
+) -> Option<Resource> {
+    // A list being deleted is gone, as for the provider; one between states says nothing yet
+    // of whether it is on.
+    if matches!(status, Some("DELETE_PENDING" | "DELETED")) {
+        return None;
+    }
     let mut r = Resource::live(rtype, format!("{detector}:{id}"), region);
     let a = r.attributes.make_mut();
     put(a, "detector_id", Some(detector));
     put(a, "name", name);
     put(a, "format", format);
     put(a, "location", location);
-    if let Some(status) = status {
-        a.insert("activate".into(), json!(status == "ACTIVE"));
+    match status {
+        Some("ACTIVE") => {
+            a.insert("activate".into(), json!(true));
+        }
+        Some("INACTIVE") => {
+            a.insert("activate".into(), json!(false));
+        }
+        _ => {}
     }
     a.insert("tags".into(), tags_of(tags));
-    r
+    Some(r)
 }
 
 fn filter(
@@ -313,9 +328,33 @@ fn tags_of(tags: Option<&HashMap<String, String>>) -> Value {
     )
 }
 
-/// True for the error of a detector deleted since the listing.
-fn gone(code: Option<&str>) -> bool {
+/// True for the error of an object deleted since the listing: GuardDuty answers a bad request
+/// naming an ID the account does not (any longer) own.
+fn gone(code: Option<&str>, message: Option<&str>) -> bool {
+    let message = message.unwrap_or_default().to_ascii_lowercase();
     code == Some("ResourceNotFoundException")
+        || (code == Some("BadRequestException")
+            && (message.contains("not owned by the current account")
+                || message.contains("no such resource")))
+}
+
+/// True for GuardDuty's refusal of an organization call in an account that is not the
+/// organization's management account or delegated administrator: there is nothing of that
+/// kind to judge there. Any other bad request is the listing's failure.
+fn not_for_this_account<E, R>(e: &SdkError<E, R>) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    let message = e.message().unwrap_or_default().to_ascii_lowercase();
+    e.code() == Some("BadRequestException")
+        && [
+            "administrator",
+            "management account",
+            "master account",
+            "organization",
+        ]
+        .iter()
+        .any(|m| message.contains(m))
 }
 
 fn detector(
@@ -337,8 +376,10 @@ fn detector(
     r
 }
 
-fn member(m: &aws_sdk_guardduty::types::Member, region: &str) -> Option<Resource> {
-    let (account, detector) = (m.account_id()?, m.detector_id()?);
+/// A member account of `detector` (the administrator's detector: Terraform's ID is
+/// `DETECTOR:ACCOUNT`; the member's own detector is another one, or none before it accepts).
+fn member(detector: &str, m: &aws_sdk_guardduty::types::Member, region: &str) -> Option<Resource> {
+    let account = m.account_id()?;
     let mut r = Resource::live(
         "aws_guardduty_member",
         format!("{detector}:{account}"),
@@ -402,7 +443,9 @@ mod tests {
                 get(|Query(q): Query<HashMap<String, String>>| async move {
                     assert_eq!(q.get("onlyAssociated").map(String::as_str), Some("false"));
                     let member = |account: &str, status: &str| {
-                        json!({"accountId": account, "detectorId": "d1", "masterId": "111111111111",
+                        // The member's own detector, not the administrator's.
+                        json!({"accountId": account, "detectorId": format!("own-{account}"),
+                               "masterId": "111111111111",
                                "email": format!("{account}@example.com"),
                                "relationshipStatus": status, "updatedAt": "2026-01-01T00:00:00Z"})
                     };
@@ -426,7 +469,9 @@ mod tests {
             )
             .route(
                 "/detector/{id}/threatintelset",
-                get(|| async { axum::Json(json!({"threatIntelSetIds": ["ti1", "ti-gone"]})) }),
+                get(|| async {
+                    axum::Json(json!({"threatIntelSetIds": ["ti1", "ti-gone", "ti-deleting"]}))
+                }),
             )
             .route(
                 "/detector/{id}/threatintelset/{set}",
@@ -435,8 +480,16 @@ mod tests {
                         // Deleted between the listing and the read.
                         return (
                             axum::http::StatusCode::BAD_REQUEST,
-                            [("x-amzn-errortype", "ResourceNotFoundException")],
-                            axum::Json(json!({"message": "gone"})),
+                            [("x-amzn-errortype", "BadRequestException")],
+                            axum::Json(json!({"message": "The request is rejected because the input threatIntelSetId is not owned by the current account."})),
+                        );
+                    }
+                    if set == "ti-deleting" {
+                        return (
+                            axum::http::StatusCode::OK,
+                            [("x-amzn-errortype", "")],
+                            axum::Json(json!({"name": "old", "format": "TXT", "status": "DELETE_PENDING",
+                                              "location": "https://s3.amazonaws.com/lists/old.txt"})),
                         );
                     }
                     (
@@ -534,6 +587,7 @@ mod tests {
             m[0].attributes.map()["email"],
             json!("222222222222@example.com")
         );
+        assert_eq!(m[0].attributes.map()["detector_id"], json!("d1"));
 
         let c = list(
             &client,
@@ -558,7 +612,11 @@ mod tests {
             .await
             .unwrap();
         let ids: Vec<&str> = ti.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["d1:ti1"], "a set deleted meanwhile is left out");
+        assert_eq!(
+            ids,
+            ["d1:ti1"],
+            "sets deleted or being deleted are left out"
+        );
         assert_eq!(ti[0].attributes.map()["activate"], json!(false));
         let f = list(&client, "aws_guardduty_filter", "eu-west-1")
             .await
@@ -610,6 +668,16 @@ mod tests {
                 }),
             )
             .route(
+                "/admin",
+                get(|| async {
+                    (
+                        StatusCode::BAD_REQUEST,
+                        [("x-amzn-errortype", "BadRequestException")],
+                        axum::Json(json!({"message": "1 validation error detected: maxResults"})),
+                    )
+                }),
+            )
+            .route(
                 "/detector/{id}/member",
                 get(|| async {
                     (
@@ -636,5 +704,14 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(e.code.as_deref(), Some("AccessDeniedException"));
+        // Any other bad request is a failure too, never "no administrators".
+        let e = list(
+            &client,
+            "aws_guardduty_organization_admin_account",
+            "eu-west-1",
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.code.as_deref(), Some("BadRequestException"));
     }
 }

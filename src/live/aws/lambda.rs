@@ -1,7 +1,8 @@
 //! Lambda, per region: ListFunctions lists every function's configuration in bulk (the
 //! unpublished `$LATEST`, which is what Terraform manages) and ListEventSourceMappings every
 //! mapping; a function's tags need one ListTags each, its aliases one ListAliases each and its
-//! permissions one GetPolicy per function and alias (the API has no bulk form), made at a
+//! permissions one GetPolicy per function, alias and published version (the API has no bulk
+//! form), made at a
 //! bounded concurrency inside the listing; ListLayers names the layers and ListLayerVersions
 //! lists each one's versions. Function code and environment values are never shown: the
 //! environment is marked sensitive.
@@ -94,8 +95,8 @@ pub(super) async fn list(
         }
         "aws_lambda_permission" => {
             let functions = paginate!(client.list_functions().max_items(50), functions);
-            // Each function's resource policy, and each of its aliases' (a permission given
-            // on an alias lives in the alias's policy).
+            // Each function's resource policy, and each of its aliases' and versions' (a
+            // permission given on an alias or a version lives in that one's policy).
             let targets = read_each(functions, |f| {
                 let client = client.clone();
                 async move {
@@ -106,11 +107,23 @@ pub(super) async fn list(
                         client.list_aliases().function_name(&name).max_items(50),
                         aliases
                     );
+                    // Published versions have policies of their own too (`qualifier =
+                    // aws_lambda_function.x.version`).
+                    let versions = paginate!(
+                        client
+                            .list_versions_by_function()
+                            .function_name(&name)
+                            .max_items(50),
+                        versions
+                    );
                     let mut targets = vec![(name.clone(), None)];
                     targets.extend(
                         aliases
                             .iter()
-                            .filter_map(|a| Some((name.clone(), Some(a.name()?.to_string())))),
+                            .filter_map(|a| a.name())
+                            .chain(versions.iter().filter_map(|v| v.version()))
+                            .filter(|q| *q != "$LATEST")
+                            .map(|q| (name.clone(), Some(q.to_string()))),
                     );
                     Ok(Some(targets))
                 }
@@ -368,8 +381,9 @@ fn permissions(
         .collect()
 }
 
-/// A statement's principal as the provider writes it: a service's name, `*`, or an account
-/// ID where the policy names the account's root.
+/// A statement's principal as the provider reads it back: the service's name, `*`, or the
+/// policy's principal as it stands (an account given by its ID reads back as its root's ARN,
+/// as Terraform's own refresh records it).
 fn principal(p: &Value) -> Option<String> {
     let one = match p {
         Value::String(s) => s.as_str(),
@@ -380,11 +394,7 @@ fn principal(p: &Value) -> Option<String> {
             .and_then(Value::as_str)?,
         _ => return None,
     };
-    let account = one
-        .strip_prefix("arn:aws:iam::")
-        .and_then(|rest| rest.strip_suffix(":root"))
-        .filter(|id| id.chars().all(|c| c.is_ascii_digit()));
-    Some(account.unwrap_or(one).to_string())
+    Some(one.to_string())
 }
 
 /// The value a statement's conditions give `key` (case-insensitive, as IAM reads it), under
@@ -496,7 +506,10 @@ mod tests {
         assert_eq!(s3["source_arn"], json!("arn:aws:s3:::uploads"));
         assert_eq!(s3["source_account"], json!("111111111111"));
         assert_eq!(s3["principal_org_id"], json!(""));
-        assert_eq!(own[1].attributes.map()["principal"], json!("222222222222"));
+        assert_eq!(
+            own[1].attributes.map()["principal"],
+            json!("arn:aws:iam::222222222222:root")
+        );
         let live = permissions("resize", Some("live"), &policy, "eu-west-1");
         let ids: Vec<&str> = live.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["resize:live/events"]);

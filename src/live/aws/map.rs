@@ -215,7 +215,31 @@ pub(super) fn security_group(g: &t::SecurityGroup, region: &str) -> Option<Resou
         rules(g.ip_permissions_egress(), id, g.owner_id()),
     );
     a.insert("tags".into(), tags(g.tags()));
+    r.companion_of = made_by_eks(g.tags());
     Some(r)
+}
+
+/// What EKS makes for a cluster or a managed node group, from the tags it puts on it: a
+/// cluster's own security group (`aws:eks:cluster-name`), a node group's launch template
+/// (`eks:cluster-name` and `eks:nodegroup-name`). Never unmanaged while the state manages
+/// its owner; gone with it.
+fn made_by_eks(tags: &[Tag]) -> Option<Companion> {
+    let tag = |k: &str| {
+        tags.iter()
+            .find(|t| t.key() == Some(k))
+            .and_then(|t| t.value())
+            .filter(|v| !v.is_empty())
+    };
+    let (owner_type, owner_id) = match (tag("eks:cluster-name"), tag("eks:nodegroup-name")) {
+        (Some(cluster), Some(group)) => ("aws_eks_node_group", format!("{cluster}:{group}")),
+        _ => ("aws_eks_cluster", tag("aws:eks:cluster-name")?.to_string()),
+    };
+    Some(Companion {
+        owner_type: owner_type.into(),
+        owner_id,
+        dies_with_owner: true,
+        owner_attr: None,
+    })
 }
 
 /// Security group rules as the provider flattens them: one object per permission and
@@ -567,6 +591,7 @@ pub(super) fn launch_template(l: &t::LaunchTemplate, region: &str) -> Option<Res
     put(a, "default_version", l.default_version_number());
     put(a, "latest_version", l.latest_version_number());
     a.insert("tags".into(), tags(l.tags()));
+    r.companion_of = made_by_eks(l.tags());
     Some(r)
 }
 

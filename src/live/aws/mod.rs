@@ -1030,4 +1030,47 @@ mod tests {
             .build();
         assert!(instance(&i, "us-east-1").is_none());
     }
+
+    #[test]
+    fn what_eks_makes_is_its_cluster_or_node_group() {
+        let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+        let sg = t::SecurityGroup::builder()
+            .group_id("sg-eks")
+            .group_name("eks-cluster-sg-main-123")
+            .tags(tag("aws:eks:cluster-name", "main"))
+            .tags(tag("kubernetes.io/cluster/main", "owned"))
+            .build();
+        let owner = security_group(&sg, "us-east-1")
+            .unwrap()
+            .companion_of
+            .unwrap();
+        assert_eq!(
+            (owner.owner_type.as_str(), owner.owner_id.as_str()),
+            ("aws_eks_cluster", "main")
+        );
+        let lt = t::LaunchTemplate::builder()
+            .launch_template_id("lt-eks")
+            .launch_template_name("eks-workers")
+            .tags(tag("eks:cluster-name", "main"))
+            .tags(tag("eks:nodegroup-name", "workers"))
+            .build();
+        let owner = launch_template(&lt, "us-east-1")
+            .unwrap()
+            .companion_of
+            .unwrap();
+        assert_eq!(
+            (owner.owner_type.as_str(), owner.owner_id.as_str()),
+            ("aws_eks_node_group", "main:workers")
+        );
+        let own = t::SecurityGroup::builder()
+            .group_id("sg-1")
+            .group_name("web")
+            .build();
+        assert!(
+            security_group(&own, "us-east-1")
+                .unwrap()
+                .companion_of
+                .is_none()
+        );
+    }
 }
