@@ -253,6 +253,16 @@ pub(super) fn own_tags<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> V
     json!(tags)
 }
 
+/// Tags as the provider writes them from an API that returns them as a map (EKS, GuardDuty,
+/// Lambda, Logs, SQS): AWS's own (`aws:`) left out, none as `{}`.
+pub(super) fn own_tag_map(tags: Option<&HashMap<String, String>>) -> Value {
+    own_tags(
+        tags.into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+}
+
 /// Every item of a paginated request, the first failed page being the listing's error:
 /// `paginate!(client.describe_vpcs().max_results(1000), vpcs)`.
 macro_rules! paginate {

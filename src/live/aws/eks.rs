@@ -166,15 +166,6 @@ async fn describe(
     })
 }
 
-/// Tags as the provider writes them (`aws:` ones left out).
-fn tags(tags: Option<&HashMap<String, String>>) -> Value {
-    own_tags(
-        tags.into_iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    )
-}
-
 /// A set of strings as the state holds it: sorted.
 fn sorted(items: &[String]) -> Value {
     let mut v: Vec<&str> = items.iter().map(String::as_str).collect();
@@ -228,7 +219,7 @@ fn cluster(c: &Cluster, region: &str) -> Resource {
         enabled.dedup();
         a.insert("enabled_cluster_log_types".into(), json!(enabled));
     }
-    a.insert("tags".into(), tags(c.tags()));
+    a.insert("tags".into(), own_tag_map(c.tags()));
     r
 }
 
@@ -265,7 +256,7 @@ fn node_group(n: &Nodegroup, region: &str) -> Resource {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     a.insert("labels".into(), json!(labels));
-    a.insert("tags".into(), tags(n.tags()));
+    a.insert("tags".into(), own_tag_map(n.tags()));
     r
 }
 
@@ -291,7 +282,7 @@ fn addon(x: &Addon, region: &str) -> Resource {
         "configuration_values",
         Some(x.configuration_values().unwrap_or("")),
     );
-    a.insert("tags".into(), tags(x.tags()));
+    a.insert("tags".into(), own_tag_map(x.tags()));
     r
 }
 
@@ -325,7 +316,7 @@ fn fargate_profile(p: &FargateProfile, region: &str) -> Resource {
         })
         .collect();
     a.insert("selector".into(), json!(selectors));
-    a.insert("tags".into(), tags(p.tags()));
+    a.insert("tags".into(), own_tag_map(p.tags()));
     r
 }
 

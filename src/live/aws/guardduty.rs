@@ -272,7 +272,7 @@ fn list_of_addresses(
         }
         _ => {}
     }
-    a.insert("tags".into(), tags_of(tags));
+    a.insert("tags".into(), own_tag_map(tags));
     Some(r)
 }
 
@@ -290,7 +290,7 @@ fn filter(
     put(a, "rank", f.rank());
     // The provider records no description as "".
     put(a, "description", Some(f.description().unwrap_or("")));
-    a.insert("tags".into(), tags_of(f.tags()));
+    a.insert("tags".into(), own_tag_map(f.tags()));
     r
 }
 
@@ -317,15 +317,6 @@ fn publishing_destination(
         put(a, "kms_key_arn", p.kms_key_arn());
     }
     r
-}
-
-/// Tags as the provider writes them (`aws:` ones left out).
-fn tags_of(tags: Option<&HashMap<String, String>>) -> Value {
-    own_tags(
-        tags.into_iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    )
 }
 
 /// True for the error of an object deleted since the listing: GuardDuty answers a bad request
@@ -372,7 +363,7 @@ fn detector(
         "finding_publishing_frequency",
         d.finding_publishing_frequency().map(|f| f.as_str()),
     );
-    a.insert("tags".into(), tags_of(d.tags()));
+    a.insert("tags".into(), own_tag_map(d.tags()));
     r
 }
 

@@ -253,11 +253,7 @@ fn function(
             _ => json!([]),
         },
     );
-    let tags = tags.into_iter().flatten();
-    a.insert(
-        "tags".into(),
-        own_tags(tags.map(|(k, v)| (k.as_str(), v.as_str()))),
-    );
+    a.insert("tags".into(), own_tag_map(tags));
     Some(r)
 }
 

@@ -144,11 +144,7 @@ fn log_group(
         "log_group_class",
         g.log_group_class().map(|c| c.as_str()),
     );
-    let tags = tags.into_iter().flatten();
-    a.insert(
-        "tags".into(),
-        own_tags(tags.map(|(k, v)| (k.as_str(), v.as_str()))),
-    );
+    a.insert("tags".into(), own_tag_map(tags));
     Some(r)
 }
 

@@ -20,19 +20,33 @@ pub(super) fn tags(tags: &[Tag]) -> Value {
 /// group (through an Auto Scaling group EKS owns), else an Auto Scaling group. Its instances
 /// come and go with the group's capacity: never unmanaged while the state manages the group.
 fn launched_by(tags: &[Tag]) -> Option<Companion> {
-    let tag = |k: &str| {
-        tags.iter()
-            .find(|t| t.key() == Some(k))
-            .and_then(|t| t.value())
-            .filter(|v| !v.is_empty())
-    };
-    let (owner_type, owner_id) = match (tag("eks:cluster-name"), tag("eks:nodegroup-name")) {
-        (Some(cluster), Some(group)) => ("aws_eks_node_group", format!("{cluster}:{group}")),
-        _ => (
+    eks_node_group(tags).or_else(|| {
+        owned_by(
             "aws_autoscaling_group",
-            tag("aws:autoscaling:groupName")?.to_string(),
-        ),
-    };
+            tag(tags, "aws:autoscaling:groupName")?.to_string(),
+        )
+    })
+}
+
+/// A non-empty tag's value.
+fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+    tags.iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+        .filter(|v| !v.is_empty())
+}
+
+/// The EKS managed node group (`CLUSTER:NAME`) the tags EKS puts on what it makes for one name.
+fn eks_node_group(tags: &[Tag]) -> Option<Companion> {
+    let (cluster, group) = (
+        tag(tags, "eks:cluster-name")?,
+        tag(tags, "eks:nodegroup-name")?,
+    );
+    owned_by("aws_eks_node_group", format!("{cluster}:{group}"))
+}
+
+/// A companion that goes with its owner.
+fn owned_by(owner_type: &str, owner_id: String) -> Option<Companion> {
     Some(Companion {
         owner_type: owner_type.into(),
         owner_id,
@@ -224,21 +238,11 @@ pub(super) fn security_group(g: &t::SecurityGroup, region: &str) -> Option<Resou
 /// (`eks:cluster-name` and `eks:nodegroup-name`). Never unmanaged while the state manages
 /// its owner; gone with it.
 fn made_by_eks(tags: &[Tag]) -> Option<Companion> {
-    let tag = |k: &str| {
-        tags.iter()
-            .find(|t| t.key() == Some(k))
-            .and_then(|t| t.value())
-            .filter(|v| !v.is_empty())
-    };
-    let (owner_type, owner_id) = match (tag("eks:cluster-name"), tag("eks:nodegroup-name")) {
-        (Some(cluster), Some(group)) => ("aws_eks_node_group", format!("{cluster}:{group}")),
-        _ => ("aws_eks_cluster", tag("aws:eks:cluster-name")?.to_string()),
-    };
-    Some(Companion {
-        owner_type: owner_type.into(),
-        owner_id,
-        dies_with_owner: true,
-        owner_attr: None,
+    eks_node_group(tags).or_else(|| {
+        owned_by(
+            "aws_eks_cluster",
+            tag(tags, "aws:eks:cluster-name")?.to_string(),
+        )
     })
 }
 

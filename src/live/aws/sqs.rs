@@ -132,11 +132,7 @@ fn queue(
     ] {
         a.insert(key.into(), json!(get(attr).unwrap_or("")));
     }
-    let tags = tags.into_iter().flatten();
-    a.insert(
-        "tags".into(),
-        own_tags(tags.map(|(k, v)| (k.as_str(), v.as_str()))),
-    );
+    a.insert("tags".into(), own_tag_map(tags));
     r
 }
 
