@@ -122,9 +122,25 @@ pub fn codify(
     if owned.is_empty() {
         return Ok(Vec::new());
     }
+    // An object in another region than the default provider's is imported and managed
+    // through the provider configuration of its region; without one it cannot be adopted.
+    let providers = owned
+        .iter()
+        .map(|o| match (&o.drift.region, o.drift.rtype.starts_with("aws_")) {
+            (Some(region), true) => inputs.config.aws_provider_for(region).with_context(|| {
+                format!(
+                    "{} {} is in {region}, which no aws provider block of the root module configures: \
+                     add one with alias and region = \"{region}\", then codify again",
+                    o.drift.rtype, o.drift.id
+                )
+            }),
+            _ => Ok(None),
+        })
+        .collect::<Result<Vec<_>>>()?;
     let objects: Vec<codify::Object> = owned
         .iter()
-        .map(|o| {
+        .zip(&providers)
+        .map(|(o, provider)| {
             let rules = catalog::codify_rules(&o.drift.rtype);
             codify::Object {
                 rtype: &o.drift.rtype,
@@ -134,8 +150,10 @@ pub fn codify(
                 schema: &o.schema,
                 skip: rules.skip,
                 keep_computed: rules.keep,
+                only_when_true: rules.only_when_true,
                 as_blocks: rules.blocks,
                 secret: catalog::secret_attributes(&o.drift.rtype),
+                provider: provider.as_deref(),
             }
         })
         .collect();

@@ -673,3 +673,198 @@ fn codify_round_trip_of_associations_and_acl_entries() {
         "after codify + apply the scan must be clean: {report:#}"
     );
 }
+
+/// One object of every natively listed service made by hand next to a managed estate (a
+/// detector in the second region the configuration uses among them): `codify` adopts them all
+/// with a plan of imports only, each object imported under the ID the scan reported, and
+/// once applied the scan is clean.
+#[test]
+fn codify_round_trip_of_one_object_per_service() {
+    let s = Scenario::new("cloudwins/services");
+    let zip = s.path().join("handler.zip");
+    let made = Command::new(std::env::var("MOTO_PYTHON").unwrap())
+        .arg("-c")
+        .arg("import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'w').writestr('index.py', 'def handler(e, c):\\n    return e\\n')")
+        .arg(&zip)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    s.apply();
+    let region = "eu-west-1";
+    let zone = s.id("aws_route53_zone.public");
+    let key = s.id("aws_kms_key.data");
+    let vpc = s.id("aws_vpc.this");
+    let pod_role = s.state_value("aws_iam_role.this[\"pod\"]", "arn");
+    let subnets: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|k| s.id(&format!("aws_subnet.private[\"{k}\"]")))
+        .collect();
+    let (iam, route53) = (s.iam(), s.route53());
+    let (logs, ecr, lambda) = (s.logs_in(region), s.ecr_in(region), s.lambda_in(region));
+    let (elb, sqs, kms) = (s.elb_in(region), s.sqs_in(region), s.kms_in(region));
+    let (autoscaling, eks) = (s.autoscaling_in(region), s.eks_in(region));
+    let guardduty = s.guardduty_in("eu-central-1");
+    let mut want: Vec<String> = block_on(async {
+        use aws_sdk_route53::types::{
+            Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
+        };
+        iam.create_group()
+            .group_name("adopt-readers")
+            .send()
+            .await
+            .unwrap();
+        let record = ResourceRecordSet::builder()
+            .name("hand.adopt.example.com")
+            .r#type(RrType::A)
+            .ttl(300)
+            .resource_records(
+                ResourceRecord::builder()
+                    .value("192.0.2.7")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        route53
+            .change_resource_record_sets()
+            .hosted_zone_id(&zone)
+            .change_batch(
+                ChangeBatch::builder()
+                    .changes(
+                        Change::builder()
+                            .action(ChangeAction::Create)
+                            .resource_record_set(record)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        logs.create_log_group()
+            .log_group_name("/adopt/hand")
+            .send()
+            .await
+            .unwrap();
+        ecr.create_repository()
+            .repository_name("adopt/scratch")
+            .send()
+            .await
+            .unwrap();
+        lambda
+            .create_alias()
+            .function_name("adopt-api")
+            .name("canary")
+            .function_version("$LATEST")
+            .send()
+            .await
+            .unwrap();
+        let group = elb
+            .create_target_group()
+            .name("adopt-hand")
+            .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+            .port(9090)
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap();
+        let group = group.target_groups()[0]
+            .target_group_arn()
+            .unwrap()
+            .to_string();
+        // moto's default size is SQS's new 1 MiB, over what provider 5.100 accepts.
+        let queue = sqs
+            .create_queue()
+            .queue_name("adopt-hand")
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::MaximumMessageSize,
+                "262144",
+            )
+            .send()
+            .await
+            .unwrap()
+            .queue_url()
+            .unwrap()
+            .to_string();
+        kms.create_alias()
+            .alias_name("alias/adopt-hand")
+            .target_key_id(&key)
+            .send()
+            .await
+            .unwrap();
+        autoscaling
+            .put_scheduled_update_group_action()
+            .auto_scaling_group_name("adopt-workers")
+            .scheduled_action_name("nightly-off")
+            .recurrence("0 22 * * *")
+            .min_size(0)
+            .max_size(0)
+            .desired_capacity(0)
+            .send()
+            .await
+            .unwrap();
+        eks.create_fargate_profile()
+            .cluster_name("adopt")
+            .fargate_profile_name("hand")
+            .pod_execution_role_arn(pod_role.as_str().unwrap())
+            .set_subnets(Some(subnets.clone()))
+            .selectors(
+                aws_sdk_eks::types::FargateProfileSelector::builder()
+                    .namespace("jobs")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let detector = guardduty
+            .create_detector()
+            .enable(true)
+            .send()
+            .await
+            .unwrap()
+            .detector_id()
+            .unwrap()
+            .to_string();
+        vec![
+            "adopt-readers".to_string(),
+            format!("{zone}_hand.adopt.example.com_A"),
+            "/adopt/hand".to_string(),
+            "adopt/scratch".to_string(),
+            "adopt-api/canary".to_string(),
+            group,
+            queue,
+            "alias/adopt-hand".to_string(),
+            "adopt-workers/nightly-off".to_string(),
+            "adopt:hand".to_string(),
+            detector,
+        ]
+    });
+    let run = s.drift(&["codify", ".", "--write"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let hcl = std::fs::read_to_string(s.path().join("drift_imports.tf")).unwrap();
+    // The detector of the second region is imported and managed through that region's provider.
+    assert_eq!(hcl.matches("provider = aws.dr").count(), 2, "{hcl}");
+    let plan = plan_json(&s);
+    let mut imported = Vec::new();
+    for rc in plan["resource_changes"].as_array().unwrap() {
+        assert_eq!(
+            rc["change"]["actions"],
+            serde_json::json!(["no-op"]),
+            "not only imports: {rc:#}\n{hcl}"
+        );
+        if let Some(id) = rc["change"]["importing"]["id"].as_str() {
+            imported.push(id.to_string());
+        }
+    }
+    imported.sort();
+    want.sort();
+    assert_eq!(imported, want, "{hcl}");
+    s.terraform_ok(&["apply", "-input=false", "-no-color", "check.tfplan"]);
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(
+        code, 0,
+        "after codify + apply the scan must be clean: {report:#}"
+    );
+}

@@ -74,6 +74,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         ],
         skip: &["name_prefix", "availability_zones"],
         blocks: &["tag"],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

@@ -37,6 +37,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["policy_type"],
         skip: &[],
         blocks: &[],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

@@ -28,6 +28,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["name", "retention_in_days"],
         skip: &["name_prefix", "skip_destroy"],
         blocks: &[],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

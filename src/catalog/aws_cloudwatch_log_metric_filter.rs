@@ -19,6 +19,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &[],
         skip: &[],
         blocks: &["metric_transformation"],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

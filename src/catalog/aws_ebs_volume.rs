@@ -35,6 +35,7 @@ pub(super) const RULES: TypeRules = TypeRules {
             "throughput",
         ],
         blocks: &[],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

@@ -28,6 +28,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &[],
         skip: &[],
         blocks: &["entry"],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

@@ -29,6 +29,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["name", "image_tag_mutability"],
         skip: &["force_delete"],
         blocks: &["image_scanning_configuration", "encryption_configuration"],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

@@ -41,6 +41,7 @@ pub(super) const RULES: TypeRules = TypeRules {
             "associate_with_private_ip",
         ],
         blocks: &[],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

@@ -36,6 +36,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["addon_version"],
         skip: &["resolve_conflicts"],
         blocks: &[],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

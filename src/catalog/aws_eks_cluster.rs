@@ -35,6 +35,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["name", "role_arn", "version"],
         skip: &["bootstrap_self_managed_addons"],
         blocks: &["vpc_config"],
+        only_when_true: &[],
     },
     // Who can reach the Kubernetes API, from where, is a security question.
     security: true,

@@ -26,6 +26,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["fargate_profile_name"],
         skip: &[],
         blocks: &["selector"],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

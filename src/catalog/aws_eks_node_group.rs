@@ -43,6 +43,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         ],
         skip: &["node_group_name_prefix", "release_version"],
         blocks: &["scaling_config"],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

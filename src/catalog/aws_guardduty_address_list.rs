@@ -29,6 +29,7 @@ const fn rules(name: &'static str, unmanaged: Severity) -> TypeRules {
             keep: &["activate", "format", "location", "name"],
             skip: &[],
             blocks: &[],
+            only_when_true: &[],
         },
         security: true,
         secret: &[],

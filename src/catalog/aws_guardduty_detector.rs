@@ -23,6 +23,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["enable", "finding_publishing_frequency"],
         skip: &["datasources"],
         blocks: &[],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

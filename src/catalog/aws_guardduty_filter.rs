@@ -28,6 +28,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["action", "rank"],
         skip: &[],
         blocks: &["finding_criteria"],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

@@ -27,6 +27,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["account_id", "detector_id", "email"],
         skip: &["relationship_status"],
         blocks: &[],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

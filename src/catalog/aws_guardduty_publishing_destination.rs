@@ -28,6 +28,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["destination_arn", "kms_key_arn"],
         skip: &[],
         blocks: &[],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

@@ -83,6 +83,7 @@ pub(super) const RULES: TypeRules = TypeRules {
             "instance_initiated_shutdown_behavior",
         ],
         blocks: &[],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

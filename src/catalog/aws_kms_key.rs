@@ -38,6 +38,7 @@ pub(super) const RULES: TypeRules = TypeRules {
             "bypass_policy_lockout_safety_check",
         ],
         blocks: &[],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

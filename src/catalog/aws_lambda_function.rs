@@ -64,6 +64,7 @@ pub(super) const RULES: TypeRules = TypeRules {
             "dead_letter_config",
             "vpc_config",
         ],
+        only_when_true: &[],
     },
     security: false,
     // Connection strings and keys live here under names no word list catches.

@@ -38,6 +38,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["name", "image_id", "instance_type"],
         skip: &["name_prefix", "user_data"],
         blocks: &[],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

@@ -41,6 +41,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         ],
         skip: &["name_prefix", "subnet_mapping"],
         blocks: &[],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

@@ -31,6 +31,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["port", "protocol"],
         skip: &[],
         blocks: &["default_action"],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

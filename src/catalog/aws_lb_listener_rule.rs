@@ -24,6 +24,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["priority"],
         skip: &[],
         blocks: &["action", "condition"],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

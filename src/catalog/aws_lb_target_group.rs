@@ -31,6 +31,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["name", "port", "protocol", "vpc_id", "target_type"],
         skip: &["name_prefix"],
         blocks: &["health_check"],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

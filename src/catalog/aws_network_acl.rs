@@ -28,6 +28,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["subnet_ids", "ingress", "egress"],
         skip: &[],
         blocks: &["ingress", "egress"],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

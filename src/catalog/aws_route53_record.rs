@@ -47,6 +47,7 @@ pub(super) const RULES: TypeRules = TypeRules {
             "latency_routing_policy",
             "geolocation_routing_policy",
         ],
+        only_when_true: &["multivalue_answer_routing_policy"],
     },
     security: true,
     secret: &[],

@@ -29,6 +29,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["name"],
         skip: &["force_destroy", "delegation_set_id"],
         blocks: &["vpc"],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

@@ -30,6 +30,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["name", "vpc_id", "ingress", "egress"],
         skip: &["name_prefix", "revoke_rules_on_delete"],
         blocks: &["ingress", "egress"],
+        only_when_true: &[],
     },
     security: true,
     secret: &[],

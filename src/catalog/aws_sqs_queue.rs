@@ -43,6 +43,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["name"],
         skip: &["name_prefix"],
         blocks: &[],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

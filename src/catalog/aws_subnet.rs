@@ -31,6 +31,7 @@ pub(super) const RULES: TypeRules = TypeRules {
         keep: &["availability_zone"],
         skip: &[],
         blocks: &[],
+        only_when_true: &[],
     },
     security: false,
     secret: &[],

@@ -339,6 +339,10 @@ pub struct CodifyRules {
     /// way people write them (Terraform's "attributes as blocks"); an empty one is written
     /// `name = []` so the configuration pins "none" rather than leaving it to the provider.
     pub blocks: &'static [&'static str],
+    /// Optional bools written only when true: false is the provider's reading of "not set",
+    /// and written out it needs arguments the provider requires beside it (a record's
+    /// `multivalue_answer_routing_policy` needs a `set_identifier`).
+    pub only_when_true: &'static [&'static str],
 }
 
 impl CodifyRules {
@@ -347,6 +351,7 @@ impl CodifyRules {
         keep: &[],
         skip: &[],
         blocks: &[],
+        only_when_true: &[],
     };
 }
 

@@ -26,12 +26,17 @@ pub struct Object<'a> {
     pub skip: &'a [&'a str],
     /// Optional+computed attributes (names or dotted paths) to write anyway.
     pub keep_computed: &'a [&'a str],
+    /// Optional bools (names or dotted paths) written only when true.
+    pub only_when_true: &'a [&'a str],
     /// Top-level list or set of object attributes to write as repeated blocks
     /// (`ingress { … }`); written even when computed, `name = []` when empty.
     pub as_blocks: &'a [&'a str],
     /// Top-level attributes or blocks that hold secrets whatever the schema says (a Lambda
     /// function's environment): left to the person, like schema-sensitive ones.
     pub secret: &'a [&'a str],
+    /// The provider configuration to import and manage the object with (`aws.west`), when it
+    /// is not the default one: the object lives in another region than the default provider's.
+    pub provider: Option<&'a str>,
 }
 
 /// Settings shared by all objects of one run.
@@ -76,9 +81,17 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
             obj.import_id
         };
         if opts.import_blocks {
-            let id = string_lit(import_id);
-            blocks.push(format!("import {{\n  to = {address}\n  id = {id}\n}}\n"));
+            let mut lines = Lines::default();
+            lines.text(0, "import {");
+            lines.attr(1, "to", &Val::Inline(address.clone()));
+            if let Some(p) = obj.provider {
+                lines.attr(1, "provider", &Val::Inline(p.to_string()));
+            }
+            lines.attr(1, "id", &Val::Inline(string_lit(import_id)));
+            lines.text(0, "}");
+            blocks.push(lines.finish("", "\n"));
         } else {
+            // `terraform import` takes the provider from the resource block's `provider`.
             let (a, i) = (shell_quote(&address), shell_quote(import_id));
             script.push_str(&format!("terraform import {a} {i}\n"));
         }
@@ -173,6 +186,11 @@ fn resource_block(obj: &Object, name: &str, opts: &Options, literal: &BTreeSet<&
     let mut lines = Lines::default();
     let (rtype, label) = (string_lit(obj.rtype), string_lit(name));
     lines.text(0, format!("resource {rtype} {label} {{"));
+    if let Some(p) = obj.provider {
+        // Meta-arguments first, set apart from the resource's own arguments.
+        lines.attr(1, "provider", &Val::Inline(p.to_string()));
+        lines.text(1, "");
+    }
     write_body(
         &mut lines,
         1,
@@ -251,7 +269,10 @@ fn write_body(
                 lines.text(depth, format!("# TODO: set {}", a.name));
                 continue;
             }
-        } else if !a.optional || is_empty(v) || (a.computed && !listed(obj.keep_computed, &a.name))
+        } else if !a.optional
+            || is_empty(v)
+            || (a.computed && !listed(obj.keep_computed, &a.name))
+            || (*v == Value::Bool(false) && listed(obj.only_when_true, &a.name))
         {
             continue;
         }
@@ -305,6 +326,11 @@ fn write_body(
         };
         let mut rendered: Vec<(String, Lines)> = Vec::new();
         for (label, values) in elems {
+            // A block the provider read as nothing but nulls says nothing, and written out it
+            // lacks the arguments its schema requires (a target group's `target_failover`).
+            if nb.min_items <= 0 && values.values().all(is_empty) {
+                continue;
+            }
             let mut inner = Lines::default();
             write_body(
                 &mut inner,
@@ -550,8 +576,10 @@ mod tests {
             schema,
             skip: &[],
             keep_computed: KEEP,
+            only_when_true: &[],
             as_blocks: &[],
             secret: &[],
+            provider: None,
         }
     }
 
@@ -730,6 +758,61 @@ resource "aws_instance" "web_server_1" {
     }
 
     #[test]
+    fn another_regions_provider_null_blocks_and_false_flags() {
+        let schema = Block {
+            attributes: vec![
+                attr("name", s(), "r"),
+                attr("multivalue", Type::Bool, "o"),
+                attr("enabled", Type::Bool, "o"),
+            ],
+            blocks: vec![nested(
+                "failover",
+                Nesting::List,
+                vec![attr("on_unhealthy", s(), "r")],
+                0,
+            )],
+        };
+        let (refs, taken) = (HashMap::new(), BTreeSet::new());
+        let opts = Options {
+            references: &refs,
+            import_blocks: true,
+            taken: &taken,
+        };
+        let hcl = |v: Value, provider| {
+            let attrs = v.as_object().cloned().unwrap_or_default();
+            let mut obj = object(&attrs, &schema, "r-1");
+            obj.rtype = "aws_thing";
+            obj.only_when_true = &["multivalue"];
+            obj.provider = provider;
+            generate(&[obj], &opts).hcl
+        };
+        let want = r#"import {
+  to       = aws_thing.r_1
+  provider = aws.west
+  id       = "r-1"
+}
+
+resource "aws_thing" "r_1" {
+  provider = aws.west
+
+  name    = "n"
+  enabled = false
+}
+"#;
+        let v = json!({"name": "n", "multivalue": false, "enabled": false,
+            "failover": [{"on_unhealthy": null}]});
+        assert_eq!(hcl(v, Some("aws.west")), want);
+        let v = json!({"name": "n", "multivalue": true, "failover": [{"on_unhealthy": "x"}]});
+        let out = hcl(v, None);
+        assert!(out.contains("multivalue = true"), "{out}");
+        assert!(
+            out.contains("failover {\n    on_unhealthy = \"x\""),
+            "{out}"
+        );
+        assert!(!out.contains("provider"), "{out}");
+    }
+
+    #[test]
     fn secret_blocks_and_attributes_are_left_to_the_person() {
         // Nothing in the schema marks them; the type's rules say they hold secrets.
         let schema = Block {
@@ -834,8 +917,10 @@ resource "aws_instance" "web_server_1" {
             schema,
             skip: &[],
             keep_computed: &["name", "vpc_id"],
+            only_when_true: &[],
             as_blocks: &["ingress", "egress"],
             secret: &[],
+            provider: None,
         }
     }
 

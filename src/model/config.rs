@@ -99,6 +99,31 @@ impl Config {
         find(module).or_else(|| find(""))
     }
 
+    /// The root module's `aws` provider configuration that works in `region`: `Some(None)` for
+    /// the default one (its region is `region`, or unknown and no aliased one names `region`),
+    /// `Some(Some("aws.ALIAS"))` for an aliased one, `None` when none does (the default one
+    /// names another region and no alias names this one).
+    pub fn aws_provider_for(&self, region: &str) -> Option<Option<String>> {
+        let root = || {
+            self.providers
+                .iter()
+                .filter(|p| p.name == "aws" && p.module.is_empty())
+        };
+        let default = root()
+            .find(|p| p.alias.is_none())
+            .and_then(|p| p.region.as_deref());
+        if default == Some(region) {
+            return Some(None);
+        }
+        if let Some(alias) = root()
+            .filter(|p| p.region.as_deref() == Some(region))
+            .find_map(|p| p.alias.as_deref())
+        {
+            return Some(Some(format!("aws.{alias}")));
+        }
+        default.is_none().then_some(None)
+    }
+
     /// Regions named by the configuration's `aws` provider blocks.
     pub fn aws_regions(&self) -> Vec<String> {
         let mut v: Vec<String> = self
@@ -122,5 +147,51 @@ impl Config {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aws(alias: Option<&str>, module: &str, region: Option<&str>) -> ProviderBlock {
+        ProviderBlock {
+            name: "aws".into(),
+            alias: alias.map(String::from),
+            module: module.into(),
+            region: region.map(String::from),
+            endpoints: BTreeMap::new(),
+            body: serde_json::Map::new(),
+        }
+    }
+
+    #[test]
+    fn the_provider_of_a_region_is_the_default_an_alias_or_none() {
+        let config = |providers| Config {
+            providers,
+            ..Config::default()
+        };
+        let c = config(vec![
+            aws(None, "", Some("eu-west-1")),
+            aws(Some("dr"), "", Some("eu-central-1")),
+            aws(Some("inner"), "module.a.", Some("us-east-2")),
+        ]);
+        assert_eq!(c.aws_provider_for("eu-west-1"), Some(None));
+        assert_eq!(
+            c.aws_provider_for("eu-central-1"),
+            Some(Some("aws.dr".into()))
+        );
+        // A module's provider cannot be named from the root module.
+        assert_eq!(c.aws_provider_for("us-east-2"), None);
+        // The default's region is unknown (the environment's): it is the default's.
+        let c = config(vec![
+            aws(None, "", None),
+            aws(Some("dr"), "", Some("eu-central-1")),
+        ]);
+        assert_eq!(c.aws_provider_for("us-west-2"), Some(None));
+        assert_eq!(
+            c.aws_provider_for("eu-central-1"),
+            Some(Some("aws.dr".into()))
+        );
     }
 }
