@@ -40,7 +40,9 @@ fn nested_modules_with_count_and_for_each() {
 // not drift; with the argument left out all three paths must be silent.
 //
 /// Then Auto Scaling changes by hand, each found once on every path: a group's size and a
-/// propagated tag, a policy deleted, a schedule and a group made by hand. The instances a
+/// propagated tag, a policy deleted, a schedule and a group made by hand; and two EC2 parts
+/// managed by their own resources: the tag an `aws_ec2_tag` put on AWS's main route table
+/// renamed, the address an `aws_eip_association` put on the app taken off. The instances a
 /// group launches are silent while the state manages the group; without it, the group is
 /// unmanaged (and its instances still its own).
 #[test]
@@ -51,8 +53,18 @@ fn instance_options_and_attachments() {
     let workers = s.id("aws_autoscaling_group.workers");
     let subnet = s.id("aws_subnet.a");
     let config = s.id("aws_launch_configuration.legacy");
+    let table = s.state_value("aws_ec2_tag.main_route_table_name", "resource_id");
+    let association = s.id("aws_eip_association.app");
+    let ec2 = s.ec2();
     common::block_on(async {
         use aws_sdk_autoscaling::types::Tag;
+        // The tag another resource put on AWS's table renamed; the address taken off the app.
+        common::add_tags(&ec2, table.as_str().unwrap(), &[("Name", "renamed")]).await;
+        ec2.disassociate_address()
+            .association_id(&association)
+            .send()
+            .await
+            .unwrap();
         let c = s.autoscaling_in("us-east-1");
         c.update_auto_scaling_group()
             .auto_scaling_group_name("legacy")
@@ -100,7 +112,9 @@ fn instance_options_and_attachments() {
     let expected = [
         ("changed", "aws_autoscaling_group.legacy"),
         ("changed", "aws_autoscaling_group.workers"),
+        ("changed", "aws_ec2_tag.main_route_table_name"),
         ("missing", "aws_autoscaling_policy.step_up"),
+        ("missing", "aws_eip_association.app"),
         ("unmanaged", "aws_autoscaling_group"),
         ("unmanaged", "aws_autoscaling_schedule"),
     ];

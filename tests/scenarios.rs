@@ -1573,9 +1573,10 @@ fn eks_clusters_node_groups_and_profiles_are_listed_natively_and_each_change_fou
     assert_eq!(drift_of_id(&report, "scratch")["kind"], "unmanaged");
 }
 
-/// GuardDuty in two regions only the configuration's locals name: a detector's publishing
-/// frequency changed by hand, the other region's detector deleted and one made by hand in its
-/// place; each found once, on every path.
+/// GuardDuty in two regions only the configuration's locals name, with the organization's
+/// delegated administrator: a detector's publishing frequency changed by hand, the other
+/// region's detector deleted and one made by hand in its place, a second administrator named
+/// by hand; each found once, on every path.
 #[test]
 fn guardduty_detectors_are_listed_natively_and_each_change_found_once() {
     let s = Scenario::new("nodrift/guardduty");
@@ -1591,6 +1592,13 @@ fn guardduty_detectors_are_listed_natively_and_each_change_found_once() {
             .update_detector()
             .detector_id(&primary)
             .finding_publishing_frequency(F::FifteenMinutes)
+            .send()
+            .await
+            .unwrap();
+        // A second delegated administrator, named by hand in the management account.
+        s.guardduty_in("eu-central-1")
+            .enable_organization_admin_account()
+            .admin_account_id("333344445555")
             .send()
             .await
             .unwrap();
@@ -1613,6 +1621,7 @@ fn guardduty_detectors_are_listed_natively_and_each_change_found_once() {
         ("changed", "aws_guardduty_detector.primary"),
         ("missing", "aws_guardduty_detector.replica"),
         ("unmanaged", "aws_guardduty_detector"),
+        ("unmanaged", "aws_guardduty_organization_admin_account"),
     ]);
     found_once_on_every_path(
         &s,

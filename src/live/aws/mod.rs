@@ -72,40 +72,93 @@ impl AwsOptions {
     }
 }
 
+/// A service beyond EC2 whose types are listed only when the state manages some of them:
+/// each needs its own permissions, which an estate that does not use the service need not
+/// grant.
+pub struct Service {
+    /// The service's name as AWS writes it.
+    pub name: &'static str,
+    /// The types its lister lists.
+    pub types: &'static [&'static str],
+    /// Whether a state type is one of the service's (listed, or checked against one).
+    pub used_by: fn(&str) -> bool,
+}
+
+/// The services beyond EC2; every listed type not in one of them is EC2's.
+pub const SERVICES: &[Service] = &[
+    Service {
+        name: "IAM",
+        types: iam::TYPES,
+        used_by: |t| t.starts_with("aws_iam_"),
+    },
+    Service {
+        name: "Route 53",
+        types: route53::TYPES,
+        used_by: route53::used_by,
+    },
+    Service {
+        name: "CloudWatch Logs",
+        types: logs::TYPES,
+        used_by: logs::used_by,
+    },
+    Service {
+        name: "ECR",
+        types: ecr::TYPES,
+        used_by: ecr::used_by,
+    },
+    Service {
+        name: "Lambda",
+        types: lambda::TYPES,
+        used_by: lambda::used_by,
+    },
+    Service {
+        name: "ELBv2",
+        types: elb::TYPES,
+        used_by: elb::used_by,
+    },
+    Service {
+        name: "SQS",
+        types: sqs::TYPES,
+        used_by: sqs::used_by,
+    },
+    Service {
+        name: "KMS",
+        types: kms::TYPES,
+        used_by: kms::used_by,
+    },
+    Service {
+        name: "Auto Scaling",
+        types: autoscaling::TYPES,
+        used_by: autoscaling::used_by,
+    },
+    Service {
+        name: "EKS",
+        types: eks::TYPES,
+        used_by: eks::used_by,
+    },
+    Service {
+        name: "GuardDuty",
+        types: guardduty::TYPES,
+        used_by: guardduty::used_by,
+    },
+];
+
 /// The types a scan lists when `--type` does not say: every EC2 type, and those of the other
-/// services (IAM, Route 53, Logs, ECR, Lambda, ELBv2, SQS, KMS, Auto Scaling, EKS, GuardDuty) only when the
-/// state manages some of
-/// theirs. Each of those needs its own
-/// permissions, which an estate that does not use the service need not grant.
+/// [`SERVICES`] only when the state manages some of theirs.
 pub fn default_types<'a>(state_types: impl Iterator<Item = &'a str>) -> Vec<String> {
-    /// A service's types, and whether a state type is one of its.
-    type Service = (&'static [&'static str], fn(&str) -> bool);
-    let services: [Service; 11] = [
-        (iam::TYPES, |t| t.starts_with("aws_iam_")),
-        (route53::TYPES, route53::used_by),
-        (logs::TYPES, logs::used_by),
-        (ecr::TYPES, ecr::used_by),
-        (lambda::TYPES, lambda::used_by),
-        (elb::TYPES, elb::used_by),
-        (sqs::TYPES, sqs::used_by),
-        (kms::TYPES, kms::used_by),
-        (autoscaling::TYPES, autoscaling::used_by),
-        (eks::TYPES, eks::used_by),
-        (guardduty::TYPES, guardduty::used_by),
-    ];
-    let mut used = [false; 11];
+    let mut used = vec![false; SERVICES.len()];
     for t in state_types {
-        for (u, (_, used_by)) in used.iter_mut().zip(&services) {
-            *u |= used_by(t);
+        for (u, service) in used.iter_mut().zip(SERVICES) {
+            *u |= (service.used_by)(t);
         }
     }
     catalog::listed_types()
         .into_iter()
         .filter(|t| {
-            services
+            SERVICES
                 .iter()
-                .zip(used)
-                .all(|((types, _), used)| used || !types.contains(t))
+                .zip(&used)
+                .all(|(service, used)| *used || !service.types.contains(t))
         })
         .map(String::from)
         .collect()
