@@ -583,9 +583,9 @@ async fn scan_with_plan(
         .refreshed
         .into_iter()
         .map(|mut r| {
-            // The refreshed object was read where the state points: no region of its own.
+            // The refreshed object was read where the state points: no region of its own. It
+            // keeps the address of the state object it refreshes (several may share an ID).
             r.region = None;
-            r.address = None;
             r
         })
         .collect();

@@ -1098,7 +1098,7 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .unwrap();
         logs.delete_metric_filter()
             .log_group_name("/platform/worker")
-            .filter_name("worker-errors")
+            .filter_name("errors")
             .send()
             .await
             .unwrap();

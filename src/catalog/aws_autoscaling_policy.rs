@@ -1,8 +1,10 @@
-//! `aws_autoscaling_policy`: listed with DescribePolicies. Terraform's ID is the policy's name;
-//! one made by hand is named by the import ID `GROUP/NAME`.
+//! `aws_autoscaling_policy`: listed with DescribePolicies. Terraform's ID is the policy's name,
+//! which many groups may share (a `scale-up` policy each): the lister names each by its import
+//! ID `GROUP/NAME`, and a state object is matched by the same.
 
+use super::derive::text;
 use super::{CodifyRules, TypeRules};
-use crate::model::Severity;
+use crate::model::{Resource, Severity};
 
 /// Rules for scaling policies.
 pub(super) const RULES: TypeRules = TypeRules {
@@ -41,5 +43,11 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: false,
     secret: &[],
-    match_id: None,
+    match_id: Some(listed_id),
 };
+
+/// The ID the lister gives the policy a state object stands for.
+fn listed_id(state: &Resource) -> Option<String> {
+    let (group, name) = (text(state, "autoscaling_group_name")?, text(state, "name")?);
+    Some(format!("{group}/{name}"))
+}

@@ -1,9 +1,11 @@
 //! `aws_autoscaling_schedule`: listed with DescribeScheduledActions. Terraform's ID is the
-//! action's name; one made by hand is named by the import ID `GROUP/NAME`. A size the action
+//! action's name, which many groups may share (a `nightly` action each): the lister names each
+//! by its import ID `GROUP/NAME`, and a state object is matched by the same. A size the action
 //! leaves alone is `-1`, as the provider records it.
 
+use super::derive::text;
 use super::{CodifyRules, TypeRules};
-use crate::model::Severity;
+use crate::model::{Resource, Severity};
 
 /// Rules for scheduled actions.
 pub(super) const RULES: TypeRules = TypeRules {
@@ -28,5 +30,12 @@ pub(super) const RULES: TypeRules = TypeRules {
     codify: CodifyRules::NONE,
     security: false,
     secret: &[],
-    match_id: None,
+    match_id: Some(listed_id),
 };
+
+/// The ID the lister gives the action a state object stands for.
+fn listed_id(state: &Resource) -> Option<String> {
+    let group = text(state, "autoscaling_group_name")?;
+    let name = text(state, "scheduled_action_name")?;
+    Some(format!("{group}/{name}"))
+}

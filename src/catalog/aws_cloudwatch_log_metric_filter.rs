@@ -1,8 +1,11 @@
 //! `aws_cloudwatch_log_metric_filter`: listed with DescribeMetricFilters for every group of a
-//! region at once. Terraform's ID is the filter's name; it imports one as `GROUP:NAME`.
+//! region at once. Terraform's ID is the filter's name, which many groups may share (an
+//! `errors` filter per service): the lister names each by its import ID `GROUP:NAME`, and a
+//! state object is matched by the same.
 
+use super::derive::text;
 use super::{CodifyRules, TypeRules, no_opinion};
-use crate::model::Severity;
+use crate::model::{Resource, Severity};
 
 /// Rules for metric filters.
 pub(super) const RULES: TypeRules = TypeRules {
@@ -23,5 +26,11 @@ pub(super) const RULES: TypeRules = TypeRules {
     },
     security: false,
     secret: &[],
-    match_id: None,
+    match_id: Some(listed_id),
 };
+
+/// The ID the lister gives the filter a state object stands for.
+fn listed_id(state: &Resource) -> Option<String> {
+    let (group, name) = (text(state, "log_group_name")?, text(state, "name")?);
+    Some(format!("{group}:{name}"))
+}

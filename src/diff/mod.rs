@@ -490,10 +490,13 @@ fn judge(
         c.iter()
             .copied()
             // A provider read carries no region of its own: it read the object where the
-            // state's provider configuration points.
+            // state's provider configuration points. It carries the address of the state
+            // object it read, which is the only tell when several share an ID (Terraform's ID
+            // of a metric filter is its name, and every group may have an `errors` one).
             .find(|&i| {
-                let lr = &input.live.resources[i].region;
-                region.is_none() || lr.is_none() || *lr == region
+                let l = &input.live.resources[i];
+                (region.is_none() || l.region.is_none() || l.region == region)
+                    && (l.address.is_none() || l.address == s.address)
             })
     });
     let Some(li) = found else {

@@ -565,3 +565,61 @@ fn an_all_digit_tag_key_stays_a_key_in_the_change_path() {
         [PathStep::Key("tags".into()), PathStep::Key("2024".into())]
     );
 }
+
+#[test]
+fn objects_that_share_terraform_s_id_are_told_apart() {
+    // An `errors` filter in each of two groups: Terraform's ID of both is `errors`.
+    let filter = |group: &str, pattern: &str| json!({"name": "errors", "log_group_name": group, "pattern": pattern});
+    let rtype = "aws_cloudwatch_log_metric_filter";
+    let st = vec![
+        state(rtype, "a", "errors", filter("/svc/a", "ERROR")),
+        state(rtype, "b", "errors", filter("/svc/b", "FATAL")),
+    ];
+    let config = Config::default();
+    // Listed: each under its import ID, matched by the one the state object implies.
+    let listed = inventory(vec![
+        live(rtype, "/svc/b:errors", filter("/svc/b", "FATAL")),
+        live(rtype, "/svc/a:errors", filter("/svc/a", "ERROR")),
+    ]);
+    let r = run(&st, &listed, &config, "");
+    assert!(r.drift.is_empty(), "{:#?}", r.drift);
+    // Read through the provider (or refreshed by terraform): each read names its state object.
+    let read = |s: &Resource, pattern: &str| {
+        let group = s.attributes.get("log_group_name").unwrap();
+        let mut l = live(rtype, "errors", filter(group.as_str().unwrap(), pattern));
+        l.region = None;
+        l.address = s.address.clone();
+        l
+    };
+    let reads = inventory(vec![read(&st[1], "FATAL"), read(&st[0], "WARN")]);
+    let r = run(&st, &reads, &config, "");
+    let changed: Vec<_> = r
+        .drift
+        .iter()
+        .map(|d| (d.kind, d.address.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        changed,
+        [(Kind::Changed, format!("{rtype}.a"))],
+        "{:#?}",
+        r.drift
+    );
+    // Scaling policies and scheduled actions are named per group likewise (moto keeps one of
+    // a name per region, so only this test can hold two).
+    for (rtype, name_key, want) in [
+        ("aws_autoscaling_policy", "name", "workers/step-up"),
+        (
+            "aws_autoscaling_schedule",
+            "scheduled_action_name",
+            "workers/step-up",
+        ),
+    ] {
+        let s = state(
+            rtype,
+            "x",
+            "step-up",
+            json!({name_key: "step-up", "autoscaling_group_name": "workers"}),
+        );
+        assert_eq!(catalog::listed_id(&s).as_deref(), Some(want), "{rtype}");
+    }
+}

@@ -419,7 +419,8 @@ fn live_resource(provider: &Provider, state: &Resource, v: &plugin::cty::Value) 
     Resource {
         rtype: state.rtype.clone(),
         id,
-        address: None,
+        // Which state object this is a read of (several may share an ID).
+        address: state.address.clone(),
         // The provider read the object where the state says it is.
         region: None,
         provider: state.provider.clone(),

@@ -300,7 +300,8 @@ pub struct Resource {
     pub rtype: String,
     /// Cloud ID (the state `id` attribute).
     pub id: String,
-    /// State address; `None` for live resources.
+    /// State address; for a live resource, the state object a provider read or a refresh read
+    /// it for, `None` for a listed one.
     #[serde(skip)]
     pub address: Option<Address>,
     /// AWS region when known.

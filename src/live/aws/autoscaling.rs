@@ -213,8 +213,8 @@ fn node_group_of(g: &AutoScalingGroup) -> Option<Companion> {
 
 fn policy(p: &ScalingPolicy, region: &str) -> Option<Resource> {
     let (name, group) = (p.policy_name()?, p.auto_scaling_group_name()?);
-    let mut r = Resource::live("aws_autoscaling_policy", name, region);
-    r.import_id = Some(format!("{group}/{name}"));
+    // Named by the import ID: Terraform's, the name, is not unique (`catalog` matches it).
+    let mut r = Resource::live("aws_autoscaling_policy", format!("{group}/{name}"), region);
     let a = r.attributes.make_mut();
     put(a, "name", Some(name));
     put(a, "arn", p.policy_arn());
@@ -255,8 +255,12 @@ fn policy(p: &ScalingPolicy, region: &str) -> Option<Resource> {
 
 fn schedule(s: &ScheduledUpdateGroupAction, region: &str) -> Option<Resource> {
     let (name, group) = (s.scheduled_action_name()?, s.auto_scaling_group_name()?);
-    let mut r = Resource::live("aws_autoscaling_schedule", name, region);
-    r.import_id = Some(format!("{group}/{name}"));
+    // Named by the import ID: Terraform's, the name, is not unique (`catalog` matches it).
+    let mut r = Resource::live(
+        "aws_autoscaling_schedule",
+        format!("{group}/{name}"),
+        region,
+    );
     let a = r.attributes.make_mut();
     put(a, "scheduled_action_name", Some(name));
     put(a, "arn", s.scheduled_action_arn());
@@ -394,10 +398,7 @@ mod tests {
             )
             .build();
         let r = policy(&p, "eu-west-1").unwrap();
-        assert_eq!(
-            (r.id.as_str(), r.import_id.as_deref()),
-            ("cpu", Some("workers/cpu"))
-        );
+        assert_eq!(r.id, "workers/cpu");
         let a = r.attributes.map();
         assert!(!a.contains_key("cooldown"), "{a:?}");
         assert_eq!(
@@ -411,7 +412,7 @@ mod tests {
             .desired_capacity(0)
             .build();
         let r = schedule(&s, "eu-west-1").unwrap();
-        assert_eq!(r.import_id.as_deref(), Some("workers/night"));
+        assert_eq!(r.id, "workers/night");
         let a = r.attributes.map();
         assert_eq!(
             (&a["min_size"], &a["desired_capacity"]),

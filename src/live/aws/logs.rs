@@ -150,8 +150,12 @@ fn log_group(
 
 fn metric_filter(f: &MetricFilter, region: &str) -> Option<Resource> {
     let (name, group) = (f.filter_name()?, f.log_group_name()?);
-    let mut r = Resource::live("aws_cloudwatch_log_metric_filter", name, region);
-    r.import_id = Some(format!("{group}:{name}"));
+    // Named by the import ID: Terraform's, the name, is not unique (`catalog` matches it).
+    let mut r = Resource::live(
+        "aws_cloudwatch_log_metric_filter",
+        format!("{group}:{name}"),
+        region,
+    );
     let a = r.attributes.make_mut();
     put(a, "name", Some(name));
     put(a, "log_group_name", Some(group));
@@ -280,8 +284,7 @@ mod tests {
             )
             .build();
         let r = metric_filter(&f, "eu-west-1").unwrap();
-        assert_eq!(r.id, "errors");
-        assert_eq!(r.import_id.as_deref(), Some("/app/web:errors"));
+        assert_eq!(r.id, "/app/web:errors");
         let a = r.attributes.map();
         assert_eq!(a["metric_transformation"][0]["default_value"], "0");
         assert_eq!(a["metric_transformation"][0]["unit"], "None");

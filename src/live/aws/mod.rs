@@ -294,7 +294,16 @@ pub async fn discover(opts: &AwsOptions, progress: &(dyn Fn(Progress) + Sync)) -
         })
         .collect();
     let jobs = jobs.into_iter().map(|(region, client, rtype)| async move {
+        let t = std::time::Instant::now();
         let listed = client.list(&rtype, &region).await;
+        // Per listing, so a slow or throttled service shows as itself (`-v`, and the bench).
+        tracing::info!(
+            rtype = rtype.as_str(),
+            region = region.as_str(),
+            ok = listed.is_ok(),
+            elapsed_ms = t.elapsed().as_millis() as u64,
+            "listing done"
+        );
         (region, rtype, listed)
     });
     // Each listing is reported as it finishes (the CLI spinner, the server's live updates).
