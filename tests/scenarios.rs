@@ -873,6 +873,15 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
             .send()
             .await
             .unwrap();
+        // The role's sessions made longer by hand (a field only ListRoles returns).
+        // (moto clears a description UpdateRole does not repeat; AWS keeps it.)
+        iam.update_role()
+            .role_name("ci-deploy")
+            .description("deploys from CI")
+            .max_session_duration(43200)
+            .send()
+            .await
+            .unwrap();
         // The role's inline policy widened by hand.
         iam.put_role_policy()
             .role_name("ci-deploy")
@@ -954,6 +963,7 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
         ("changed", "aws_default_network_acl.this"),
         ("changed", "aws_iam_openid_connect_provider.ci"),
         ("changed", "aws_iam_policy_attachment.audit"),
+        ("changed", "aws_iam_role.ci"),
         ("changed", "aws_iam_role_policy.ci_deploy"),
         ("changed", "aws_iam_user.this[\"bob\"]"),
         ("changed", "aws_iam_user_group_membership.this[\"alice\"]"),
@@ -993,6 +1003,7 @@ fn edges_of_ec2_and_iam_are_listed_natively_and_each_change_found_once() {
             ("aws_iam_openid_connect_provider.ci", "thumbprint_list"),
             ("aws_iam_policy_attachment.audit", "users"),
             ("aws_iam_role_policy.ci_deploy", "policy"),
+            ("aws_iam_role.ci", "max_session_duration"),
             ("aws_iam_user.this[\"bob\"]", "tags.Team"),
             ("aws_iam_user_group_membership.this[\"alice\"]", "groups"),
         ],

@@ -13,6 +13,8 @@ pub(super) const RULES: TypeRules = TypeRules {
     compared: &[
         "name",
         "path",
+        "description",
+        "max_session_duration",
         "assume_role_policy",
         "permissions_boundary",
         "managed_policy_arns",

@@ -108,6 +108,31 @@ pub(super) async fn list(
                 out.extend(page.group_detail_list().iter().filter_map(group));
             }
         }
+        if roles {
+            // The authorization details leave out a role's description and session length;
+            // ListRoles has both, a page of up to 1,000 roles per call.
+            let mut described: BTreeMap<String, (String, i32)> = BTreeMap::new();
+            let mut pages = client.list_roles().max_items(1000).into_paginator().send();
+            while let Some(page) = pages.next().await {
+                for r in page.map_err(ListError::from_sdk)?.roles() {
+                    described.insert(
+                        r.role_name().to_string(),
+                        (
+                            r.description().unwrap_or("").to_string(),
+                            r.max_session_duration().unwrap_or(3600),
+                        ),
+                    );
+                }
+            }
+            // A role made between the two calls is compared without them.
+            for r in out.iter_mut().filter(|r| r.rtype == "aws_iam_role") {
+                if let Some((description, max)) = described.remove(&r.id) {
+                    let a = r.attributes.make_mut();
+                    a.insert("description".into(), json!(description));
+                    a.insert("max_session_duration".into(), json!(max));
+                }
+            }
+        }
         if policies {
             // AWS managed policies attached in the account, for the attachments that name them
             // (AWS's own: never unmanaged).
