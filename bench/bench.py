@@ -1,7 +1,7 @@
 """terraform-drift benchmarks, side by side with Terraform, on one machine in one run.
 
 Run through bench/run.sh (it builds the release binaries and sets up moto and terraform).
-Sections (select with --only): estate, engine, config, discovery. Prints one table at the end.
+Sections (select with --only): estate, services, engine, config, discovery. Prints one table at the end.
 """
 
 import argparse
@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -442,6 +443,453 @@ def bench_estate(args):
         f"{tf_calls / managed:.2f} ({tf_calls})", f"{tf_calls / max(ours_calls, 1):.0f}x fewer", "<= 0.1", per <= 0.1)
 
 
+# ---------------------------------------------------------------- 2b: services
+
+
+SERVICES_BENCH = ("ec2", "iam", "sqs", "kms", "logs", "ecr", "lambda", "elasticloadbalancing", "route53",
+                  "autoscaling")
+
+
+def services_config(url, k):
+    """19 * k + 3 managed resources over ten services, written the way their public modules
+    write them (for_each over maps, policies and attachments as their own resources)."""
+    endpoints = "\n".join(f"    {s} = \"{url}\"" for s in
+                          ("ec2", "sts", "iam", "sqs", "kms", "logs", "ecr", "lambda", "elbv2", "route53",
+                           "autoscaling"))
+    return f"""
+provider "aws" {{
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  endpoints {{
+{endpoints}
+  }}
+}}
+
+locals {{
+  n = {{ for i in range({k}) : format("s%02d", i) => i }}
+}}
+
+resource "aws_vpc" "v" {{
+  cidr_block = "10.0.0.0/16"
+}}
+
+resource "aws_subnet" "s" {{
+  for_each          = local.n
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = cidrsubnet("10.0.0.0/16", 8, each.value)
+  availability_zone = "us-east-1a"
+  tags              = {{ Name = each.key }}
+}}
+
+resource "aws_security_group" "g" {{
+  for_each = local.n
+  name     = each.key
+  vpc_id   = aws_vpc.v.id
+}}
+
+resource "aws_security_group_rule" "https" {{
+  for_each          = local.n
+  security_group_id = aws_security_group.g[each.key].id
+  type              = "ingress"
+  from_port         = 443
+  to_port           = 443
+  protocol          = "tcp"
+  cidr_blocks       = ["10.0.0.0/8"]
+}}
+
+resource "aws_iam_role" "r" {{
+  for_each = local.n
+  name     = "svc-${{each.key}}"
+  assume_role_policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}]
+  }})
+}}
+
+resource "aws_iam_policy" "p" {{
+  for_each = local.n
+  name     = "svc-${{each.key}}"
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = ["sqs:SendMessage"], Resource = aws_sqs_queue.q[each.key].arn }}]
+  }})
+}}
+
+resource "aws_iam_role_policy_attachment" "a" {{
+  for_each   = local.n
+  role       = aws_iam_role.r[each.key].name
+  policy_arn = aws_iam_policy.p[each.key].arn
+}}
+
+resource "aws_sqs_queue" "q" {{
+  for_each                   = local.n
+  name                       = "jobs-${{each.key}}"
+  visibility_timeout_seconds = 60
+}}
+
+resource "aws_sqs_queue" "dlq" {{
+  for_each = local.n
+  name     = "jobs-${{each.key}}-dlq"
+}}
+
+resource "aws_kms_key" "k" {{
+  for_each                = local.n
+  description             = "data ${{each.key}}"
+  deletion_window_in_days = 7
+}}
+
+resource "aws_kms_alias" "k" {{
+  for_each      = local.n
+  name          = "alias/data-${{each.key}}"
+  target_key_id = aws_kms_key.k[each.key].key_id
+}}
+
+resource "aws_cloudwatch_log_group" "l" {{
+  for_each          = local.n
+  name              = "/svc/${{each.key}}"
+  retention_in_days = 30
+}}
+
+resource "aws_cloudwatch_log_metric_filter" "errors" {{
+  for_each       = local.n
+  name           = "errors"
+  log_group_name = aws_cloudwatch_log_group.l[each.key].name
+  pattern        = "ERROR"
+  metric_transformation {{
+    name      = "errors-${{each.key}}"
+    namespace = "svc"
+    value     = "1"
+  }}
+}}
+
+resource "aws_ecr_repository" "e" {{
+  for_each     = local.n
+  name         = "svc/${{each.key}}"
+  force_delete = true
+}}
+
+resource "aws_ecr_lifecycle_policy" "e" {{
+  for_each   = local.n
+  repository = aws_ecr_repository.e[each.key].name
+  policy = jsonencode({{
+    rules = [{{ rulePriority = 1, selection = {{ tagStatus = "any", countType = "imageCountMoreThan", countNumber = 20 }}, action = {{ type = "expire" }} }}]
+  }})
+}}
+
+resource "aws_lambda_function" "f" {{
+  for_each         = local.n
+  function_name    = "svc-${{each.key}}"
+  role             = aws_iam_role.r[each.key].arn
+  handler          = "index.handler"
+  runtime          = "python3.12"
+  filename         = "${{path.module}}/handler.zip"
+  source_code_hash = filebase64sha256("${{path.module}}/handler.zip")
+}}
+
+resource "aws_lambda_alias" "live" {{
+  for_each         = local.n
+  name             = "live"
+  function_name    = aws_lambda_function.f[each.key].function_name
+  function_version = "$LATEST"
+}}
+
+resource "aws_lb_target_group" "t" {{
+  for_each = local.n
+  name     = "svc-${{each.key}}"
+  port     = 8080
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.v.id
+}}
+
+resource "aws_route53_zone" "z" {{
+  name = "svc.example.com"
+}}
+
+resource "aws_route53_record" "r" {{
+  for_each = local.n
+  zone_id  = aws_route53_zone.z.zone_id
+  name     = "${{each.key}}.svc.example.com"
+  type     = "A"
+  ttl      = 300
+  records  = ["192.0.2.${{each.value + 1}}"]
+}}
+
+resource "aws_launch_template" "w" {{
+  name_prefix   = "svc-"
+  image_id      = "{AMI}"
+  instance_type = "t3.micro"
+}}
+
+resource "aws_autoscaling_group" "w" {{
+  for_each            = local.n
+  name                = "svc-${{each.key}}"
+  min_size            = 0
+  max_size            = 2
+  desired_capacity    = 0
+  vpc_zone_identifier = [aws_subnet.s[each.key].id]
+  launch_template {{
+    id      = aws_launch_template.w.id
+    version = "$Latest"
+  }}
+}}
+"""
+
+
+class Throttler:
+    """A proxy in front of moto that answers the first attempt of every request to one service
+    with a throttling error (half its requests), and forwards everything else (`service=None`:
+    forwards everything, the baseline through the same proxy)."""
+
+    def __init__(self, upstream, service):
+        import http.server
+        import threading
+        import hashlib
+        import http.client
+
+        seen, lock = set(), threading.Lock()
+        self.throttled = 0
+        outer = self
+        up = urllib.parse.urlparse(upstream)
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def _any(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                auth = self.headers.get("Authorization") or ""
+                scope = auth.split("Credential=")[1].split(",")[0].split("/") if "Credential=" in auth else []
+                svc = scope[3] if len(scope) > 3 else ""
+                key = hashlib.sha256(self.path.encode() + (self.headers.get("X-Amz-Target") or "").encode() + body).hexdigest()
+                if svc == service:
+                    with lock:
+                        first = key not in seen
+                        seen.add(key)
+                        if first:
+                            outer.throttled += 1
+                    if first:
+                        out = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
+                        self.send_response(400)
+                        self.send_header("Content-Type", "application/x-amz-json-1.1")
+                        self.send_header("x-amzn-ErrorType", "ThrottlingException")
+                        self.send_header("Content-Length", str(len(out)))
+                        self.end_headers()
+                        self.wfile.write(out)
+                        return
+                c = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
+                # moto builds queue URLs from the Host it was sent: keep moto's own.
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "host")}
+                headers["Host"] = f"{up.hostname}:{up.port}"
+                c.request(self.command, self.path, body=body, headers=headers)
+                r = c.getresponse()
+                data = r.read()
+                self.send_response(r.status)
+                for k, v in r.getheaders():
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                c.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def listing_times(run):
+    """Per type, the longest listing the scan logged (`-v`), in ms."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", run.stderr.decode(errors="replace"))
+    out = {}
+    for line in text.splitlines():
+        if "listing done" in line:
+            f = {k: v.strip('"') for k, v in re.findall(r"(\w+)=(\S+)", line)}
+            out[f["rtype"]] = max(out.get(f["rtype"], 0), int(f["elapsed_ms"]))
+    return out
+
+
+def requests_by_service(lines):
+    """Recorded moto requests counted by the service their signature names."""
+    counts = {}
+    for l in lines:
+        try:
+            h = json.loads(l).get("headers") or {}
+        except ValueError:
+            continue
+        auth = h.get("Authorization") or h.get("authorization") or ""
+        svc = auth.split("Credential=")[1].split("/")[3] if "Credential=" in auth else "?"
+        counts[svc] = counts.get(svc, 0) + 1
+    return counts
+
+
+def bench_services(args):
+    moto = Moto("services")
+    d = os.path.join(WORK, "services")
+    marker = os.path.join(d, "oob-done")
+    k = -(-(args.services - 3) // 19)  # 19 resources per key, 3 shared
+    if not (moto.warm and os.path.exists(marker)):
+        log(f"building a {19 * k + 3}-resource estate over ten services in moto (terraform apply)")
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        import zipfile
+        with zipfile.ZipFile(os.path.join(d, "handler.zip"), "w") as z:
+            z.writestr("index.py", "def handler(e, c):\n    return e\n")
+        open(os.path.join(d, "main.tf"), "w").write(services_config(moto.url, k))
+        tf(["init", "-input=false"], d)
+        t0 = time.perf_counter()
+        tf(["apply", "-auto-approve", "-input=false", "-parallelism=20"], d)
+        tf(["apply", "-refresh-only", "-auto-approve", "-input=false"], d)
+        log(f"applied in {time.perf_counter() - t0:.0f} s; making out-of-band changes")
+        ids = state_ids(d)
+        c = lambda svc: boto3.client(svc, region_name="us-east-1", endpoint_url=moto.url,
+                                     aws_access_key_id="test", aws_secret_access_key="test")
+        ec2, iam, sqs, kms, logs = c("ec2"), c("iam"), c("sqs"), c("kms"), c("logs")
+        ecr, lam, elb, r53, asg = c("ecr"), c("lambda"), c("elbv2"), c("route53"), c("autoscaling")
+        # One change and one deletion per service.
+        ec2.create_tags(Resources=[ids['aws_subnet.s["s00"]']], Tags=[{"Key": "Owner", "Value": "oob"}])
+        ec2.revoke_security_group_ingress(
+            GroupId=ids['aws_security_group.g["s01"]'],
+            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+        iam.update_role(RoleName="svc-s00", Description="changed by hand")
+        iam.detach_role_policy(RoleName="svc-s01", PolicyArn=ids['aws_iam_policy.p["s01"]'])
+        sqs.set_queue_attributes(QueueUrl=ids['aws_sqs_queue.q["s00"]'], Attributes={"VisibilityTimeout": "300"})
+        sqs.delete_queue(QueueUrl=ids['aws_sqs_queue.dlq["s01"]'])
+        kms.update_key_description(KeyId=ids['aws_kms_key.k["s00"]'], Description="changed by hand")
+        kms.delete_alias(AliasName="alias/data-s01")
+        logs.put_retention_policy(logGroupName="/svc/s00", retentionInDays=7)
+        logs.delete_metric_filter(logGroupName="/svc/s01", filterName="errors")
+        ecr.put_image_tag_mutability(repositoryName="svc/s00", imageTagMutability="IMMUTABLE")
+        ecr.delete_lifecycle_policy(repositoryName="svc/s01")
+        lam.update_function_configuration(FunctionName="svc-s00", Timeout=30)
+        lam.delete_alias(FunctionName="svc-s01", Name="live")
+        elb.modify_target_group(TargetGroupArn=ids['aws_lb_target_group.t["s00"]'], HealthCheckPath="/healthz")
+        elb.delete_target_group(TargetGroupArn=ids['aws_lb_target_group.t["s01"]'])
+        zone = ids["aws_route53_zone.z"]
+        for action, name, ip in (("UPSERT", "s00", "198.51.100.1"), ("DELETE", "s01", "192.0.2.2")):
+            r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
+                "Action": action, "ResourceRecordSet": {"Name": f"{name}.svc.example.com", "Type": "A", "TTL": 300,
+                                                        "ResourceRecords": [{"Value": ip}]}}]})
+        asg.update_auto_scaling_group(AutoScalingGroupName="svc-s00", MaxSize=4)
+        asg.delete_auto_scaling_group(AutoScalingGroupName="svc-s01", ForceDelete=True)
+        open(marker, "w").write("ok")
+    else:
+        log("reusing the warm services estate")
+    managed = len(state_ids(d))
+    env = drift_env(moto)
+    env.pop("AWS_ENDPOINT_URL")
+    ours_cmd = [BIN, "-v", "scan", d, "--format", "json"]
+    t_ours, ours = median_time(ours_cmd, args.runs, env=env)
+    report = json.loads(ours.stdout)
+
+    def recorded(fn):
+        moto._api("reset-recording")
+        moto._api("start-recording")
+        try:
+            fn()
+        finally:
+            moto._api("stop-recording")
+        data = urllib.request.urlopen(f"{moto.url}/moto-api/recorder/download-recording", timeout=60).read()
+        return [l for l in data.splitlines() if l.strip() and b"moto-api" not in l]
+
+    ours_calls = requests_by_service(recorded(lambda: timed(ours_cmd, env=env)))
+    plan = ["plan", "-refresh-only", "-input=false", "-lock=false", "-out=refresh.tfplan"]
+    t_tf, _ = median_time(["terraform"] + plan, args.runs, cwd=d)
+    tf_calls = requests_by_service(recorded(lambda: tf(plan, d)))
+    drift = json.loads(tf(["show", "-json", "refresh.tfplan"], d).stdout).get("resource_drift", [])
+
+    def empty(v):
+        return v in (None, "", [], {})
+
+    # The oracle's noise rules, written here: a group's copy of the rule a separate
+    # `aws_security_group_rule` manages is that rule's business; a role's copy of the policies
+    # attachments manage is theirs, and so is a policy's count of them.
+    theirs = set()
+    for e in drift:
+        b, a = e["change"]["before"], e["change"]["after"]
+        if e["change"]["actions"] == ["delete"]:
+            theirs.add(e["address"])
+            continue
+        real = [k for k in b if b.get(k) != a.get(k) and not (empty(b.get(k)) and empty(a.get(k)))]
+        if e["address"].startswith("aws_security_group.g["):
+            real = [k for k in real if k != "ingress"]
+        if e["address"].startswith("aws_iam_role.r["):
+            real = [k for k in real if k != "managed_policy_arns"]
+        if e["address"].startswith("aws_iam_policy.p["):
+            real = [k for k in real if k != "attachment_count"]
+        if real:
+            theirs.add(e["address"])
+    ours_set = {x["address"] for x in report["drift"] if x["kind"] in ("changed", "missing")}
+    same = ours_set == theirs
+    if not same:
+        log(f"findings differ: only ours {sorted(ours_set - theirs)}, only terraform {sorted(theirs - ours_set)}")
+    ratio = t_tf / t_ours
+    row("services: scan (default) vs refresh",
+        f"{managed} resources over {len(SERVICES_BENCH)} services, {len(ours_set)} drifted "
+        f"(same findings: {'yes' if same else 'NO'})",
+        fmt_s(t_ours), fmt_s(t_tf), f"{ratio:.1f}x faster", ">= 10x", ratio >= 10 and same)
+    per_service = {}
+    for svc in SERVICES_BENCH:
+        n = sum(1 for a in state_ids(d) if service_of_address(a) == svc)
+        per_service[svc] = n
+        ours_n, tf_n = ours_calls.get(svc, 0), tf_calls.get(svc, 0)
+        row("services: API calls", f"{svc}: requests per managed resource ({n} resources)",
+            f"{ours_n / max(n, 1):.2f} ({ours_n})", f"{tf_n / max(n, 1):.2f} ({tf_n})",
+            f"{tf_n / max(ours_n, 1):.0f}x fewer", "", True)
+
+    # One service throttled: half its requests (each first attempt) refused as throttling,
+    # against a run through the same proxy with nothing refused.
+    def through(service):
+        proxy = Throttler(moto.url, service)
+        try:
+            return (*timed(ours_cmd, env=dict(env, AWS_ENDPOINT_URL=proxy.url)), proxy.throttled)
+        finally:
+            proxy.stop()
+
+    t_base, base, _ = through(None)
+    base_times = listing_times(base)
+    t_thr, thr, throttled = through("logs")
+    thr_report = json.loads(thr.stdout)
+    thr_set = {x["address"] for x in thr_report["drift"] if x["kind"] in ("changed", "missing")}
+    thr_times = listing_times(thr)
+    logs_types = [t for t in thr_times if t.startswith("aws_cloudwatch_log")]
+    others = [t for t in thr_times if t not in logs_types and t in base_times]
+    slow_logs = max(thr_times[t] for t in logs_types) if logs_types else 0
+    base_logs = max(base_times.get(t, 0) for t in logs_types) if logs_types else 0
+    complete = thr.returncode == 2 and not thr_report.get("partial") and thr_set == ours_set
+    if not complete:
+        log(f"throttled run: exit {thr.returncode}, partial {thr_report.get('partial')}, "
+            f"alerts {thr_report.get('alerts')}, differs by {sorted(thr_set ^ ours_set)}")
+    others_base = max((base_times[t] for t in others), default=0)
+    others_thr = max((thr_times[t] for t in others), default=0)
+    row("services: one service throttled",
+        f"logs: {throttled} requests answered ThrottlingException and retried; its slowest listing "
+        f"{base_logs} -> {slow_logs} ms, the other services' slowest {others_base} -> {others_thr} ms; "
+        f"complete, same findings: {'yes' if complete else 'NO'}",
+        fmt_s(t_thr), fmt_s(t_base) + " (same proxy, nothing throttled)", "",
+        "others <= +25% + 250 ms; complete", complete and others_thr <= 1.25 * others_base + 250)
+
+
+def service_of_address(address):
+    t = address.split(".")[0]
+    for prefix, svc in (("aws_iam_", "iam"), ("aws_sqs_", "sqs"), ("aws_kms_", "kms"), ("aws_cloudwatch_log", "logs"),
+                        ("aws_ecr_", "ecr"), ("aws_lambda_", "lambda"), ("aws_lb", "elasticloadbalancing"),
+                        ("aws_route53_", "route53"), ("aws_autoscaling_", "autoscaling")):
+        if t.startswith(prefix):
+            return svc
+    return "ec2"
+
+
 # ---------------------------------------------------------------- 3: engine
 
 
@@ -654,9 +1102,11 @@ def bench_discovery(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", action="append", choices=["estate", "engine", "config", "discovery"])
+    ap.add_argument("--only", action="append", choices=["estate", "services", "engine", "config", "discovery"])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--estate", type=int, default=240)
+    ap.add_argument("--services", type=int, default=1000,
+                    help="at least this many resources in the ten-service estate")
     ap.add_argument("--engine-sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--unmanaged", type=int, default=300_000)
     ap.add_argument("--config-sizes", type=int, nargs=2, default=[10_000, 100_000])
@@ -667,7 +1117,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     if args.stop:
-        for name in ("estate", "discovery"):
+        for name in ("estate", "services", "discovery"):
             meta = os.path.join(WORK, f"{name}.json")
             if os.path.exists(meta):
                 try:
@@ -676,9 +1126,11 @@ def main():
                     pass
                 os.remove(meta)
         return
-    sections = args.only or ["estate", "engine", "config", "discovery"]
+    sections = args.only or ["estate", "services", "engine", "config", "discovery"]
     if "estate" in sections:
         bench_estate(args)
+    if "services" in sections:
+        bench_services(args)
     if "engine" in sections:
         bench_engine(args)
     if "config" in sections:

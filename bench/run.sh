@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks side by side with Terraform (see bench/bench.py for what is measured).
-#   bench/run.sh                       # everything: estate, engine, config, discovery
+#   bench/run.sh                       # everything: estate, services, engine, config, discovery
 #   bench/run.sh --only engine         # one section; --runs N, --instances N, --estate N
 #   bench/run.sh --stop                # stop the warm moto servers kept between runs
 # Sets up moto and terraform itself (scripts/env.sh) and builds the release binaries.
