@@ -16,6 +16,32 @@ fn plan_json(s: &Scenario) -> Value {
     serde_json::from_str(&s.terraform_ok(&["show", "-json", "check.tfplan"])).unwrap()
 }
 
+/// The plan of the module after `codify --write` imports exactly `want` (import IDs) and
+/// changes nothing; applied, the scan is clean.
+fn imports_only_then_clean(s: &Scenario, hcl: &str, mut want: Vec<String>) {
+    let plan = plan_json(s);
+    let mut imported = Vec::new();
+    for rc in plan["resource_changes"].as_array().unwrap() {
+        assert_eq!(
+            rc["change"]["actions"],
+            serde_json::json!(["no-op"]),
+            "not only imports: {rc:#}\n{hcl}"
+        );
+        if let Some(id) = rc["change"]["importing"]["id"].as_str() {
+            imported.push(id.to_string());
+        }
+    }
+    imported.sort();
+    want.sort();
+    assert_eq!(imported, want, "{hcl}");
+    s.terraform_ok(&["apply", "-input=false", "-no-color", "check.tfplan"]);
+    let (code, report, _) = s.scan_json(&[]);
+    assert_eq!(
+        code, 0,
+        "after codify + apply the scan must be clean: {report:#}"
+    );
+}
+
 /// Runs the binary like `Scenario::drift`, under a given umask (set by the shell that execs
 /// it, as a user's shell would).
 fn drift_umask(s: &Scenario, umask: &str, args: &[&str]) -> common::Run {
@@ -192,36 +218,14 @@ fn codify_round_trip_imports_only_then_clean() {
     assert_eq!(again.code, 1, "{}", again.stderr);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
 
-    let plan = plan_json(&s);
-    let changes = plan["resource_changes"].as_array().unwrap();
-    let mut imported: Vec<String> = Vec::new();
-    for rc in changes {
-        let actions = &rc["change"]["actions"];
-        assert_eq!(
-            actions,
-            &serde_json::json!(["no-op"]),
-            "not only imports: {rc:#}\n{hcl}"
-        );
-        if let Some(id) = rc["change"]["importing"]["id"].as_str() {
-            imported.push(id.to_string());
-        }
-    }
-    imported.sort();
-    let mut want = vec![
+    let want = vec![
         instance.clone(),
         sg.clone(),
         peer.clone(),
         volume.clone(),
         eip.clone(),
     ];
-    want.sort();
-    assert_eq!(imported, want, "{hcl}");
-    s.terraform_ok(&["apply", "-input=false", "-no-color", "check.tfplan"]);
-    let (code, report, _) = s.scan_json(&[]);
-    assert_eq!(
-        code, 0,
-        "after codify + apply the scan must be clean: {report:#}"
-    );
+    imports_only_then_clean(&s, &hcl, want);
     let show = s.show_state();
     let tags: Vec<Value> = show["values"]["root_module"]["resources"]
         .as_array()
@@ -538,7 +542,7 @@ fn codify_round_trip_of_associations_and_acl_entries() {
     let vpc = s.id("aws_vpc.main");
     let subnet = s.id("aws_subnet.a");
     let c = s.ec2();
-    let mut want = block_on(async {
+    let want = block_on(async {
         let table = c.create_route_table().vpc_id(&vpc).send().await.unwrap();
         let table = table
             .route_table()
@@ -651,27 +655,7 @@ fn codify_round_trip_of_associations_and_acl_entries() {
     let hcl = std::fs::read_to_string(s.path().join("drift_imports.tf")).unwrap();
     assert!(hcl.contains("subnet_ids = [aws_subnet.a.id]"), "{hcl}");
     assert!(hcl.contains("ingress {"), "{hcl}");
-    let plan = plan_json(&s);
-    let mut imported = Vec::new();
-    for rc in plan["resource_changes"].as_array().unwrap() {
-        assert_eq!(
-            rc["change"]["actions"],
-            serde_json::json!(["no-op"]),
-            "not only imports: {rc:#}\n{hcl}"
-        );
-        if let Some(id) = rc["change"]["importing"]["id"].as_str() {
-            imported.push(id.to_string());
-        }
-    }
-    imported.sort();
-    want.sort();
-    assert_eq!(imported, want, "{hcl}");
-    s.terraform_ok(&["apply", "-input=false", "-no-color", "check.tfplan"]);
-    let (code, report, _) = s.scan_json(&[]);
-    assert_eq!(
-        code, 0,
-        "after codify + apply the scan must be clean: {report:#}"
-    );
+    imports_only_then_clean(&s, &hcl, want);
 }
 
 /// One object of every natively listed service made by hand next to a managed estate (a
@@ -704,7 +688,7 @@ fn codify_round_trip_of_one_object_per_service() {
     let (elb, sqs, kms) = (s.elb_in(region), s.sqs_in(region), s.kms_in(region));
     let (autoscaling, eks) = (s.autoscaling_in(region), s.eks_in(region));
     let guardduty = s.guardduty_in("eu-central-1");
-    let mut want: Vec<String> = block_on(async {
+    let want: Vec<String> = block_on(async {
         use aws_sdk_route53::types::{
             Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
         };
@@ -846,25 +830,5 @@ fn codify_round_trip_of_one_object_per_service() {
     let hcl = std::fs::read_to_string(s.path().join("drift_imports.tf")).unwrap();
     // The detector of the second region is imported and managed through that region's provider.
     assert_eq!(hcl.matches("provider = aws.dr").count(), 2, "{hcl}");
-    let plan = plan_json(&s);
-    let mut imported = Vec::new();
-    for rc in plan["resource_changes"].as_array().unwrap() {
-        assert_eq!(
-            rc["change"]["actions"],
-            serde_json::json!(["no-op"]),
-            "not only imports: {rc:#}\n{hcl}"
-        );
-        if let Some(id) = rc["change"]["importing"]["id"].as_str() {
-            imported.push(id.to_string());
-        }
-    }
-    imported.sort();
-    want.sort();
-    assert_eq!(imported, want, "{hcl}");
-    s.terraform_ok(&["apply", "-input=false", "-no-color", "check.tfplan"]);
-    let (code, report, _) = s.scan_json(&[]);
-    assert_eq!(
-        code, 0,
-        "after codify + apply the scan must be clean: {report:#}"
-    );
+    imports_only_then_clean(&s, &hcl, want);
 }
