@@ -109,6 +109,27 @@ fn objects_from_inventory(
         .collect()
 }
 
+/// The provider configuration each object is imported and managed through: an object in
+/// another region than the default provider's needs the root module's `aws` block of its
+/// region (`Some("aws.ALIAS")`); without one it cannot be adopted, and the error says so.
+fn providers_for<'a>(
+    inputs: &Inputs,
+    drifts: impl Iterator<Item = &'a Drift>,
+) -> Result<Vec<Option<String>>> {
+    drifts
+        .map(|d| match (&d.region, d.rtype.starts_with("aws_")) {
+            (Some(region), true) => inputs.config.aws_provider_for(region).with_context(|| {
+                format!(
+                    "{} {} is in {region}, which no aws provider block of the root module configures: \
+                     add one with alias and region = \"{region}\", then codify again",
+                    d.rtype, d.id
+                )
+            }),
+            _ => Ok(None),
+        })
+        .collect()
+}
+
 /// `import` blocks + resource blocks for `owned` (unmanaged objects with their full
 /// attributes), in `file` (which must not exist); `script` (Terraform < 1.5) writes
 /// `terraform import` commands to `file` with `.sh` instead of import blocks.
@@ -122,21 +143,7 @@ pub fn codify(
     if owned.is_empty() {
         return Ok(Vec::new());
     }
-    // An object in another region than the default provider's is imported and managed
-    // through the provider configuration of its region; without one it cannot be adopted.
-    let providers = owned
-        .iter()
-        .map(|o| match (&o.drift.region, o.drift.rtype.starts_with("aws_")) {
-            (Some(region), true) => inputs.config.aws_provider_for(region).with_context(|| {
-                format!(
-                    "{} {} is in {region}, which no aws provider block of the root module configures: \
-                     add one with alias and region = \"{region}\", then codify again",
-                    o.drift.rtype, o.drift.id
-                )
-            }),
-            _ => Ok(None),
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let providers = providers_for(inputs, owned.iter().map(|o| &o.drift))?;
     let objects: Vec<codify::Object> = owned
         .iter()
         .zip(&providers)
@@ -209,6 +216,9 @@ pub async fn propose(
     if selected.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
+    // Before any import: the provider would read an object of an unconfigured region in the
+    // default one's, and fail less clearly.
+    providers_for(&scanned.inputs, selected.iter())?;
     // From a snapshot, the attributes are the snapshot's and the providers only give schemas
     // (no credentials, no cloud call); otherwise the providers import and read each object.
     let from_snapshot = matches!(req.live(), Some(crate::scan::LiveChoice::Snapshot(_)));

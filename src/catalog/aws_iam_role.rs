@@ -1,4 +1,5 @@
-//! `aws_iam_role`. Listed once per account (IAM is global) with GetAccountAuthorizationDetails.
+//! `aws_iam_role`. Listed once per account (IAM is global) with GetAccountAuthorizationDetails
+//! and ListRoles.
 
 use serde_json::Value;
 
@@ -8,8 +9,8 @@ use crate::model::{AttrPath, Severity};
 /// Rules for IAM roles.
 pub(super) const RULES: TypeRules = TypeRules {
     name: "aws_iam_role",
-    // `description` and `max_session_duration` are not in the bulk listing (GetRole per role
-    // reads them: the provider path does).
+    // `description` and `max_session_duration` are not in the authorization details; one
+    // paginated ListRoles beside it reads them.
     compared: &[
         "name",
         "path",

@@ -193,10 +193,12 @@ pub(crate) async fn resources(
     let ws = pick_workspace(&app, q.workspace.as_deref())?;
     let l = latest(&app, &ws.name)?;
     let report = &l.output.report;
-    let by_key: std::collections::HashMap<(&str, &str), &crate::diff::Drift> = report
+    // Managed findings by address: several state objects may share an ID (a metric filter's
+    // is its name, and every log group may have an `errors` one).
+    let by_address: std::collections::HashMap<&str, &crate::diff::Drift> = report
         .drift
         .iter()
-        .map(|d| ((d.rtype.as_str(), d.id.as_str()), d))
+        .filter_map(|d| Some((d.address.as_deref()?, d)))
         .collect();
     let covered = &l.output.live.coverage;
     let mut out: Vec<Value> = l
@@ -205,7 +207,8 @@ pub(crate) async fn resources(
         .state
         .iter()
         .map(|r| {
-            let d = by_key.get(&(r.rtype.as_str(), r.id.as_str()));
+            let address = r.address.as_ref().map(ToString::to_string);
+            let d = address.as_deref().and_then(|a| by_address.get(a));
             let status = match d.map(|d| d.kind) {
                 Some(Kind::Changed) => "changed",
                 Some(Kind::Missing) => "missing",
