@@ -167,6 +167,24 @@ def fmt_s(x):
 # ---------------------------------------------------------------- 1+2: estate
 
 
+def provider_hcl(url, services):
+    """The AWS provider block pointing every service in `services` (and STS) at moto."""
+    endpoints = "\n".join(f'    {s} = "{url}"' for s in ("sts",) + tuple(services))
+    return f"""
+provider "aws" {{
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  endpoints {{
+{endpoints}
+  }}
+}}
+"""
+
+
 def estate_config(url, n):
     """About n managed resources, written the way public modules write them: VPCs with an
     internet gateway, a route table and its default route as an `aws_route`, subnets with their
@@ -180,20 +198,7 @@ def estate_config(url, n):
     per = (n - fixed) // 7
     subnets, sgs, instances, volumes = per, per, per, per
     eips = n - fixed - 7 * per
-    return f"""
-provider "aws" {{
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  endpoints {{
-    ec2 = "{url}"
-    sts = "{url}"
-  }}
-}}
-
+    return provider_hcl(url, ("ec2",)) + f"""
 resource "aws_vpc" "v" {{
   count      = {vpcs}
   cidr_block = "10.${{count.index}}.0.0/16"
@@ -453,22 +458,8 @@ SERVICES_BENCH = ("ec2", "iam", "sqs", "kms", "logs", "ecr", "lambda", "elasticl
 def services_config(url, k):
     """19 * k + 3 managed resources over ten services, written the way their public modules
     write them (for_each over maps, policies and attachments as their own resources)."""
-    endpoints = "\n".join(f"    {s} = \"{url}\"" for s in
-                          ("ec2", "sts", "iam", "sqs", "kms", "logs", "ecr", "lambda", "elbv2", "route53",
-                           "autoscaling"))
-    return f"""
-provider "aws" {{
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  endpoints {{
-{endpoints}
-  }}
-}}
-
+    services = ("ec2", "iam", "sqs", "kms", "logs", "ecr", "lambda", "elbv2", "route53", "autoscaling")
+    return provider_hcl(url, services) + f"""
 locals {{
   n = {{ for i in range({k}) : format("s%02d", i) => i }}
 }}

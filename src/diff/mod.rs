@@ -479,26 +479,36 @@ fn judge(
     if input.ignore.ignores_resource(&s.rtype, &s.id) {
         return Outcome::Skip;
     }
-    // A provider read carries the state's ID; a listing, the one `match_id` gives.
-    let listed_id = rules.match_id.and_then(|f| f(s));
+    // A listing names the object by the ID `match_id` gives, a provider read by the state's.
+    // The listed one is looked up first: a scaling policy literally named `workers/cpu` must
+    // not be taken for group `workers`' policy `cpu`.
     // (`rules` is GENERIC for a type outside the catalog: no `match_id`.)
-    let candidates = by_id.get(&(s.rtype.as_str(), s.id.as_str())).or_else(|| {
-        let id = listed_id.as_deref()?;
-        by_id.get(&(s.rtype.as_str(), id))
-    });
-    let found = candidates.and_then(|c| {
-        c.iter()
-            .copied()
-            // A provider read carries no region of its own: it read the object where the
-            // state's provider configuration points. It carries the address of the state
-            // object it read, which is the only tell when several share an ID (Terraform's ID
-            // of a metric filter is its name, and every group may have an `errors` one).
-            .find(|&i| {
-                let l = &input.live.resources[i];
-                (region.is_none() || l.region.is_none() || l.region == region)
-                    && (l.address.is_none() || l.address == s.address)
+    let listed_id = rules.match_id.and_then(|f| f(s));
+    let listed = listed_id
+        .as_deref()
+        .and_then(|id| by_id.get(&(s.rtype.as_str(), id)));
+    let by_state = by_id.get(&(s.rtype.as_str(), s.id.as_str()));
+    // A provider read carries no region of its own: it read the object where the state's
+    // provider configuration points. It carries the address of the state object it read,
+    // which is the only tell when several share an ID (Terraform's ID of a metric filter is
+    // its name, and every group may have an `errors` one). Under the state's ID, a listed
+    // object (no address) stands for this one only when the type has no ID of its own for
+    // listings: otherwise a deleted policy `x/workers/cpu` would pass as `workers/cpu`.
+    let fits = |i: &usize| {
+        let l = &input.live.resources[*i];
+        (region.is_none() || l.region.is_none() || l.region == region)
+            && (l.address.is_none() || l.address == s.address)
+    };
+    let found = listed
+        .into_iter()
+        .flatten()
+        .copied()
+        .find(fits)
+        .or_else(|| {
+            by_state.into_iter().flatten().copied().find(|i| {
+                fits(i) && (listed_id.is_none() || input.live.resources[*i].address.is_some())
             })
-    });
+        });
     let Some(li) = found else {
         return if input.live.coverage.covers(&s.rtype, region.as_deref()) {
             Outcome::Missing(finding(Kind::Missing, s, region, input))

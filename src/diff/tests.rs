@@ -622,4 +622,21 @@ fn objects_that_share_terraform_s_id_are_told_apart() {
         );
         assert_eq!(catalog::listed_id(&s).as_deref(), Some(want), "{rtype}");
     }
+    // A policy literally named `workers/cpu` in group `x`, deleted: group `workers`' policy
+    // `cpu`, listed as `workers/cpu`, does not stand for it.
+    let policy = "aws_autoscaling_policy";
+    let st = vec![state(
+        policy,
+        "odd",
+        "workers/cpu",
+        json!({"name": "workers/cpu", "autoscaling_group_name": "x"}),
+    )];
+    let other = live(
+        policy,
+        "workers/cpu",
+        json!({"name": "cpu", "autoscaling_group_name": "workers"}),
+    );
+    let r = run(&st, &inventory(vec![other]), &config, "");
+    let kinds: Vec<_> = r.drift.iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, [Kind::Missing, Kind::Unmanaged], "{:#?}", r.drift);
 }
