@@ -1118,3 +1118,66 @@ fn completions_and_manual_pages_come_from_the_parser() {
         r.stderr
     );
 }
+
+/// State and snapshot files over 16 MiB are mapped instead of read (`input_file::MAP_MIN`):
+/// the scan finds the same drift in them as in small ones.
+#[test]
+fn large_state_and_snapshot_are_read_whole() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("main.tf"),
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
+    )
+    .unwrap();
+    // ~2.5 KB per instance in the state: 8,000 of them make a 20 MB file.
+    let n = 8_000;
+    let pad = "x".repeat(2_000);
+    let mut resources = Vec::new();
+    let mut live = Vec::new();
+    for i in 0..n {
+        let id = format!("i-{i:017}");
+        let attrs = json!({"id": id, "instance_type": "t3.micro", "ami": "ami-1",
+            "user_data": pad, "tags": {"Name": format!("web-{i}")}});
+        resources.push(
+            json!({"mode": "managed", "type": "aws_instance", "name": format!("web{i}"),
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{"schema_version": 1, "attributes": attrs}]}),
+        );
+        // The last instance was resized by hand.
+        let ty = if i == n - 1 { "t3.large" } else { "t3.micro" };
+        live.push(
+            json!({"type": "aws_instance", "id": id, "region": "us-east-1",
+            "attributes": {"instance_type": ty, "ami": "ami-1", "user_data": pad,
+                "tags": {"Name": format!("web-{i}")}}}),
+        );
+    }
+    let state = json!({"version": 4, "terraform_version": "1.11.4", "serial": 1,
+        "lineage": "big", "outputs": {}, "resources": resources});
+    let snapshot = json!({"format_version": "1", "types": ["aws_instance"], "resources": live});
+    std::fs::write(d.path().join("big.tfstate"), state.to_string()).unwrap();
+    std::fs::write(d.path().join("live.json"), snapshot.to_string()).unwrap();
+    for f in ["big.tfstate", "live.json"] {
+        let len = std::fs::metadata(d.path().join(f)).unwrap().len();
+        assert!(len > 16 << 20, "{f} is {len} bytes: too small to be mapped");
+    }
+    let r = run(
+        d.path(),
+        &[
+            "scan",
+            ".",
+            "--state",
+            "big.tfstate",
+            "--live",
+            "live.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!(report["summary"]["managed"], n);
+    assert_eq!(
+        findings(&report),
+        vec![("changed".to_string(), format!("aws_instance.web{}", n - 1))]
+    );
+}
