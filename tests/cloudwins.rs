@@ -687,6 +687,7 @@ fn codify_round_trip_of_one_object_per_service() {
     let (logs, ecr, lambda) = (s.logs_in(region), s.ecr_in(region), s.lambda_in(region));
     let (elb, sqs, kms) = (s.elb_in(region), s.sqs_in(region), s.kms_in(region));
     let (autoscaling, eks) = (s.autoscaling_in(region), s.eks_in(region));
+    let sns = s.sns_in(region);
     let guardduty = s.guardduty_in("eu-central-1");
     let want: Vec<String> = block_on(async {
         use aws_sdk_route53::types::{
@@ -772,6 +773,15 @@ fn codify_round_trip_of_one_object_per_service() {
             .queue_url()
             .unwrap()
             .to_string();
+        let topic = sns
+            .create_topic()
+            .name("adopt-hand")
+            .send()
+            .await
+            .unwrap()
+            .topic_arn()
+            .unwrap()
+            .to_string();
         kms.create_alias()
             .alias_name("alias/adopt-hand")
             .target_key_id(&key)
@@ -819,6 +829,7 @@ fn codify_round_trip_of_one_object_per_service() {
             "adopt-api/canary".to_string(),
             group,
             queue,
+            topic,
             "alias/adopt-hand".to_string(),
             "adopt-workers/nightly-off".to_string(),
             "adopt:hand".to_string(),

@@ -1057,6 +1057,8 @@ fn found_once_on_every_path(
 /// SQS: a timeout changed, the policy its own resource sets deleted, the receive count of a
 /// redrive policy written as its own resource changed, a queue made by hand.
 /// KMS: rotation switched off, the alias pointed at a key made by hand.
+/// SNS: a display name changed, the policy its own resource sets replaced, a subscription's raw
+/// delivery switched off, a subscription deleted, a topic and a subscription made by hand.
 #[test]
 fn regional_services_are_listed_natively_and_each_change_found_once() {
     let s = Scenario::new("nodrift/services");
@@ -1074,6 +1076,11 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
     let ecr = s.ecr_in("eu-west-1");
     let lambda = s.lambda_in("eu-west-1");
     let (sqs, kms) = (s.sqs_in("eu-west-1"), s.kms_in("eu-west-1"));
+    let sns = s.sns_in("eu-west-1");
+    let events_topic = s.id("aws_sns_topic.platform[\"events\"]");
+    let alerts_topic = s.id("aws_sns_topic.platform[\"alerts\"]");
+    let events_sub = s.id("aws_sns_topic_subscription.events");
+    let alerts_sub = s.id("aws_sns_topic_subscription.alerts");
     let queue = s.id("aws_sqs_queue.uploads");
     let orders = s.id("aws_sqs_queue.orders");
     let orders_dlq = s.state_value("aws_sqs_queue.orders_dlq", "arn");
@@ -1286,6 +1293,49 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .send()
             .await
             .unwrap();
+        sns.set_topic_attributes()
+            .topic_arn(&alerts_topic)
+            .attribute_name("DisplayName")
+            .attribute_value("Renamed by hand")
+            .send()
+            .await
+            .unwrap();
+        let anyone = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "AnyonePublish", "Effect": "Allow", "Principal": "*",
+            "Action": "sns:Publish", "Resource": events_topic}]});
+        sns.set_topic_attributes()
+            .topic_arn(&events_topic)
+            .attribute_name("Policy")
+            .attribute_value(anyone.to_string())
+            .send()
+            .await
+            .unwrap();
+        sns.set_subscription_attributes()
+            .subscription_arn(&events_sub)
+            .attribute_name("RawMessageDelivery")
+            .attribute_value("false")
+            .send()
+            .await
+            .unwrap();
+        sns.unsubscribe()
+            .subscription_arn(&alerts_sub)
+            .send()
+            .await
+            .unwrap();
+        sns.create_topic()
+            .name("scratch-topic")
+            .send()
+            .await
+            .unwrap();
+        // To the queue made by hand above (SNS answers a second subscription of the same
+        // endpoint with the first one).
+        sns.subscribe()
+            .topic_arn(&events_topic)
+            .protocol("sqs")
+            .endpoint("arn:aws:sqs:eu-west-1:123456789012:scratch")
+            .send()
+            .await
+            .unwrap();
     });
     let expected = pairs(&[
         ("changed", "aws_cloudwatch_log_group.service[\"api\"]"),
@@ -1318,6 +1368,12 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
         ("changed", "aws_kms_key.logs"),
         ("changed", "aws_kms_alias.logs"),
         ("unmanaged", "aws_kms_key"),
+        ("changed", "aws_sns_topic.platform[\"alerts\"]"),
+        ("changed", "aws_sns_topic_policy.events"),
+        ("changed", "aws_sns_topic_subscription.events"),
+        ("missing", "aws_sns_topic_subscription.alerts"),
+        ("unmanaged", "aws_sns_topic"),
+        ("unmanaged", "aws_sns_topic_subscription"),
     ]);
     let runs = found_once_on_every_path(
         &s,
@@ -1340,12 +1396,16 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             ("aws_sqs_queue_redrive_policy.orders", "redrive_policy"),
             ("aws_kms_key.logs", "enable_key_rotation"),
             ("aws_kms_alias.logs", "target_key_id"),
+            ("aws_sns_topic.platform[\"alerts\"]", "display_name"),
+            ("aws_sns_topic_policy.events", "policy"),
+            ("aws_sns_topic_subscription.events", "raw_message_delivery"),
         ],
         &[
             "aws_ecr_repository.this[\"api\"]",
             "aws_ecr_repository_policy.pull",
             "aws_kms_key.logs",
             "aws_kms_alias.logs",
+            "aws_sns_topic_policy.events",
         ],
     );
     // Unmanaged ones are named by Terraform's import ID: the filter by group and name.
@@ -1361,6 +1421,10 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             .map(|id| match id.rsplit_once("/123456789012/") {
                 Some((_, name)) => format!("http://127.0.0.1/123456789012/{name}"),
                 None if id.len() == 36 && id.matches('-').count() == 4 => "5f0341e2".into(),
+                // A subscription by its topic (the last part is random).
+                None if id.starts_with("arn:aws:sns:") && id.matches(':').count() == 6 => {
+                    format!("{}:SUB", id.rsplit_once(':').unwrap().0)
+                }
                 None => id,
             })
             .collect(),
@@ -1373,6 +1437,8 @@ fn regional_services_are_listed_natively_and_each_change_found_once() {
             "/platform/scratch",
             "5f0341e2",
             "arn:aws:lambda:eu-west-1:123456789012:layer:scratch-libs:1",
+            "arn:aws:sns:eu-west-1:123456789012:platform-events:SUB",
+            "arn:aws:sns:eu-west-1:123456789012:scratch-topic",
             "hand-made",
             "http://127.0.0.1/123456789012/scratch",
             "platform/worker",

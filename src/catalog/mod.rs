@@ -92,6 +92,9 @@ mod aws_route_table;
 mod aws_route_table_association;
 mod aws_security_group;
 pub(crate) mod aws_security_group_rule;
+mod aws_sns_topic;
+mod aws_sns_topic_policy;
+mod aws_sns_topic_subscription;
 mod aws_spot_instance_request;
 mod aws_sqs_queue;
 mod aws_sqs_queue_policy;
@@ -277,6 +280,9 @@ const ALL: &[&TypeRules] = &[
     &aws_sqs_queue::RULES,
     &aws_sqs_queue_policy::RULES,
     &aws_sqs_queue_policy::REDRIVE,
+    &aws_sns_topic::RULES,
+    &aws_sns_topic_policy::RULES,
+    &aws_sns_topic_subscription::RULES,
     &aws_kms_key::RULES,
     &aws_kms_alias::RULES,
     &aws_autoscaling_group::RULES,
@@ -514,7 +520,7 @@ mod tests {
     #[test]
     fn every_type_is_unique_and_found() {
         let types = supported_types();
-        assert_eq!(types.len(), 111);
+        assert_eq!(types.len(), 114);
         for t in listed_types() {
             assert!(rules(t).unwrap().derived.is_none());
         }

@@ -329,6 +329,12 @@ impl Managed {
                     self.add(&["aws_sqs_queue"], &queue, Cover::Attribute(attr));
                 }
             }
+            // A topic's policy written as its own resource.
+            "aws_sns_topic_policy" => {
+                if let Some(topic) = text(r, "arn") {
+                    self.add(&["aws_sns_topic"], &topic, Cover::Attribute("policy"));
+                }
+            }
             // The same object under its older name: the state accounts for the one listed
             // under the newer.
             "aws_alb" | "aws_alb_target_group" | "aws_alb_listener" | "aws_alb_listener_rule" => {

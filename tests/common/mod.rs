@@ -408,6 +408,11 @@ impl Scenario {
         moto_client!(aws_sdk_sqs, &self.moto.url, region)
     }
 
+    /// An SNS client on this scenario's moto in `region`.
+    pub fn sns_in(&self, region: &str) -> aws_sdk_sns::Client {
+        moto_client!(aws_sdk_sns, &self.moto.url, region)
+    }
+
     /// A Route 53 client on this scenario's moto (the service is global).
     pub fn route53(&self) -> aws_sdk_route53::Client {
         moto_client!(aws_sdk_route53, &self.moto.url, "us-east-1")

@@ -34,6 +34,7 @@ pub mod lambda;
 pub mod logs;
 mod map;
 pub mod route53;
+pub mod sns;
 pub mod sqs;
 
 use client::*;
@@ -122,6 +123,11 @@ pub const SERVICES: &[Service] = &[
         used_by: sqs::used_by,
     },
     Service {
+        name: "SNS",
+        types: sns::TYPES,
+        used_by: sns::used_by,
+    },
+    Service {
         name: "KMS",
         types: kms::TYPES,
         used_by: kms::used_by,
@@ -173,6 +179,7 @@ struct Regional {
     lambda: Option<aws_sdk_lambda::Client>,
     elb: Option<aws_sdk_elasticloadbalancingv2::Client>,
     sqs: Option<aws_sdk_sqs::Client>,
+    sns: Option<aws_sdk_sns::Client>,
     kms: Option<aws_sdk_kms::Client>,
     autoscaling: Option<aws_sdk_autoscaling::Client>,
     eks: Option<aws_sdk_eks::Client>,
@@ -203,6 +210,10 @@ impl Regional {
             },
             sqs: match wants(sqs::TYPES) {
                 true => Some(sqs::client(opts, region, calls).await),
+                false => None,
+            },
+            sns: match wants(sns::TYPES) {
+                true => Some(sns::client(opts, region, calls).await),
                 false => None,
             },
             kms: match wants(kms::TYPES) {
@@ -241,6 +252,9 @@ impl Regional {
         }
         if let (Some(c), true) = (&self.sqs, of(sqs::TYPES)) {
             return sqs::list(c, rtype, region).await;
+        }
+        if let (Some(c), true) = (&self.sns, of(sns::TYPES)) {
+            return sns::list(c, rtype, region).await;
         }
         if let (Some(c), true) = (&self.kms, of(kms::TYPES)) {
             return kms::list(c, rtype, region).await;
@@ -760,6 +774,7 @@ mod tests {
             lambda: Some(unreachable_client!(aws_sdk_lambda)),
             elb: Some(unreachable_client!(aws_sdk_elasticloadbalancingv2)),
             sqs: Some(unreachable_client!(aws_sdk_sqs)),
+            sns: Some(unreachable_client!(aws_sdk_sns)),
             kms: Some(unreachable_client!(aws_sdk_kms)),
             autoscaling: Some(unreachable_client!(aws_sdk_autoscaling)),
             eks: Some(unreachable_client!(aws_sdk_eks)),
@@ -784,6 +799,7 @@ mod tests {
             lambda::TYPES,
             elb::TYPES,
             sqs::TYPES,
+            sns::TYPES,
             kms::TYPES,
             autoscaling::TYPES,
             eks::TYPES,
