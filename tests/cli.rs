@@ -1181,3 +1181,81 @@ fn large_state_and_snapshot_are_read_whole() {
         vec![("changed".to_string(), format!("aws_instance.web{}", n - 1))]
     );
 }
+
+/// `--fail-on LEVEL` (or `fail_on` in the settings): exit 2 only for findings of at least that
+/// severity; below it the report still lists them and stderr says why the exit is 0.
+#[test]
+fn fail_on_sets_the_severity_that_fails() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("main.tf"),
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
+    )
+    .unwrap();
+    let state = json!({"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "f",
+        "outputs": {}, "resources": [{"mode": "managed", "type": "aws_instance", "name": "web",
+        "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        "instances": [{"schema_version": 1, "attributes": {"id": "i-1", "ami": "ami-1",
+            "instance_type": "t3.micro", "tags": {"Name": "web"}}}]}]});
+    // A tag renamed by hand: a low-severity change.
+    let live = json!({"format_version": "1", "types": ["aws_instance"], "resources": [
+        {"type": "aws_instance", "id": "i-1", "region": "us-east-1", "attributes":
+            {"ami": "ami-1", "instance_type": "t3.micro", "tags": {"Name": "renamed"}}}]});
+    std::fs::write(d.path().join("s.tfstate"), state.to_string()).unwrap();
+    std::fs::write(d.path().join("live.json"), live.to_string()).unwrap();
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            ".",
+            "--state",
+            "s.tfstate",
+            "--live",
+            "live.json",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        run(d.path(), &args)
+    };
+    let r = scan(&[]);
+    assert_eq!(r.code, 2, "any finding fails by default: {}", r.stderr);
+    assert_eq!(r.json()["drift"][0]["severity"], "low");
+    let r = scan(&["--fail-on", "low"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = scan(&["--fail-on", "medium"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        findings(&r.json()),
+        vec![("changed".to_string(), "aws_instance.web".to_string())],
+        "still reported"
+    );
+    assert!(
+        r.stderr
+            .contains("1 finding below --fail-on medium: exit 0"),
+        "{}",
+        r.stderr
+    );
+    // The settings file sets it; the flag wins over it.
+    std::fs::write(
+        d.path().join(".terraform-drift.toml"),
+        "fail_on = \"high\"\n",
+    )
+    .unwrap();
+    assert_eq!(scan(&[]).code, 0);
+    assert_eq!(scan(&["--fail-on", "low"]).code, 2);
+    let r = scan(&["--fail-on", "critical"]);
+    assert_eq!(r.code, 1, "a usage error, never drift: {}", r.stderr);
+    assert!(
+        r.stderr.contains("possible values: low, medium, high"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(
+        d.path().join(".terraform-drift.toml"),
+        "fail_on = \"urgent\"\n",
+    )
+    .unwrap();
+    let r = scan(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(".terraform-drift.toml"), "{}", r.stderr);
+}

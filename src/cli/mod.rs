@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::fsutil::{self, Existing};
 use crate::live::{Progress, snapshot};
+use crate::model::Severity;
 use crate::render::{self, Format};
 use crate::scan::{self, LiveChoice, ScanRequest};
 
@@ -280,6 +281,10 @@ struct ScanArgs {
     /// Exit 0/2 even when some state resources were not checked (the report lists them).
     #[arg(long)]
     allow_unchecked: bool,
+    /// Exit 2 only for findings of at least this severity (`low`, `medium`, `high`); the
+    /// report still lists every finding [default: low, i.e. any finding].
+    #[arg(long, value_name = "LEVEL", value_parser = severity_parser())]
+    fail_on: Option<Severity>,
     /// Never colour the table.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
     no_color: bool,
@@ -424,6 +429,7 @@ struct Settings {
     allow_partial: Option<bool>,
     allow_unchecked: Option<bool>,
     format: Option<String>,
+    fail_on: Option<Severity>,
 }
 
 /// The settings file name, looked up in the scanned directory.
@@ -517,6 +523,13 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
         .map(|name| name.parse::<Format>().expect("a listed name"))
 }
 
+fn severity_parser() -> impl clap::builder::TypedValueParser<Value = Severity> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["low", "medium", "high"]).map(|name| {
+        serde_json::from_value(serde_json::Value::String(name)).expect("a listed severity")
+    })
+}
+
 async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
     let settings = settings(&args.common.dir)?;
     let live = args.live.resolve(&args.common.dir, &settings);
@@ -530,6 +543,7 @@ async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
     let allow_partial = args.allow_partial || settings.allow_partial.unwrap_or(false);
     let allow_unchecked = args.allow_unchecked || settings.allow_unchecked.unwrap_or(false);
     let include_defaults = args.include_defaults || settings.include_defaults.unwrap_or(false);
+    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::Low);
     let mut req = request(args.common, &settings, live, include_defaults);
     req.refresh = match (&args.refresh, &args.plan, req.refresh) {
         (_, Some(p), scan::Refresh::Live(live)) => scan::Refresh::Plan {
@@ -578,9 +592,17 @@ async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
             if n == 1 { "" } else { "s" }
         );
         Exit::Error
-    } else if report.has_drift() {
+    } else if report.drift.iter().any(|d| d.severity >= fail_on) {
         Exit::Drift
     } else {
+        if report.has_drift() {
+            // Exit 0 must not read as "in sync": say why the findings above do not fail.
+            eprintln!(
+                "{} finding{} below --fail-on {fail_on}: exit 0",
+                report.drift.len(),
+                if report.drift.len() == 1 { "" } else { "s" }
+            );
+        }
         Exit::Ok
     })
 }
