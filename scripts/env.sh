@@ -54,6 +54,23 @@ if [[ ! -d "$root/tests/dashboard/node_modules/playwright-core" ]]; then
   (cd "$root/tests/dashboard" && npm ci --no-audit --no-fund --silent) || die "npm ci failed in tests/dashboard"
 fi
 
+# The SARIF 2.1.0 schema the SARIF test validates against: the copy Microsoft's SARIF
+# multitool ships (npm, pinned); only the schema is kept. jsonschema comes with moto.
+SARIF_TOOL_VERSION=5.7.0
+export TF_DRIFT_SARIF_SCHEMA="$root/target/sarif/sarif-2.1.0.json"
+if [[ ! -s "$TF_DRIFT_SARIF_SCHEMA" ]]; then
+  echo "setup: fetching the SARIF 2.1.0 schema (@microsoft/sarif-multitool-linux@$SARIF_TOOL_VERSION)" >&2
+  mkdir -p "$root/target/sarif"
+  (cd "$root/target/sarif" \
+    && npm pack --silent "@microsoft/sarif-multitool-linux@$SARIF_TOOL_VERSION" >/dev/null \
+    && tar xzf "microsoft-sarif-multitool-linux-$SARIF_TOOL_VERSION.tgz" --strip-components=1 package/sarif-2.1.0.json \
+    && rm -f "microsoft-sarif-multitool-linux-$SARIF_TOOL_VERSION.tgz") \
+    || die "cannot fetch the SARIF schema from npm"
+fi
+"$MOTO_PYTHON" -c "import jsonschema" 2>/dev/null \
+  || "$venv/bin/pip" install --quiet --disable-pip-version-check "jsonschema==4.26.0" \
+  || die "cannot install jsonschema"
+
 mkdir -p "$root/target/tf-plugin-cache"
 export TF_CLI_CONFIG_FILE="$root/target/terraformrc"
 cat > "$TF_CLI_CONFIG_FILE" <<TFRC

@@ -1259,3 +1259,132 @@ fn fail_on_sets_the_severity_that_fails() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains(".terraform-drift.toml"), "{}", r.stderr);
 }
+
+/// `--format sarif`: a SARIF 2.1.0 log that the schema accepts (checked with Python's
+/// jsonschema against the schema Microsoft's SARIF multitool ships, which scripts/env.sh
+/// fetches), one result per finding at its resource block, levels from severity, and
+/// fingerprints that are the same on the next run and differ between findings.
+#[test]
+fn sarif_output_is_valid_and_stable() {
+    let schema = std::env::var("TF_DRIFT_SARIF_SCHEMA").expect(
+        "TF_DRIFT_SARIF_SCHEMA is set by scripts/env.sh: run the tests with scripts/test.sh",
+    );
+    let python = std::env::var("MOTO_PYTHON").expect("set by scripts/env.sh");
+    let d = tempfile::tempdir().unwrap();
+    let validate = |doc: &Value| {
+        let f = d.path().join("log.sarif");
+        std::fs::write(&f, doc.to_string()).unwrap();
+        let out = Command::new(&python)
+            .arg("-c")
+            .arg(
+                "import json, sys, jsonschema\n\
+                 schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))\n\
+                 cls = jsonschema.validators.validator_for(schema); cls.check_schema(schema)\n\
+                 errors = list(cls(schema).iter_errors(doc))\n\
+                 [print(e.message, list(e.absolute_path)) for e in errors[:20]]\n\
+                 sys.exit(1 if errors else 0)",
+            )
+            .arg(&schema)
+            .arg(&f)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let r = run(
+        repo(),
+        &["scan", "examples/quickstart", "--format", "sarif"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let log = r.json();
+    let (ok, errors) = validate(&log);
+    assert!(ok, "not valid SARIF 2.1.0:\n{errors}");
+    // The validator can fail: the same log claiming another version is refused.
+    let mut wrong = log.clone();
+    wrong["version"] = json!("2.0.0");
+    assert!(
+        !validate(&wrong).0,
+        "the schema check accepted a wrong version"
+    );
+
+    let run0 = &log["runs"][0];
+    let results = run0["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    let rules: Vec<&str> = run0["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "changed/aws_instance",
+            "changed/aws_security_group",
+            "changed/aws_vpc",
+            "missing/aws_ebs_volume",
+            "unmanaged/aws_instance",
+            "unmanaged/aws_security_group"
+        ]
+    );
+    let by_name = |name: &str| {
+        results
+            .iter()
+            .find(|r| {
+                r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(name)
+            })
+            .unwrap_or_else(|| panic!("no result for {name}"))
+    };
+    let sg = by_name("aws_security_group.web");
+    assert_eq!(sg["level"], "error", "high severity");
+    assert_eq!(
+        rules[sg["ruleIndex"].as_u64().unwrap() as usize],
+        sg["ruleId"]
+    );
+    let place = &sg["locations"][0]["physicalLocation"];
+    assert_eq!(
+        place["artifactLocation"]["uri"],
+        "examples/quickstart/main.tf"
+    );
+    assert_eq!(place["region"]["startLine"], 26);
+    assert_eq!(by_name("aws_vpc.main")["level"], "note", "low severity");
+    let vpc_text = by_name("aws_vpc.main")["message"]["text"].as_str().unwrap();
+    assert!(
+        vpc_text.contains("changed outside Terraform: tags."),
+        "{vpc_text}"
+    );
+    // No block declares an unmanaged resource: it is shown where codify would adopt it.
+    let unmanaged = by_name("aws_instance/");
+    assert_eq!(
+        unmanaged["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "examples/quickstart/drift_imports.tf"
+    );
+    let prints = |log: &Value| -> Vec<String> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["terraformDriftFinding/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let first = prints(&log);
+    let mut distinct = first.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), first.len(), "one fingerprint per finding");
+    let again = run(
+        repo(),
+        &["scan", "examples/quickstart", "--format", "sarif"],
+    );
+    assert_eq!(prints(&again.json()), first, "the same on the next run");
+}

@@ -679,6 +679,32 @@ fn integrations_pre_apply_hook_atlantis_and_github_actions() {
     assert_eq!(last, 2, "the job fails on drift");
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.contains("aws_vpc.main"), "{md}");
+
+    // Code scanning: the scan step writes SARIF and passes on drift (the upload is GitHub's).
+    let gh = yaml(&examples.join("github-code-scanning.yml"));
+    let mut scanned = false;
+    for step in gh["jobs"]["drift"]["steps"].as_array().unwrap() {
+        let (Some(run), name) = (step["run"].as_str(), step["name"].as_str().unwrap_or("")) else {
+            continue;
+        };
+        if name.starts_with("Install") {
+            continue;
+        }
+        let (code, out, err) = sh(run, &[]);
+        assert_eq!(code, 0, "{name}: {out}\n{err}");
+        scanned |= name == "Scan for drift";
+    }
+    assert!(scanned);
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(s.path().join("drift.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        sarif["runs"][0]["results"].as_array().unwrap().iter().any(
+            |r| r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "aws_vpc.main"
+        ),
+        "{sarif:#}"
+    );
 }
 
 fn yaml(path: &Path) -> Value {

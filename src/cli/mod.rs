@@ -544,6 +544,7 @@ async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
     let allow_unchecked = args.allow_unchecked || settings.allow_unchecked.unwrap_or(false);
     let include_defaults = args.include_defaults || settings.include_defaults.unwrap_or(false);
     let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::Low);
+    let module_dir = args.common.dir.to_string_lossy().into_owned();
     let mut req = request(args.common, &settings, live, include_defaults);
     req.refresh = match (&args.refresh, &args.plan, req.refresh) {
         (_, Some(p), scan::Refresh::Live(live)) => scan::Refresh::Plan {
@@ -569,13 +570,13 @@ async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
     match &args.out {
         Some(path) => {
             fsutil::write_atomic_with(path, Existing::Replace, |w| {
-                render::write_to(&report, format, color, w)
+                render::write_to(&report, format, color, &module_dir, w)
             })?;
             eprintln!("{}", render::summary_line(&report));
         }
         None => {
             let mut out = std::io::stdout().lock();
-            render::write_to(&report, format, color, &mut out)?;
+            render::write_to(&report, format, color, &module_dir, &mut out)?;
             out.flush()?;
         }
     }

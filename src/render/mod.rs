@@ -1,11 +1,14 @@
-//! One report, many formats: a terminal table, the stable JSON contract, and markdown for PR
-//! comments.
+//! One report, many formats: a terminal table, the stable JSON contract, markdown for PR
+//! comments, and SARIF for code scanning.
 
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
 use crate::diff::{Drift, Kind, Report, Unchecked};
+
+mod sarif;
+pub use sarif::sarif;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,14 +19,17 @@ pub enum Format {
     Json,
     /// GitHub-flavoured markdown, fit for a pull request comment.
     Markdown,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 impl Format {
     /// Every format by its name on the command line and in settings files.
-    pub const NAMES: [(&'static str, Format); 3] = [
+    pub const NAMES: [(&'static str, Format); 4] = [
         ("table", Format::Table),
         ("json", Format::Json),
         ("markdown", Format::Markdown),
+        ("sarif", Format::Sarif),
     ];
 }
 
@@ -36,29 +42,43 @@ impl std::str::FromStr for Format {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(s))
             .map(|(_, f)| *f)
-            .ok_or_else(|| format!("unknown format {s:?} (table, json or markdown)"))
+            .ok_or_else(|| format!("unknown format {s:?} (table, json, markdown or sarif)"))
     }
 }
 
-/// Renders `report` in `format`; `color` adds ANSI colours (tables only).
+/// Renders `report` in `format`; `color` adds ANSI colours (tables only). SARIF names files
+/// relative to the scanned module; see [`write_to`] for other places.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
         Format::Table => table(report, color),
         Format::Json => json(report),
         Format::Markdown => markdown(report),
+        Format::Sarif => sarif_text(report, "."),
     }
+}
+
+fn sarif_text(report: &Report, module_dir: &str) -> String {
+    let mut s = serde_json::to_string_pretty(&sarif(report, module_dir))
+        .expect("a SARIF log always serializes");
+    s.push('\n');
+    s
 }
 
 /// [`render`] into `out`. JSON is serialized straight into the writer: a report of 300k
 /// unmanaged resources is larger than the snapshot it came from, and holding it as one string
 /// on top of the scan's data would raise the peak memory by that much.
+///
+/// `module_dir` is the scanned module's directory as the user named it: SARIF gives files
+/// relative to where the scan ran.
 pub fn write_to(
     report: &Report,
     format: Format,
     color: bool,
+    module_dir: &str,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
+        Format::Sarif => out.write_all(sarif_text(report, module_dir).as_bytes()),
         Format::Json => {
             use std::io::Write as _;
             let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
