@@ -70,6 +70,11 @@ fi
 "$MOTO_PYTHON" -c "import jsonschema" 2>/dev/null \
   || "$venv/bin/pip" install --quiet --disable-pip-version-check "jsonschema==4.26.0" \
   || die "cannot install jsonschema"
+# The JUnit test reads the output with a JUnit XML parser.
+JUNITPARSER_VERSION=5.0.3
+"$MOTO_PYTHON" -c "import sys, importlib.metadata as m; sys.exit(m.version('junitparser') != '$JUNITPARSER_VERSION')" 2>/dev/null \
+  || "$venv/bin/pip" install --quiet --disable-pip-version-check "junitparser==$JUNITPARSER_VERSION" \
+  || die "cannot install junitparser"
 
 mkdir -p "$root/target/tf-plugin-cache"
 export TF_CLI_CONFIG_FILE="$root/target/terraformrc"

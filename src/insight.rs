@@ -489,6 +489,7 @@ mod tests {
             unchecked: Vec::new(),
             alerts: Vec::new(),
             partial: false,
+            in_sync: Vec::new(),
         }
     }
 

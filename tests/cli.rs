@@ -1388,3 +1388,120 @@ fn sarif_output_is_valid_and_stable() {
     );
     assert_eq!(prints(&again.json()), first, "the same on the next run");
 }
+
+/// `--format junit`: read back by a JUnit XML parser (Python's junitparser, installed by
+/// scripts/env.sh): a `managed` suite with a passing case per resource in sync and a failing
+/// one per changed or missing resource, an `unmanaged` suite with a failing case each, and
+/// resources that could not be checked as skipped, never passing.
+#[test]
+fn junit_output_reads_back_as_test_results() {
+    let python = std::env::var("MOTO_PYTHON").expect("set by scripts/env.sh");
+    let d = tempfile::tempdir().unwrap();
+    let read_back = |xml: &str| -> Value {
+        let f = d.path().join("junit.xml");
+        std::fs::write(&f, xml).unwrap();
+        let out = Command::new(&python)
+            .arg("-c")
+            .arg(
+                "import json, sys\n\
+                 from junitparser import JUnitXml, Failure, Skipped\n\
+                 xml = JUnitXml.fromfile(sys.argv[1])\n\
+                 out = {'tests': xml.tests, 'failures': xml.failures, 'skipped': xml.skipped, 'suites': {}}\n\
+                 for suite in xml:\n\
+                 \x20   cases = []\n\
+                 \x20   for case in suite:\n\
+                 \x20       r = case.result\n\
+                 \x20       kind = 'pass' if not r else ('failure:' + r[0].type if isinstance(r[0], Failure) else 'skipped' if isinstance(r[0], Skipped) else 'other')\n\
+                 \x20       cases.append([case.classname, case.name, kind, r[0].message if r else None])\n\
+                 \x20   out['suites'][suite.name] = {'tests': suite.tests, 'failures': suite.failures, 'cases': cases}\n\
+                 print(json.dumps(out))",
+            )
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "junitparser refused it: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let r = run(
+        repo(),
+        &["scan", "examples/quickstart", "--format", "junit"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let got = read_back(&r.stdout);
+    assert_eq!(
+        (&got["tests"], &got["failures"], &got["skipped"]),
+        (&json!(8), &json!(6), &json!(0))
+    );
+    let kinds = |suite: &str| -> Vec<(String, String)> {
+        got["suites"][suite]["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c[1].as_str().unwrap().to_string(),
+                    c[2].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        kinds("managed"),
+        [
+            ("aws_ebs_volume.data", "failure:missing"),
+            ("aws_instance.web", "failure:changed"),
+            ("aws_security_group.web", "failure:changed"),
+            ("aws_subnet.app[0]", "pass"),
+            ("aws_subnet.app[1]", "pass"),
+            ("aws_vpc.main", "failure:changed"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let unmanaged = kinds("unmanaged");
+    assert_eq!(unmanaged.len(), 2);
+    assert!(
+        unmanaged.iter().all(|(_, k)| k == "failure:unmanaged"),
+        "{unmanaged:?}"
+    );
+    let vpc = &got["suites"]["managed"]["cases"][5];
+    assert!(vpc[3].as_str().unwrap().contains("tags.Owner"), "{vpc}");
+
+    // A resource of a type the snapshot did not list is skipped, not passed.
+    let state = json!({"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "j",
+        "outputs": {}, "resources": [{"mode": "managed", "type": "aws_instance", "name": "web",
+        "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        "instances": [{"schema_version": 1, "attributes": {"id": "i-1", "instance_type": "t3.micro"}}]}]});
+    let live = json!({"format_version": "1", "types": ["aws_vpc"], "resources": []});
+    std::fs::write(
+        d.path().join("main.tf"),
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("s.tfstate"), state.to_string()).unwrap();
+    std::fs::write(d.path().join("live.json"), live.to_string()).unwrap();
+    let r = run(
+        d.path(),
+        &[
+            "scan",
+            ".",
+            "--state",
+            "s.tfstate",
+            "--live",
+            "live.json",
+            "--format",
+            "junit",
+        ],
+    );
+    assert_eq!(
+        r.code, 1,
+        "unchecked is an error without --allow-unchecked: {}",
+        r.stderr
+    );
+    let got = read_back(&r.stdout);
+    assert_eq!(got["skipped"], 1);
+    assert_eq!(got["suites"]["managed"]["cases"][0][2], "skipped");
+}

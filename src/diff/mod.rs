@@ -186,6 +186,11 @@ pub struct Report {
     pub alerts: Vec<Alert>,
     /// True when some resources could not be checked because of an alert.
     pub partial: bool,
+    /// `(type, address)` of each state resource found in the cloud with no change, in state
+    /// order: the passing cases of the JUnit output. Not in the JSON contract (a 100k-resource
+    /// report would list them all).
+    #[serde(skip)]
+    pub in_sync: Vec<(String, String)>,
 }
 
 impl Report {
@@ -305,8 +310,14 @@ pub fn diff(input: &Input) -> Report {
                 matched[live] = true;
                 managed_ids.insert((&s.rtype, &s.id));
                 report.summary.managed += 1;
-                if let Some(d) = changed {
-                    report.drift.push(d);
+                match changed {
+                    Some(d) => report.drift.push(d),
+                    None => report.in_sync.push((
+                        s.rtype.clone(),
+                        s.address
+                            .as_ref()
+                            .map_or_else(|| format!("{}/{}", s.rtype, s.id), |a| a.to_string()),
+                    )),
                 }
             }
         }

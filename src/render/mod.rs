@@ -1,5 +1,5 @@
 //! One report, many formats: a terminal table, the stable JSON contract, markdown for PR
-//! comments, and SARIF for code scanning.
+//! comments, SARIF for code scanning and JUnit XML for CI test reports.
 
 use std::fmt::Write as _;
 
@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::diff::{Drift, Kind, Report, Unchecked};
 
+mod junit;
 mod sarif;
+pub use junit::junit;
 pub use sarif::sarif;
 
 /// Output formats.
@@ -21,15 +23,18 @@ pub enum Format {
     Markdown,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
 }
 
 impl Format {
     /// Every format by its name on the command line and in settings files.
-    pub const NAMES: [(&'static str, Format); 4] = [
+    pub const NAMES: [(&'static str, Format); 5] = [
         ("table", Format::Table),
         ("json", Format::Json),
         ("markdown", Format::Markdown),
         ("sarif", Format::Sarif),
+        ("junit", Format::Junit),
     ];
 }
 
@@ -42,7 +47,7 @@ impl std::str::FromStr for Format {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(s))
             .map(|(_, f)| *f)
-            .ok_or_else(|| format!("unknown format {s:?} (table, json, markdown or sarif)"))
+            .ok_or_else(|| format!("unknown format {s:?} (table, json, markdown, sarif or junit)"))
     }
 }
 
@@ -54,6 +59,7 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Json => json(report),
         Format::Markdown => markdown(report),
         Format::Sarif => sarif_text(report, "."),
+        Format::Junit => junit(report),
     }
 }
 
@@ -516,6 +522,7 @@ mod tests {
                 partial: true,
             }],
             partial: true,
+            in_sync: vec![("aws_subnet".into(), "aws_subnet.a".into())],
         }
     }
 
