@@ -358,11 +358,7 @@ pub fn run() -> Result<Exit> {
     match &cli.command {
         // A server logs every request by default, with timestamps, optionally as JSON lines.
         Command::Serve(args) => init_logging(cli.verbose.max(1), true, args.log_json),
-        _ => {
-            init_logging(cli.verbose, false, false);
-            // A run of one command may map its large inputs; a server reads them (see there).
-            crate::input_file::enable_mapping();
-        }
+        _ => init_logging(cli.verbose, false, false),
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -60,7 +60,7 @@ pub struct Snapshot {
 pub fn read(path: &Path) -> Result<LiveInventory, SnapshotError> {
     let file = path.display().to_string();
     let text =
-        crate::input_file::read_data(path, crate::input_file::MAX_DATA_FILE).map_err(|source| {
+        crate::input_file::read(path, crate::input_file::MAX_DATA_FILE).map_err(|source| {
             SnapshotError::Io {
                 file: file.clone(),
                 source,

@@ -142,7 +142,7 @@ pub fn read_file(path: &Path) -> Result<State, StateError> {
 pub fn read_file_with(path: &Path, keep: Keep) -> Result<State, StateError> {
     let file = path.display().to_string();
     let bytes =
-        crate::input_file::read_data(path, crate::input_file::MAX_DATA_FILE).map_err(|source| {
+        crate::input_file::read(path, crate::input_file::MAX_DATA_FILE).map_err(|source| {
             StateError::Io {
                 file: file.clone(),
                 source,
