@@ -26,6 +26,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 static DERIVED: Derived = Derived {

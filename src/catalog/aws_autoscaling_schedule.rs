@@ -31,6 +31,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: Some(listed_id),
+    state_id_unique: false,
 };
 
 /// The ID the lister gives the action a state object stands for.

@@ -27,6 +27,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: Some(listed_id),
+    state_id_unique: false,
 };
 
 /// The ID the lister gives the filter a state object stands for.

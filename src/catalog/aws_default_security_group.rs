@@ -22,6 +22,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 static DERIVED: Derived = Derived {

@@ -32,6 +32,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// Rules for static routes.
@@ -55,6 +56,7 @@ pub(super) const ROUTE: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// Rules for route table associations.
@@ -77,6 +79,7 @@ pub(super) const ASSOCIATION: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 static ROUTE_DERIVED: Derived = Derived {

@@ -22,6 +22,7 @@ pub(super) const LIFECYCLE: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// Rules for repository policies: who may pull and push.
@@ -39,6 +40,7 @@ pub(super) const REPOSITORY: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

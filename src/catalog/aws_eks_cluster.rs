@@ -41,6 +41,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// A public API endpoint opened, or its allowed networks widened, is high.

@@ -46,6 +46,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// Logs sent elsewhere, or fewer of them, is an audit question.

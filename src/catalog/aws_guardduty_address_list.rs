@@ -34,6 +34,7 @@ const fn rules(name: &'static str, unmanaged: Severity) -> TypeRules {
         security: true,
         secret: &[],
         match_id: None,
+        state_id_unique: false,
     }
 }
 

@@ -29,6 +29,7 @@ const fn rules(
         security: true,
         secret: &[],
         match_id: None,
+        state_id_unique: false,
     }
 }
 

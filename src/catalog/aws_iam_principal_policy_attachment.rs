@@ -30,6 +30,7 @@ const fn rules(
         security: true,
         secret: &[],
         match_id: None,
+        state_id_unique: false,
     }
 }
 

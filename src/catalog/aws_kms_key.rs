@@ -43,6 +43,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// Who may use the key, whether it rotates, whether it works at all.

@@ -70,6 +70,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     // Connection strings and keys live here under names no word list catches.
     secret: &["environment"],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// Code and the role it runs as decide what a function can do.

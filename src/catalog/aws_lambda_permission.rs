@@ -36,6 +36,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: Some(listed_id),
+    state_id_unique: false,
 };
 
 /// Who may invoke, and from where, is a security question.

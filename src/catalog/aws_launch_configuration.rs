@@ -43,6 +43,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// The image, the network access and the role an instance starts with.

@@ -46,6 +46,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// `aws_alb`: the same resource under its older name, checked against the `aws_lb` listed.

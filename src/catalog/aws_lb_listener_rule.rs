@@ -29,6 +29,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// `aws_alb_listener_rule`: the same resource under its older name.

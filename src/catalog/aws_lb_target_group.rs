@@ -36,6 +36,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// `aws_alb_target_group`: the same resource under its older name.

@@ -25,6 +25,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// `aws_alb_target_group_attachment`: the same resource under its older name.

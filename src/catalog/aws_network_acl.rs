@@ -33,6 +33,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// A changed entry, or a subnet moved to another ACL, changes what reaches a subnet.

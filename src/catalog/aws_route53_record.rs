@@ -52,6 +52,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: Some(listed_id),
+    state_id_unique: false,
 };
 
 /// Where a name points is where its traffic goes.

@@ -20,6 +20,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 pub(super) fn severity(path: &AttrPath, _: &Value, _: &Value) -> Option<Severity> {

@@ -35,6 +35,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 pub(super) fn severity(path: &AttrPath, state: &Value, live: &Value) -> Option<Severity> {

@@ -48,6 +48,7 @@ pub(super) const RULES: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// Who may send and read, and whether messages are encrypted.

@@ -34,6 +34,7 @@ const fn rules(
         security: matches!(severity, Severity::High),
         secret: &[],
         match_id: None,
+        state_id_unique: false,
     }
 }
 

@@ -36,6 +36,7 @@ pub(super) const INGRESS: TypeRules = TypeRules {
     security: true,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// Rules for `aws_vpc_security_group_egress_rule`.

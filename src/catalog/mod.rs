@@ -95,6 +95,7 @@ pub(crate) mod aws_security_group_rule;
 mod aws_sns_topic;
 mod aws_sns_topic_policy;
 mod aws_sns_topic_subscription;
+pub use aws_sns_topic_subscription::pending_id as sns_pending_subscription_id;
 mod aws_spot_instance_request;
 mod aws_sqs_queue;
 mod aws_sqs_queue_policy;
@@ -148,13 +149,19 @@ pub struct TypeRules {
     /// depends on how the configuration was written (a record named `www` or in full); `None`,
     /// or a function returning `None`: the state's ID.
     pub match_id: Option<fn(&Resource) -> Option<String>>,
+    /// The state's ID is one the lister gives no other object (an ARN): a listed object found
+    /// under it is this one even when `match_id` gave another ID to look for first. False where
+    /// a state ID can be another object's listed ID (a scaling policy literally named
+    /// `workers/cpu` against group `workers`' policy `cpu`).
+    pub state_id_unique: bool,
 }
 
 /// State attributes every reader keeps besides `compared`: identity and region.
 pub const IDENTITY: &[&str] = &["id", "arn", "region", "availability_zone", "tags_all"];
 
-/// Attributes of catalog types that are not compared but say which parts of another resource
-/// this one manages (`diff::managed`).
+/// Attributes of catalog types that are not compared but that the state reader must keep: they
+/// say which parts of another resource this one manages (`diff::managed`), or what its
+/// `match_id` reads.
 pub const LINKS: &[(&str, &str)] = &[
     ("aws_instance", "network_interface"),
     ("aws_instance", "ebs_block_device"),
@@ -167,6 +174,8 @@ pub const LINKS: &[(&str, &str)] = &[
     ),
     // The function whose resource policy holds the permission's statement (its listed ID).
     ("aws_lambda_permission", "function_name"),
+    // Whether the subscription had an ARN yet when the state was written (its listed ID).
+    ("aws_sns_topic_subscription", "pending_confirmation"),
 ];
 
 /// The attributes a state reader must keep of a `rtype` resource, sorted: `None` for all.
@@ -330,6 +339,7 @@ pub static GENERIC: TypeRules = TypeRules {
     security: false,
     secret: &[],
     match_id: None,
+    state_id_unique: false,
 };
 
 /// How `codify` writes a type.

@@ -425,7 +425,7 @@ struct Settings {
     allow_partial: Option<bool>,
     allow_unchecked: Option<bool>,
     format: Option<String>,
-    fail_on: Option<Severity>,
+    fail_on: Option<String>,
 }
 
 /// The settings file name, looked up in the scanned directory.
@@ -521,9 +521,8 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
 
 fn severity_parser() -> impl clap::builder::TypedValueParser<Value = Severity> {
     use clap::builder::TypedValueParser as _;
-    clap::builder::PossibleValuesParser::new(["low", "medium", "high"]).map(|name| {
-        serde_json::from_value(serde_json::Value::String(name)).expect("a listed severity")
-    })
+    clap::builder::PossibleValuesParser::new(["low", "medium", "high"])
+        .map(|name| name.parse::<Severity>().expect("a listed severity"))
 }
 
 async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
@@ -539,8 +538,22 @@ async fn scan_cmd(args: ScanArgs) -> Result<Exit> {
     let allow_partial = args.allow_partial || settings.allow_partial.unwrap_or(false);
     let allow_unchecked = args.allow_unchecked || settings.allow_unchecked.unwrap_or(false);
     let include_defaults = args.include_defaults || settings.include_defaults.unwrap_or(false);
-    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(Severity::Low);
-    let module_dir = args.common.dir.to_string_lossy().into_owned();
+    let fail_on = match (args.fail_on, settings.fail_on.as_deref()) {
+        (Some(level), _) => level,
+        (None, Some(name)) => name
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{SETTINGS_FILE}: fail_on: {e}"))?,
+        (None, None) => Severity::Low,
+    };
+    // SARIF names files as seen from where the scan runs (the repository's root in CI).
+    let module_dir = {
+        let dir = &args.common.dir;
+        let cwd = std::env::current_dir().unwrap_or_default();
+        dir.strip_prefix(&cwd)
+            .unwrap_or(dir)
+            .to_string_lossy()
+            .into_owned()
+    };
     let mut req = request(args.common, &settings, live, include_defaults);
     req.refresh = match (&args.refresh, &args.plan, req.refresh) {
         (_, Some(p), scan::Refresh::Live(live)) => scan::Refresh::Plan {

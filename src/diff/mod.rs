@@ -31,6 +31,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// What happened, as a predicate after the resource's name ("aws_vpc.main changed
+    /// outside Terraform"): the words every output that explains a finding uses.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Kind::Changed => "changed outside Terraform",
+            Kind::Missing => "is in the state but gone from the cloud",
+            Kind::Unmanaged => "exists in the cloud but in no Terraform state",
+        }
+    }
+
     /// The lowercase name used in every output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -517,7 +527,10 @@ fn judge(
         .find(fits)
         .or_else(|| {
             by_state.into_iter().flatten().copied().find(|i| {
-                fits(i) && (listed_id.is_none() || input.live.resources[*i].address.is_some())
+                fits(i)
+                    && (listed_id.is_none()
+                        || rules.state_id_unique
+                        || input.live.resources[*i].address.is_some())
             })
         });
     let Some(li) = found else {

@@ -640,3 +640,38 @@ fn objects_that_share_terraform_s_id_are_told_apart() {
     let kinds: Vec<_> = r.drift.iter().map(|d| d.kind).collect();
     assert_eq!(kinds, [Kind::Missing, Kind::Unmanaged], "{:#?}", r.drift);
 }
+
+/// An SNS subscription waiting for its confirmation is listed without its ARN, by topic,
+/// protocol and endpoint: a state object Terraform recorded as pending is found under that
+/// name; one confirmed since (the state still says pending) under its ARN; one gone is missing.
+#[test]
+fn a_pending_subscription_is_found_by_its_endpoint() {
+    let rtype = "aws_sns_topic_subscription";
+    let config = Config::default();
+    let topic = "arn:aws:sns:us-east-1:1:alerts";
+    let arn = format!("{topic}:0f1e2d3c");
+    let attrs = json!({"topic_arn": topic, "protocol": "email", "endpoint": "ops@example.com",
+        "pending_confirmation": true});
+    let st = vec![state(rtype, "ops", &arn, attrs.clone())];
+    let pending_id = catalog::sns_pending_subscription_id(topic, "email", "ops@example.com");
+    let waiting = live(rtype, &pending_id, attrs.clone());
+    let r = run(&st, &inventory(vec![waiting]), &config, "");
+    assert!(r.drift.is_empty(), "{:#?}", r.drift);
+    assert_eq!(r.summary.managed, 1);
+    let mut confirmed_attrs = attrs.clone();
+    confirmed_attrs["pending_confirmation"] = json!(false);
+    let confirmed = live(rtype, &arn, confirmed_attrs);
+    let r = run(&st, &inventory(vec![confirmed]), &config, "");
+    assert!(r.drift.is_empty(), "{:#?}", r.drift);
+    let r = run(&st, &inventory(vec![]), &config, "");
+    let kinds: Vec<_> = r.drift.iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, [Kind::Missing]);
+    // Another endpoint's pending subscription does not stand for it.
+    let other_id = catalog::sns_pending_subscription_id(topic, "email", "x@example.com");
+    let mut other_attrs = attrs;
+    other_attrs["endpoint"] = json!("x@example.com");
+    let other = live(rtype, &other_id, other_attrs);
+    let r = run(&st, &inventory(vec![other]), &config, "");
+    let kinds: Vec<_> = r.drift.iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, [Kind::Missing, Kind::Unmanaged]);
+}

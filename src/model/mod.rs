@@ -377,6 +377,18 @@ pub enum Severity {
     High,
 }
 
+impl std::str::FromStr for Severity {
+    type Err = String;
+
+    /// A severity by name, ignoring case (`--fail-on`, settings files).
+    fn from_str(s: &str) -> Result<Severity, String> {
+        [Severity::Low, Severity::Medium, Severity::High]
+            .into_iter()
+            .find(|v| v.to_string().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown severity {s:?} (low, medium or high)"))
+    }
+}
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

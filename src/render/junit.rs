@@ -118,26 +118,11 @@ enum Outcome<'a> {
 /// A failure's one-line message and its body (one changed path a line, values as the JSON
 /// report has them: redacted where sensitive).
 fn failure(d: &Drift) -> (String, String) {
-    let message = match d.kind {
-        Kind::Changed => format!(
-            "{} changed outside Terraform ({} severity): {}",
-            d.id,
-            d.severity,
-            d.changes
-                .iter()
-                .map(|c| c.path.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Kind::Missing => format!(
-            "{} is in the state but gone from the cloud ({} severity)",
-            d.id, d.severity
-        ),
-        Kind::Unmanaged => format!(
-            "{} exists in the cloud but in no Terraform state ({} severity)",
-            d.id, d.severity
-        ),
-    };
+    let mut message = format!("{} {} ({} severity)", d.id, d.kind.phrase(), d.severity);
+    if d.kind == Kind::Changed {
+        let paths: Vec<String> = d.changes.iter().map(|c| c.path.to_string()).collect();
+        message = format!("{message}: {}", paths.join(", "));
+    }
     let body = d
         .changes
         .iter()

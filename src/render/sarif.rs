@@ -13,6 +13,10 @@ use crate::model::Severity;
 /// fix goes.
 const UNMANAGED_FILE: &str = "drift_imports.tf";
 
+/// Where a state resource whose block the configuration does not hold is shown (the message
+/// says so): the module's conventional first file.
+const MODULE_FILE: &str = "main.tf";
+
 /// The longest value shown in a result's message; the JSON report has them whole.
 const MAX_VALUE: usize = 120;
 
@@ -91,11 +95,7 @@ fn rule_id(d: &Drift) -> String {
 }
 
 fn describe(kind: Kind, rtype: &str) -> String {
-    match kind {
-        Kind::Changed => format!("{rtype} changed outside Terraform"),
-        Kind::Missing => format!("{rtype} in the state is gone from the cloud"),
-        Kind::Unmanaged => format!("{rtype} in the cloud is in no Terraform state"),
-    }
+    format!("{rtype} {}", kind.phrase())
 }
 
 fn explain(kind: Kind, rtype: &str) -> String {
@@ -124,7 +124,8 @@ fn result(d: &Drift, rule: String, index: usize, module_dir: &str) -> Value {
     };
     let (file, line) = match (&d.file, d.line) {
         (Some(f), line) => (f.as_str(), line.unwrap_or(1)),
-        (None, _) => (UNMANAGED_FILE, 1),
+        (None, _) if d.kind == Kind::Unmanaged => (UNMANAGED_FILE, 1),
+        (None, _) => (MODULE_FILE, 1),
     };
     let who = match &d.address {
         Some(address) => format!("{address} ({})", d.id),
@@ -135,32 +136,36 @@ fn result(d: &Drift, rule: String, index: usize, module_dir: &str) -> Value {
         .as_deref()
         .map(|r| format!(" in {r}"))
         .unwrap_or_default();
-    let text = match d.kind {
+    let mut text = format!("{who}{place} {}", d.kind.phrase());
+    match d.kind {
         Kind::Changed => {
             let changes: Vec<String> = d
                 .changes
                 .iter()
                 .map(|c| format!("{}: {} -> {}", c.path, shown(&c.state), shown(&c.live)))
                 .collect();
-            format!(
-                "{who}{place} changed outside Terraform: {}",
-                changes.join("; ")
-            )
+            text = format!("{text}: {}", changes.join("; "));
         }
-        Kind::Missing => format!("{who}{place} is in the state but gone from the cloud"),
-        Kind::Unmanaged => format!(
-            "{who}{place} exists in the cloud but in no Terraform state; `terraform-drift codify` adopts it"
-        ),
-    };
+        Kind::Missing => {}
+        Kind::Unmanaged => text.push_str("; `terraform-drift codify` adopts it"),
+    }
+    if d.file.is_none() && d.kind != Kind::Unmanaged {
+        text.push_str(" (the configuration holds no block for it)");
+    }
     // The same finding on the next run has the same fingerprint: its kind and which resource,
-    // never the values (a value changed again is still the same drifted resource).
+    // never the values (a value changed again is still the same drifted resource). The ID tells
+    // apart one address in two states (`--state 'envs/*.tfstate'`); the region is left out for
+    // managed ones, where it may come from the configuration's default.
+    let region = match d.address {
+        Some(_) => "",
+        None => d.region.as_deref().unwrap_or(""),
+    };
     let identity = format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{region}",
         d.kind.as_str(),
         d.rtype,
         d.address.as_deref().unwrap_or(""),
-        d.region.as_deref().unwrap_or(""),
-        if d.address.is_some() { "" } else { &d.id },
+        d.id,
     );
     let digest: [u8; 32] = Sha256::digest(identity.as_bytes()).into();
     let fingerprint: String = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -198,20 +203,32 @@ fn shown(v: &Value) -> String {
     }
 }
 
-/// `file` of the module at `module_dir`, as a relative URI with forward slashes.
+/// `file` of the module at `module_dir`, as a URI with forward slashes: relative (`.` and `..`
+/// resolved as far as the path allows), or `file:///…` for an absolute path.
 fn uri(module_dir: &str, file: &str) -> String {
-    let dir = module_dir.trim_end_matches('/');
-    let joined = match dir {
-        "" | "." => file.to_string(),
-        _ if file.starts_with('/') => file.to_string(),
-        _ => format!("{dir}/{file}"),
+    let joined = match file.starts_with('/') {
+        true => file.replace('\\', "/"),
+        false => format!("{module_dir}/{file}").replace('\\', "/"),
     };
-    let joined = joined
-        .strip_prefix("./")
-        .unwrap_or(&joined)
-        .replace('\\', "/");
+    let absolute = joined.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            // Above the root of an absolute path is the root.
+            ".." if absolute => {}
+            other => parts.push(other),
+        }
+    }
     // Spaces and other characters a URI cannot hold as they are.
-    percent_encoding::utf8_percent_encode(&joined, PATH).to_string()
+    let path = percent_encoding::utf8_percent_encode(&parts.join("/"), PATH).to_string();
+    match absolute {
+        true => format!("file:///{path}"),
+        false => path,
+    }
 }
 
 /// What a path segment of a URI must escape (RFC 3986), slashes kept.
@@ -239,6 +256,15 @@ mod tests {
         assert_eq!(
             uri("infra", "modules/vpc/main.tf"),
             "infra/modules/vpc/main.tf"
+        );
+        assert_eq!(
+            uri("infra/prod", "../../modules/vpc/main.tf"),
+            "modules/vpc/main.tf"
+        );
+        assert_eq!(uri("..", "main.tf"), "../main.tf");
+        assert_eq!(
+            uri("/srv/repo/infra", "main.tf"),
+            "file:///srv/repo/infra/main.tf"
         );
     }
 

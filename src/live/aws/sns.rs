@@ -1,8 +1,9 @@
 //! SNS, per region: ListTopics and ListSubscriptions list every topic and subscription in
 //! bulk; a topic's attributes and tags, and a subscription's attributes, need one call each
 //! (the API has no bulk form), made at a bounded concurrency inside the listing. A
-//! subscription still waiting for its confirmation has no ARN yet: it is not listed (Terraform
-//! cannot import or manage one either).
+//! subscription still waiting for its confirmation is listed without its ARN: it is named by
+//! topic, protocol and endpoint (`catalog::sns_pending_subscription_id`), which is also where
+//! a state object Terraform recorded as pending is looked for.
 
 use std::collections::HashMap;
 
@@ -57,12 +58,18 @@ pub(super) async fn list(
                             Err(e) if e.code() == Some(GONE) => return Ok(None),
                             Err(e) => return Err(ListError::from_sdk(e)),
                         };
-                    let tags = client
+                    let tags = match client
                         .list_tags_for_resource()
                         .resource_arn(&arn)
                         .send()
                         .await
-                        .map_err(ListError::from_sdk)?;
+                    {
+                        Ok(t) => t,
+                        Err(e) if matches!(e.code(), Some(GONE | "ResourceNotFound")) => {
+                            return Ok(None);
+                        }
+                        Err(e) => return Err(ListError::from_sdk(e)),
+                    };
                     let tags = own_tags(tags.tags().iter().map(|t| (t.key(), t.value())));
                     let attrs = attributes.attributes().cloned().unwrap_or_default();
                     Ok(Some(topic(&arn, &attrs, tags, &region)))
@@ -71,14 +78,21 @@ pub(super) async fn list(
             .await
         }
         "aws_sns_topic_subscription" => {
-            let arns: Vec<String> = paginate!(client.list_subscriptions(), subscriptions)
+            let listed = paginate!(client.list_subscriptions(), subscriptions);
+            // "PendingConfirmation" (or "Deleted") instead of an ARN.
+            let (confirmed, waiting): (Vec<_>, Vec<_>) = listed
                 .iter()
-                .filter_map(|s| s.subscription_arn())
-                // "PendingConfirmation" (or "Deleted") instead of an ARN.
-                .filter(|arn| arn.starts_with("arn:"))
-                .map(String::from)
+                .partition(|s| s.subscription_arn().is_some_and(|a| a.starts_with("arn:")));
+            let pending: Vec<Resource> = waiting
+                .iter()
+                .filter(|s| s.subscription_arn() == Some("PendingConfirmation"))
+                .filter_map(|s| pending(s, region))
                 .collect();
-            read_each(arns, |arn| {
+            let arns: Vec<String> = confirmed
+                .iter()
+                .filter_map(|s| s.subscription_arn().map(String::from))
+                .collect();
+            let mut read = read_each(arns, |arn| {
                 let (client, region) = (client.clone(), region.to_string());
                 async move {
                     let read = client
@@ -95,7 +109,9 @@ pub(super) async fn list(
                     Ok(Some(subscription(&arn, &attrs, &region)))
                 }
             })
-            .await
+            .await?;
+            read.extend(pending);
+            Ok(read)
         }
         other => Err(unsupported(other)),
     }
@@ -117,8 +133,32 @@ fn topic(arn: &str, attrs: &HashMap<String, String>, tags: Value, region: &str) 
         ("policy", "Policy"),
         ("delivery_policy", "DeliveryPolicy"),
         ("kms_master_key_id", "KmsMasterKeyId"),
+        ("archive_policy", "ArchivePolicy"),
     ] {
         a.insert(key.into(), json!(get(attr).unwrap_or("")));
+    }
+    // Delivery status logging per protocol: roles absent are "", sample rates absent are 0.
+    for (protocol, name) in [
+        ("application", "Application"),
+        ("firehose", "Firehose"),
+        ("http", "HTTP"),
+        ("lambda", "Lambda"),
+        ("sqs", "SQS"),
+    ] {
+        for outcome in ["Success", "Failure"] {
+            a.insert(
+                format!("{protocol}_{}_feedback_role_arn", outcome.to_lowercase()),
+                json!(get(&format!("{name}{outcome}FeedbackRoleArn")).unwrap_or("")),
+            );
+        }
+        a.insert(
+            format!("{protocol}_success_feedback_sample_rate"),
+            json!(
+                get(&format!("{name}SuccessFeedbackSampleRate"))
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .unwrap_or(0)
+            ),
+        );
     }
     // A standard topic carries no FIFO attributes: the provider records them as off.
     a.insert("fifo_topic".into(), json!(get("FifoTopic") == Some("true")));
@@ -132,9 +172,23 @@ fn topic(arn: &str, attrs: &HashMap<String, String>, tags: Value, region: &str) 
         get("SignatureVersion").and_then(|v| v.parse::<i64>().ok()),
     );
     put(a, "tracing_config", get("TracingConfig"));
-    put(a, "archive_policy", get("ArchivePolicy"));
+    put(a, "fifo_throughput_scope", get("FifoThroughputScope"));
     a.insert("tags".into(), tags);
     r
+}
+
+/// A subscription waiting for its confirmation, from what ListSubscriptions says of it.
+fn pending(s: &aws_sdk_sns::types::Subscription, region: &str) -> Option<Resource> {
+    let (topic, protocol, endpoint) = (s.topic_arn()?, s.protocol()?, s.endpoint()?);
+    let id = catalog::sns_pending_subscription_id(topic, protocol, endpoint);
+    let mut r = Resource::live("aws_sns_topic_subscription", &id, region);
+    let a = r.attributes.make_mut();
+    put(a, "topic_arn", Some(topic));
+    put(a, "protocol", Some(protocol));
+    put(a, "endpoint", Some(endpoint));
+    put(a, "owner_id", s.owner());
+    a.insert("pending_confirmation".into(), json!(true));
+    Some(r)
 }
 
 /// A subscription as the provider writes it, from GetSubscriptionAttributes.
@@ -203,5 +257,19 @@ mod tests {
         assert_eq!(a["raw_message_delivery"], true);
         assert_eq!(a["filter_policy"], "");
         assert!(!a.contains_key("filter_policy_scope"));
+
+        // Waiting for its confirmation: no ARN, named by what it sends where.
+        let waiting = aws_sdk_sns::types::Subscription::builder()
+            .subscription_arn("PendingConfirmation")
+            .topic_arn(arn)
+            .protocol("email")
+            .endpoint("ops@example.com")
+            .build();
+        let r = pending(&waiting, "eu-west-1").unwrap();
+        assert_eq!(
+            r.id,
+            catalog::sns_pending_subscription_id(arn, "email", "ops@example.com")
+        );
+        assert_eq!(r.attributes.map()["pending_confirmation"], true);
     }
 }
