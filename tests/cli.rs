@@ -1119,30 +1119,64 @@ fn completions_and_manual_pages_come_from_the_parser() {
     );
 }
 
-/// A 20 MB state against a 20 MB snapshot through the binary: the scan finds the one change
-/// among 8,000 instances.
-#[test]
-fn large_state_and_snapshot_are_read_whole() {
+/// A module in a temporary directory: an AWS provider block, `s.tfstate` holding one managed
+/// `aws_instance` per `(name, attributes)` of `state`, and the snapshot `live.json` of `live`
+/// (snapshot resources) for `types`.
+fn module_with(state: &[(String, Value)], types: &[&str], live: Vec<Value>) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(
         d.path().join("main.tf"),
         "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
     )
     .unwrap();
+    let resources: Vec<Value> = state
+        .iter()
+        .map(|(name, attrs)| {
+            json!({"mode": "managed", "type": "aws_instance", "name": name,
+                "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+                "instances": [{"schema_version": 1, "attributes": attrs}]})
+        })
+        .collect();
+    let state = json!({"version": 4, "terraform_version": "1.11.4", "serial": 1,
+        "lineage": "t", "outputs": {}, "resources": resources});
+    let snapshot = json!({"format_version": "1", "types": types, "resources": live});
+    std::fs::write(d.path().join("s.tfstate"), state.to_string()).unwrap();
+    std::fs::write(d.path().join("live.json"), snapshot.to_string()).unwrap();
+    d
+}
+
+/// `scan . --state s.tfstate --live live.json --format FORMAT` in a [`module_with`] directory.
+fn scan_module(dir: &Path, format: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "scan",
+        ".",
+        "--state",
+        "s.tfstate",
+        "--live",
+        "live.json",
+        "--format",
+        format,
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+/// A 20 MB state against a 20 MB snapshot through the binary: the scan finds the one change
+/// among 8,000 instances.
+#[test]
+fn large_state_and_snapshot_are_read_whole() {
     // ~2.5 KB per instance in the state: 8,000 of them make a 20 MB file.
     let n = 8_000;
     let pad = "x".repeat(2_000);
-    let mut resources = Vec::new();
+    let mut state = Vec::new();
     let mut live = Vec::new();
     for i in 0..n {
         let id = format!("i-{i:017}");
-        let attrs = json!({"id": id, "instance_type": "t3.micro", "ami": "ami-1",
-            "user_data": pad, "tags": {"Name": format!("web-{i}")}});
-        resources.push(
-            json!({"mode": "managed", "type": "aws_instance", "name": format!("web{i}"),
-            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
-            "instances": [{"schema_version": 1, "attributes": attrs}]}),
-        );
+        state.push((
+            format!("web{i}"),
+            json!({"id": id, "instance_type": "t3.micro", "ami": "ami-1",
+                "user_data": pad, "tags": {"Name": format!("web-{i}")}}),
+        ));
         // The last instance was resized by hand.
         let ty = if i == n - 1 { "t3.large" } else { "t3.micro" };
         live.push(
@@ -1151,28 +1185,12 @@ fn large_state_and_snapshot_are_read_whole() {
                 "tags": {"Name": format!("web-{i}")}}}),
         );
     }
-    let state = json!({"version": 4, "terraform_version": "1.11.4", "serial": 1,
-        "lineage": "big", "outputs": {}, "resources": resources});
-    let snapshot = json!({"format_version": "1", "types": ["aws_instance"], "resources": live});
-    std::fs::write(d.path().join("big.tfstate"), state.to_string()).unwrap();
-    std::fs::write(d.path().join("live.json"), snapshot.to_string()).unwrap();
-    for f in ["big.tfstate", "live.json"] {
+    let d = module_with(&state, &["aws_instance"], live);
+    for f in ["s.tfstate", "live.json"] {
         let len = std::fs::metadata(d.path().join(f)).unwrap().len();
         assert!(len > 16 << 20, "{f} is {len} bytes");
     }
-    let r = run(
-        d.path(),
-        &[
-            "scan",
-            ".",
-            "--state",
-            "big.tfstate",
-            "--live",
-            "live.json",
-            "--format",
-            "json",
-        ],
-    );
+    let r = scan_module(d.path(), "json", &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     let report = r.json();
     assert_eq!(report["summary"]["managed"], n);
@@ -1186,37 +1204,19 @@ fn large_state_and_snapshot_are_read_whole() {
 /// severity; below it the report still lists them and stderr says why the exit is 0.
 #[test]
 fn fail_on_sets_the_severity_that_fails() {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(
-        d.path().join("main.tf"),
-        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
-    )
-    .unwrap();
-    let state = json!({"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "f",
-        "outputs": {}, "resources": [{"mode": "managed", "type": "aws_instance", "name": "web",
-        "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
-        "instances": [{"schema_version": 1, "attributes": {"id": "i-1", "ami": "ami-1",
-            "instance_type": "t3.micro", "tags": {"Name": "web"}}}]}]});
     // A tag renamed by hand: a low-severity change.
-    let live = json!({"format_version": "1", "types": ["aws_instance"], "resources": [
-        {"type": "aws_instance", "id": "i-1", "region": "us-east-1", "attributes":
-            {"ami": "ami-1", "instance_type": "t3.micro", "tags": {"Name": "renamed"}}}]});
-    std::fs::write(d.path().join("s.tfstate"), state.to_string()).unwrap();
-    std::fs::write(d.path().join("live.json"), live.to_string()).unwrap();
-    let scan = |extra: &[&str]| {
-        let mut args = vec![
-            "scan",
-            ".",
-            "--state",
-            "s.tfstate",
-            "--live",
-            "live.json",
-            "--format",
-            "json",
-        ];
-        args.extend_from_slice(extra);
-        run(d.path(), &args)
-    };
+    let d = module_with(
+        &[(
+            "web".into(),
+            json!({"id": "i-1", "ami": "ami-1", "instance_type": "t3.micro", "tags": {"Name": "web"}}),
+        )],
+        &["aws_instance"],
+        vec![
+            json!({"type": "aws_instance", "id": "i-1", "region": "us-east-1", "attributes":
+            {"ami": "ami-1", "instance_type": "t3.micro", "tags": {"Name": "renamed"}}}),
+        ],
+    );
+    let scan = |extra: &[&str]| scan_module(d.path(), "json", extra);
     let r = scan(&[]);
     assert_eq!(r.code, 2, "any finding fails by default: {}", r.stderr);
     assert_eq!(r.json()["drift"][0]["severity"], "low");
@@ -1235,12 +1235,11 @@ fn fail_on_sets_the_severity_that_fails() {
         "{}",
         r.stderr
     );
-    // The settings file sets it; the flag wins over it.
-    std::fs::write(
-        d.path().join(".terraform-drift.toml"),
-        "fail_on = \"high\"\n",
-    )
-    .unwrap();
+    // The settings file sets it (in any case); the flag wins over it.
+    let settings = |text: &str| {
+        std::fs::write(d.path().join(".terraform-drift.toml"), text).unwrap();
+    };
+    settings("fail_on = \"HIGH\"\n");
     assert_eq!(scan(&[]).code, 0);
     assert_eq!(scan(&["--fail-on", "low"]).code, 2);
     let r = scan(&["--fail-on", "critical"]);
@@ -1250,11 +1249,7 @@ fn fail_on_sets_the_severity_that_fails() {
         "{}",
         r.stderr
     );
-    std::fs::write(
-        d.path().join(".terraform-drift.toml"),
-        "fail_on = \"urgent\"\n",
-    )
-    .unwrap();
+    settings("fail_on = \"urgent\"\n");
     let r = scan(&[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains(".terraform-drift.toml"), "{}", r.stderr);
@@ -1471,31 +1466,15 @@ fn junit_output_reads_back_as_test_results() {
     assert!(vpc[3].as_str().unwrap().contains("tags.Owner"), "{vpc}");
 
     // A resource of a type the snapshot did not list is skipped, not passed.
-    let state = json!({"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "j",
-        "outputs": {}, "resources": [{"mode": "managed", "type": "aws_instance", "name": "web",
-        "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
-        "instances": [{"schema_version": 1, "attributes": {"id": "i-1", "instance_type": "t3.micro"}}]}]});
-    let live = json!({"format_version": "1", "types": ["aws_vpc"], "resources": []});
-    std::fs::write(
-        d.path().join("main.tf"),
-        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
-    )
-    .unwrap();
-    std::fs::write(d.path().join("s.tfstate"), state.to_string()).unwrap();
-    std::fs::write(d.path().join("live.json"), live.to_string()).unwrap();
-    let r = run(
-        d.path(),
-        &[
-            "scan",
-            ".",
-            "--state",
-            "s.tfstate",
-            "--live",
-            "live.json",
-            "--format",
-            "junit",
-        ],
+    let m = module_with(
+        &[(
+            "web".into(),
+            json!({"id": "i-1", "instance_type": "t3.micro"}),
+        )],
+        &["aws_vpc"],
+        vec![],
     );
+    let r = scan_module(m.path(), "junit", &[]);
     assert_eq!(
         r.code, 1,
         "unchecked is an error without --allow-unchecked: {}",
