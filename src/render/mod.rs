@@ -536,6 +536,20 @@ mod tests {
         insta::assert_snapshot!(render(&sample(), Format::Markdown, false));
     }
 
+    /// The whole SARIF log of the sample: rules, levels, locations (the unmanaged one at
+    /// `drift_imports.tf`), fingerprints, and the alert and unchecked resources as notifications.
+    #[test]
+    fn sarif_snapshot() {
+        insta::assert_snapshot!(sarif_text(&sample(), "infra/prod"));
+    }
+
+    /// The whole JUnit document of the sample: the in-sync case passes, findings fail, unchecked
+    /// resources are skipped.
+    #[test]
+    fn junit_snapshot() {
+        insta::assert_snapshot!(render(&sample(), Format::Junit, false));
+    }
+
     #[test]
     fn json_contract_fields() {
         let v: Value = serde_json::from_str(&render(&sample(), Format::Json, false)).unwrap();
